@@ -111,6 +111,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E192": ("edit does not apply to the current annotations", "reload the page and redo the edit"),
     "E193": ("bad request to the correction server", "send the JSON body the endpoint expects"),
     "E194": ("output file is also an input", "write the output to another path"),
+    # E500-E549: publishing a release and rehydrating it
+    "E500": ("manifest rights field has the wrong type", "give `licence_id` (SPDX string), `redistributable` (true/false), `attribution` (string or null)"),
+    "E501": ("gold recipe cannot be published", "fix the field named in the message in annotations/gold.json"),
+    "E502": ("release version is missing or not X.Y.Z", "add \"version\": \"X.Y.Z\" to the gold recipe or pass --version X.Y.Z"),
+    "E503": ("release metadata file is invalid", "fix the field named in the message (docs/publish.md: release metadata)"),
+    "E504": ("text of a non-redistributable source would be published", "drop the text from the named file or field; only stand-off annotations may carry this document"),
+    "E505": ("output folder is not empty and is not a release", "give a new or empty folder, or a release folder written by serge-corpus publish"),
+    "E506": ("folder is not a serge-corpus release", "give the folder written by serge-corpus publish (it holds release.json)"),
+    "E507": ("source text sha256 differs from the one the release was annotated on", "give the exact text the release names (same bytes, UTF-8, LF line endings)"),
+    "E508": ("no source text given for a stand-off document", "pass --source with the document's text file, or a folder holding it"),
+    "E509": ("release file does not match SHA256SUMS", "the release was altered after publishing: publish it again or restore the file"),
+    "E510": ("licence has no text to ship in LICENSES/", "add the licence to serge_corpus/data/licences.json with its text file"),
 }
 
 

@@ -29,15 +29,20 @@ def correct_apply_command(
 
 @app.command("diff")
 def diff_command(
-    a: Annotated[Path, typer.Argument(help="First version of the records (JSONL).")],
-    b: Annotated[Path, typer.Argument(help="Second version of the same records.")],
+    a: Annotated[Path, typer.Argument(help="First version of the records (JSONL), or a release folder.")],
+    b: Annotated[Path, typer.Argument(help="Second version of the same records, or a later release folder.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
     as_log: Annotated[
         Path | None, typer.Option("--as-log", help="Append the difference as correction ops to this log.")
     ] = None,
     annotator: Annotated[str | None, typer.Option(help="Annotator named in the ops of --as-log.")] = None,
 ) -> None:
-    """Span-level differences from A to B, per record with context."""
+    """Span-level differences from A to B, per record with context; for two release folders, what changed."""
+    if a.is_dir() and b.is_dir():
+        from serge_corpus.cli.publish import release_diff
+
+        typer.echo(release_diff(a, b, as_json))
+        return
     changes, blocks = commands.diff_files(a, b, as_log=as_log, annotator=annotator)
     typer.echo(commands.format_diff_json(changes) if as_json else commands.format_diff(changes, blocks))
     if as_log is not None:
