@@ -50,15 +50,16 @@ def publish_command(
 @app.command("rehydrate")
 def rehydrate_command(
     release: Annotated[Path, typer.Argument(help="Release folder written by `serge-corpus publish`.")],
-    source: Annotated[
-        list[Path], typer.Option("--source", help="Your copy of a withheld text, or a folder of texts (repeatable).")
-    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the full records (DOC.jsonl, SPLIT.jsonl).")],
+    source: Annotated[
+        list[Path] | None,
+        typer.Option("--source", help="Your copy of a withheld text, or a folder of texts (repeatable)."),
+    ] = None,
 ) -> None:
     """Re-attach the text of stand-off documents you own; refuses a text whose sha256 differs."""
     from serge_corpus.publish import rehydrate
 
-    typer.echo(str(rehydrate(release, source, output)))
+    typer.echo(str(rehydrate(release, source or [], output)))
 
 
 def release_diff(a: Path, b: Path, as_json: bool) -> str:

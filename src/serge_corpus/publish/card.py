@@ -36,8 +36,8 @@ def card_text(*, yaml_header: str, meta: Mapping[str, Any], version: str, docume
               "## Configurations", "", "| config | licence | " + " | ".join(splits) + " |",
               "|---|---|" + "---:|" * len(splits)]
     for config, rows in config_rows.items():
-        counts = " | ".join(str(rows.get(name, 0)) for name in splits)
-        lines.append(f"| `{config}` | {', '.join(config_licences[config])} | {counts} |")
+        sizes = " | ".join(str(rows.get(name, 0)) for name in splits)
+        lines.append(f"| `{config}` | {', '.join(config_licences[config])} | {sizes} |")
     lines += ["", "`annotations` has, per record: `offset` and `length` in the source (code points), sentence "
               "and token offsets, and `spans` (`start`, `end`, `label` as a ClassLabel over the eleven labels, "
               "and the date object's `date_type`, `date_value` (EDTF), `date_mod`, `date_anchor`, `date_noisy`). "

@@ -120,12 +120,12 @@ def _document(doc_id: str, old: Mapping[str, Any] | None, new: Mapping[str, Any]
         labels.update(k[2] for k in b)
         labels.subtract(k[2] for k in a)
         by_bounds_a = {k[:2]: k for k in a}
-        for key in b.keys() - a.keys():
-            was = by_bounds_a.get(key[:2])
+        for added in b.keys() - a.keys():
+            was = by_bounds_a.get(added[:2])
             out.spans["relabelled" if was is not None and was not in b else "added"] += 1
         by_bounds_b = {k[:2] for k in b}
-        out.spans["removed"] += sum(1 for key in a.keys() - b.keys() if key[:2] not in by_bounds_b)
-        out.spans["date_changed"] += sum(1 for key in a.keys() & b.keys() if a[key] != b[key])
+        out.spans["removed"] += sum(1 for gone in a.keys() - b.keys() if gone[:2] not in by_bounds_b)
+        out.spans["date_changed"] += sum(1 for kept in a.keys() & b.keys() if a[kept] != b[kept])
     out.labels = {label: n for label, n in sorted(labels.items()) if n}
     if out.status == "unchanged" and (out.notes or out.records_added or out.records_removed or any(out.spans.values())):
         out.status = "changed"

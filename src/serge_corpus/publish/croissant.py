@@ -96,7 +96,6 @@ def croissant_metadata(files: Sequence[ParquetSplit], meta: Mapping[str, Any], v
         "description": meta["description"],
         "version": version,
         "license": licence_urls,
-        "url": meta.get("url") or "https://example.invalid/serge-corpus",
         "citeAs": citation,
         "keywords": list(meta["tags"]),
         "inLanguage": list(meta["language"]),
@@ -105,6 +104,8 @@ def croissant_metadata(files: Sequence[ParquetSplit], meta: Mapping[str, Any], v
         "distribution": distribution,
         "recordSet": record_sets,
     }
+    if meta.get("url"):
+        out["url"] = meta["url"]
     if meta.get("date_released"):
         out["datePublished"] = meta["date_released"]
     return out

@@ -88,9 +88,9 @@ def readable_text(name: str, data: bytes) -> str:
     raw = data.decode("utf-8", errors="replace")
     suffix = Path(name).suffix
     if suffix == ".parquet":
-        return "\n".join(_strings(_parquet_values(data)))
+        return raw + "\n" + "\n".join(_strings(_parquet_values(data)))
     if suffix == ".spacy":
-        return "\n".join(_strings(_docbin_values(data)))
+        return raw + "\n" + "\n".join(_strings(_docbin_values(data)))
     if suffix in (".json", ".jsonl", ".jsonld"):
         return raw + "\n" + "\n".join(_strings(_json_values(raw)))
     return raw
