@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -98,15 +100,25 @@ def test_croissant_validates_with_mlcroissant(released):
     dataset = mlc.Dataset(jsonld=str(release / "croissant.json"))
     records = list(dataset.records(record_set="annotations_test"))
     assert [r["annotations_test/id"].decode() for r in records] == ["essay:0003", "wiki:0002"]
+    texts = list(dataset.records(record_set="text_test"))
+    assert [r["text_test/doc_id"].decode() for r in texts] == ["wiki"]
+    assert texts[0]["text_test/spans"][0]["text_test/spans/text"] == b"First World War"
 
 
 def test_same_gold_and_version_give_identical_bytes(project, tmp_path):
-    first, second = tmp_path / "a", tmp_path / "b"
-    publish(first, **project.options())
-    publish(second, **project.options())
+    first, second = tmp_path / "one" / "rel", tmp_path / "two" / "rel"
+    publish(first, archive=True, **project.options())
+    publish(second, archive=True, **project.options())
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    zip_a, zip_b = (tmp_path / "one" / "rel.zip").read_bytes(), (tmp_path / "two" / "rel.zip").read_bytes()
+    assert zip_a == zip_b
+    with zipfile.ZipFile(io.BytesIO(zip_a)) as zf:
+        assert sorted(zf.namelist()) == sorted(f"rel/{f.as_posix()}" for f in files)
+        assert zf.read("rel/SHA256SUMS") == (first / "SHA256SUMS").read_bytes()
+    publish(first, **project.options())  # a release folder may be published over
+    assert (first / "README.md").read_bytes() == (second / "README.md").read_bytes()
 
 
 def test_version_comes_from_the_recipe_or_the_option(tmp_path):

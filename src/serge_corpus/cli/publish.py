@@ -30,6 +30,9 @@ def publish_command(
     metadata: Annotated[
         Path | None, typer.Option(help="Release metadata JSON (default: the packaged data/release.json).")
     ] = None,
+    archive: Annotated[
+        bool, typer.Option("--archive", help="Also write OUTPUT.zip beside it (reproducible, for a deposit).")
+    ] = False,
 ) -> None:
     """Write a release of the gold: Parquet + dataset card, Croissant, CITATION.cff, licences, other formats.
 
@@ -44,7 +47,7 @@ def publish_command(
     if output is None:
         raise SergeCorpusError(Problem("E505", "give -o/--output DIR (or --check DIR)", field="--output"))
     typer.echo(str(publish(output, recipe=recipe, gold_dir=gold, corpus=corpus, version=version,
-                           metadata=metadata, previous=previous)))
+                           metadata=metadata, previous=previous, archive=archive)))
 
 
 @app.command("rehydrate")

@@ -13,10 +13,12 @@ file lists, so the same inputs give byte-identical files.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,7 @@ from typing import Any
 from serge_corpus.corpus import load_corpus, sha256_text
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.formats import export_blocks
-from serge_corpus.formats.output import MARKER
+from serge_corpus.formats.output import MARKER, write_bytes_atomic
 from serge_corpus.model import Block
 from serge_corpus.publish.card import card_text, changelog_text, citation_text
 from serge_corpus.publish.changes import RELEASE_FILE, ReleaseChanges, changes_markdown, compare_rows
@@ -39,6 +41,8 @@ from serge_corpus.publish.standoff import release_row
 
 GENERATOR = "serge-corpus publish"
 SUMS = "SHA256SUMS"
+# Zip entries get this time: 1980-01-01 is the earliest a zip can hold, and fixed means reproducible.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Token formats hold the text itself: they carry only documents whose licence allows it.
 TEXT_FORMATS = (("conll", "conll", ".conll", "CoNLL IOB2"), ("spacy", "docbin", ".spacy", "spaCy DocBin"))
 
@@ -173,8 +177,12 @@ def leak_error(leaks: Sequence[Leak], where: str) -> SergeCorpusError:
 
 def publish(out: str | Path, *, recipe: str | Path = "annotations/gold.json", gold_dir: str | Path = "annotations/gold",
             corpus: str | Path = "corpus", version: str | None = None, metadata: str | Path | None = None,
-            previous: str | Path | None = None) -> PublishResult:
-    """Write the release of the gold into `out`; refuse (writing nothing) if any file would leak a withheld text."""
+            previous: str | Path | None = None, archive: bool = False) -> PublishResult:
+    """Write the release of the gold into `out`; refuse (writing nothing) if any file would leak a withheld text.
+
+    With `archive`, also write `OUT.zip` beside it (a deposit for Zenodo and the like): the same files
+    under one folder, fixed times and modes, so it is byte-identical for the same release.
+    """
     out = Path(out)
     _check_target(out)
     gold = read_gold(recipe, gold_dir, corpus, version)
@@ -194,9 +202,23 @@ def publish(out: str | Path, *, recipe: str | Path = "annotations/gold.json", go
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if archive:
+        write_bytes_atomic(out.with_name(f"{out.name}.zip"), zip_bytes(out.name, files))
     docs = gold.documents
     return PublishResult(out, gold.version, list(files), sorted(d for d in docs if not docs[d].redistributable),
                          sorted(gold.redistributable), sum(len(b) for b in gold.records.values()), changes)
+
+
+def zip_bytes(folder: str, files: Mapping[str, bytes]) -> bytes:
+    """The files as a zip under `folder/`, with fixed times and modes (reproducible)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, files[name])
+    return buffer.getvalue()
 
 
 def _check_target(out: Path) -> None:
