@@ -105,6 +105,7 @@ def test_croissant_validates_with_mlcroissant(released):
     assert texts[0]["text_test/spans"][0]["text_test/spans/text"] == b"First World War"
 
 
+@pytest.mark.slow
 def test_same_gold_and_version_give_identical_bytes(project, tmp_path):
     first, second = tmp_path / "one" / "rel", tmp_path / "two" / "rel"
     publish(first, archive=True, **project.options())

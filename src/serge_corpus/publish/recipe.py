@@ -45,7 +45,8 @@ class GoldRelease:
     documents: dict[str, DocumentRights]
     records: dict[str, list[Block]]
     splits: dict[str, list[Block]]
-    # doc_id -> text of each document that may NOT be redistributed (for the leak check)
+    # doc_id -> text of every corpus document that may NOT be redistributed (for the leak check),
+    # in the recipe or not: a shared text that quotes any of them is refused too.
     withheld: dict[str, str]
 
     @property
@@ -83,6 +84,8 @@ def parse_recipe(data: Any, file: str) -> Recipe:
             continue
         doc_ids.append(doc["doc_id"])
         splits.update(str(name) for name in doc["splits"])
+    problems += [Problem("E501", f"doc_id {d!r} is also a split name; their files would collide", file=file,
+                         field="doc_id") for d in doc_ids if d in splits]
     version = data.get("version")
     if version is not None and (not isinstance(version, str) or not VERSION.match(version)):
         problems.append(Problem("E502", f"version {version!r}", file=file, field="version"))
@@ -123,8 +126,15 @@ def read_gold(recipe_path: str | Path, gold_dir: str | Path, corpus_root: str | 
         documents={d: rights[d] for d in recipe.doc_ids},
         records=records,
         splits=splits,
-        withheld={d: sources[d] for d in recipe.doc_ids if not rights[d].redistributable},
+        withheld=withheld_texts(corpus_root),
     )
+
+
+def withheld_texts(corpus_root: str | Path) -> dict[str, str]:
+    """doc_id -> sha256-checked text of every corpus document whose text may not be published."""
+    rights = read_rights(corpus_root)
+    corpus = load_corpus(corpus_root)
+    return {d: corpus.load(d).text for d in sorted(rights) if not rights[d].redistributable}
 
 
 def check_partition(records: Mapping[str, list[Block]], splits: Mapping[str, list[Block]], where: str) -> None:

@@ -84,7 +84,12 @@ def rehydrate(release: str | Path, sources: Sequence[str | Path], out: str | Pat
     outputs: list[tuple[Path, list[Block]]] = []
     for name in names:
         path = release / "jsonl" / f"{name}.jsonl"
-        rows = [fill_text(row, texts[row["doc_id"]], str(path)) if is_standoff(row) else row for row in read_rows(path)]
+        rows = read_rows(path)
+        lacking = sorted({r["doc_id"] for r in rows if is_standoff(r) and r["doc_id"] not in texts})
+        if lacking:
+            raise SergeCorpusError([Problem("E508", f"stand-off records of {d} and no text for it", file=str(path))
+                                    for d in lacking])
+        rows = [fill_text(row, texts[row["doc_id"]], str(path)) if is_standoff(row) else row for row in rows]
         problems += validate_rows(list(enumerate(rows, start=1)), str(path), texts)
         outputs.append((out / f"{name}.jsonl", [Block.from_dict(row) for row in rows] if not problems else []))
     if problems:

@@ -36,7 +36,7 @@ from serge_corpus.publish.croissant import croissant_metadata
 from serge_corpus.publish.hub import ANNOTATIONS, TEXT, card_metadata, parquet_splits
 from serge_corpus.publish.leak import Leak, find_leaks, find_leaks_in_folder
 from serge_corpus.publish.metadata import licence, read_licences, read_metadata
-from serge_corpus.publish.recipe import GoldRelease, read_gold
+from serge_corpus.publish.recipe import GoldRelease, read_gold, withheld_texts
 from serge_corpus.publish.standoff import release_row
 
 GENERATOR = "serge-corpus publish"
@@ -80,42 +80,19 @@ def sums_text(files: Mapping[str, bytes]) -> bytes:
 
 def release_files(gold: GoldRelease, meta: Mapping[str, Any], previous: Path | None = None) -> tuple[
         dict[str, bytes], ReleaseChanges | None]:
-    """Every file of the release, path -> bytes (SHA256SUMS included)."""
-    licences = read_licences()
+    """Every file of the release, path -> bytes (SHA256SUMS included), and the changes since `previous`."""
     docs = gold.documents
-    files: dict[str, bytes] = {}
-    doc_rows = {d: [release_row(b, docs[d].redistributable) for b in blocks] for d, blocks in gold.records.items()}
-    split_rows = {name: [release_row(b, docs[b.doc_id].redistributable) for b in blocks]
-                  for name, blocks in gold.splits.items()}
-    distributions: list[tuple[str, str]] = []
-    for doc_id, rows in doc_rows.items():
-        files[f"jsonl/{doc_id}.jsonl"] = _jsonl(rows)
-    for name, rows in split_rows.items():
-        files[f"jsonl/{name}.jsonl"] = _jsonl(rows)
-    distributions.append(("jsonl/", "JSONL records (guidelines §5): full for documents with text, stand-off "
-                                    "(`length` for `text`, no span `text`) for the others; lossless"))
+    files, distributions = record_files(gold)
     parquet = parquet_splits(gold.splits, docs)
     files.update({f.path: f.data for f in parquet})
-    distributions.append(("data/", "Parquet, one folder per config (HuggingFace `datasets`)"))
-    shared = {name: [b for b in blocks if docs[b.doc_id].redistributable] for name, blocks in gold.splits.items()}
-    shared = {name: blocks for name, blocks in shared.items() if blocks}
-    if shared:
-        for folder, fmt, suffix, what in TEXT_FORMATS:
-            for name, blocks in shared.items():
-                files.update(_rendered(blocks, fmt, f"{folder}/{name}{suffix}"))
-            distributions.append((f"{folder}/", f"{what}, documents with text only"))
-        for name, blocks in shared.items():
-            files.update(_rendered(blocks, "brat", f"brat/{name}"))
-        distributions.append(("brat/", "brat stand-off (.txt/.ann per record), documents with text only"))
-
+    distributions.insert(1, ("data/", "Parquet, one folder per config (HuggingFace `datasets`)"))
     config_licences = {ANNOTATIONS: [meta["annotations_licence"]]}
-    if shared:
-        config_licences[TEXT] = sorted({docs[b.doc_id].licence_id for blocks in shared.values() for b in blocks})
-    named = {meta["annotations_licence"]} | {d.licence_id for d in docs.values()}
-    used = {spdx: licence(licences, spdx, "manifest or release metadata") for spdx in sorted(named)}
-    for spdx, lic in used.items():
-        files[f"LICENSES/{spdx}.txt"] = lic.text.encode("utf-8")
-
+    if any(f.config == TEXT for f in parquet):
+        config_licences[TEXT] = sorted({d.licence_id for d in docs.values() if d.redistributable})
+    licences = read_licences()
+    named = sorted({meta["annotations_licence"]} | {d.licence_id for d in docs.values()})
+    used = {spdx: licence(licences, spdx, "manifest or release metadata") for spdx in named}
+    files.update({f"LICENSES/{spdx}.txt": lic.text.encode("utf-8") for spdx, lic in used.items()})
     manifest = {
         "generator": GENERATOR,
         "name": meta["name"],
@@ -127,37 +104,61 @@ def release_files(gold: GoldRelease, meta: Mapping[str, Any], previous: Path | N
                     for c, ls in config_licences.items()},
     }
     files[RELEASE_FILE] = _json(manifest)
-    changes = None
-    previous_log = None
-    if previous is not None:
-        old_manifest, old_rows = release_rows(previous)
-        new_rows = {d: {r["id"]: r for r in rows} for d, rows in doc_rows.items()}
-        changes = compare_rows(old_manifest, old_rows, manifest, new_rows)
-        log = previous / "CHANGELOG.md"
-        previous_log = log.read_text(encoding="utf-8") if log.is_file() else None
+    changes, previous_log = _changes(previous, manifest, files)
     change_text = changes_markdown(changes) if changes is not None else (
         "First release (no previous release was given to compare with).\n")
-
-    hub_licences = {c: [used[s].hub for s in ls] for c, ls in config_licences.items()}
-    citation = citation_text(meta, gold.version, meta["annotations_licence"])
-    files["CITATION.cff"] = citation.encode("utf-8")
-    files["croissant.json"] = _json(croissant_metadata(
-        parquet, meta, gold.version, [used[s].url or s for s in sorted({s for ls in config_licences.values() for s in ls})],
-        f"{meta['pretty_name']}, version {gold.version}."))
+    files["CITATION.cff"] = citation_text(meta, gold.version, meta["annotations_licence"]).encode("utf-8")
+    config_urls = [used[s].url or s for s in sorted({s for ls in config_licences.values() for s in ls})]
+    files["croissant.json"] = _json(croissant_metadata(parquet, meta, gold.version, config_urls,
+                                                       f"{meta['pretty_name']}, version {gold.version}."))
     files["CHANGELOG.md"] = changelog_text(gold.version, change_text, previous_log).encode("utf-8")
     distributions += [("croissant.json", "Croissant 1.0 metadata of the Parquet files"),
                       ("CITATION.cff", "how to cite this release"), ("CHANGELOG.md", "changes per version"),
-                      ("LICENSES/", "one file per licence named here"), (RELEASE_FILE, "machine-readable manifest "
-                       "of this release (documents, licences, split membership)"),
+                      ("LICENSES/", "one file per licence named here"),
+                      (RELEASE_FILE, "machine-readable manifest of this release (documents, licences, splits)"),
                       (SUMS, "sha256 of every file (`sha256sum -c SHA256SUMS`)")]
-    config_rows = {c: {f.split: f.rows for f in parquet if f.config == c} for c in config_licences}
-    yaml_header = card_metadata(parquet, hub_licences, meta, sum(len(b) for b in gold.records.values()))
+    yaml_header = card_metadata(parquet, {c: [used[s].hub for s in ls] for c, ls in config_licences.items()}, meta,
+                                sum(len(b) for b in gold.records.values()))
     files["README.md"] = card_text(
         yaml_header=yaml_header, meta=meta, version=gold.version, documents=docs, splits=gold.splits,
-        config_rows=config_rows, config_licences=config_licences, distributions=distributions,
-        changes=change_text).encode("utf-8")
+        config_rows={c: {f.split: f.rows for f in parquet if f.config == c} for c in config_licences},
+        config_licences=config_licences, distributions=distributions, changes=change_text).encode("utf-8")
     files[SUMS] = sums_text(files)
     return dict(sorted(files.items())), changes
+
+
+def record_files(gold: GoldRelease) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+    """JSONL for every document (whole or stand-off), and the token formats for redistributable ones."""
+    docs = gold.documents
+    files = {f"jsonl/{name}.jsonl": _jsonl([release_row(b, docs[b.doc_id].redistributable) for b in blocks])
+             for name, blocks in [*gold.records.items(), *gold.splits.items()]}
+    distributions = [("jsonl/", "JSONL records (guidelines §5): whole for documents with text, stand-off "
+                                "(`length` for `text`, no span `text`) for the others; lossless")]
+    shared = {name: [b for b in blocks if docs[b.doc_id].redistributable] for name, blocks in gold.splits.items()}
+    shared = {name: blocks for name, blocks in shared.items() if blocks}
+    if not shared:
+        return files, distributions
+    for folder, fmt, suffix, what in TEXT_FORMATS:
+        for name, blocks in shared.items():
+            files.update(_rendered(blocks, fmt, f"{folder}/{name}{suffix}"))
+        distributions.append((f"{folder}/", f"{what}, documents with text only"))
+    for name, blocks in shared.items():
+        files.update(_rendered(blocks, "brat", f"brat/{name}"))
+    distributions.append(("brat/", "brat stand-off (.txt/.ann per record), documents with text only"))
+    return files, distributions
+
+
+def _changes(previous: Path | None, manifest: Mapping[str, Any], files: Mapping[str, bytes]) -> tuple[
+        ReleaseChanges | None, str | None]:
+    """What changed since the previous release (None without one), and its CHANGELOG."""
+    if previous is None:
+        return None, None
+    old_manifest, old_rows = release_rows(previous)
+    new_rows = {d["doc_id"]: {r["id"]: r for r in map(json.loads, files[f"jsonl/{d['doc_id']}.jsonl"].splitlines())}
+                for d in manifest["documents"]}
+    log = previous / "CHANGELOG.md"
+    return compare_rows(old_manifest, old_rows, manifest, new_rows), (
+        log.read_text(encoding="utf-8") if log.is_file() else None)
 
 
 def _rendered(blocks: Sequence[Block], fmt: str, path: str) -> dict[str, bytes]:
@@ -280,24 +281,29 @@ class CheckResult:
 
 
 def check_release(folder: str | Path, corpus: str | Path = "corpus") -> CheckResult:
-    """Leak check and SHA256SUMS check of a written release, against the withheld texts of `corpus`."""
+    """Leak check and SHA256SUMS check of a written release.
+
+    The withheld texts are every document `corpus` withholds, plus any the
+    release itself marks as stand-off, which must then be in `corpus` (E508).
+    """
     folder = Path(folder)
     manifest = read_manifest(folder)
+    withheld = withheld_texts(corpus)
     known = load_corpus(corpus)
-    withheld: dict[str, str] = {}
     problems: list[Problem] = []
     for doc in manifest["documents"]:
-        if doc.get("redistributable") is True:
+        if doc.get("redistributable") is True or doc["doc_id"] in withheld:
             continue
         if doc["doc_id"] not in known.doc_ids:
             problems.append(Problem("E508", f"{doc['doc_id']} (sha256 {doc.get('sha256')}) is not in {corpus}; the "
                                     "leak check needs it", file=str(folder / RELEASE_FILE)))
             continue
-        text = known.load(doc["doc_id"]).text
-        if sha256_text(text) != doc.get("sha256"):
-            problems.append(Problem("E507", f"{doc['doc_id']}: expected {doc.get('sha256')}, corpus has "
+        withheld[doc["doc_id"]] = known.load(doc["doc_id"]).text
+    for doc in manifest["documents"]:
+        text = withheld.get(doc["doc_id"])
+        if text is not None and sha256_text(text) != doc.get("sha256"):
+            problems.append(Problem("E507", f"{doc['doc_id']}: release has {doc.get('sha256')}, corpus has "
                                     f"{sha256_text(text)}", file=str(folder / RELEASE_FILE)))
-        withheld[doc["doc_id"]] = text
     if problems:
         raise SergeCorpusError(problems)
     leaks = find_leaks_in_folder(folder, withheld)
