@@ -1,4 +1,4 @@
-"""Builders for the publish tests: a small project built in tmp: a withheld essay, a CC BY-SA text, their gold, a recipe.
+"""Builders for the publish tests: a project in tmp with a withheld essay, a CC BY-SA text, their gold, a recipe.
 
 The tests never read the shipped corpus: they build both documents, segment
 them with the project's segmenter, mark a few spans (a date with its date

@@ -53,7 +53,9 @@ def publish_command(
 @app.command("rehydrate")
 def rehydrate_command(
     release: Annotated[Path, typer.Argument(help="Release folder written by `serge-corpus publish`.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the full records (DOC.jsonl, SPLIT.jsonl).")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder for the full records (DOC.jsonl, SPLIT.jsonl).")
+    ],
     source: Annotated[
         list[Path] | None,
         typer.Option("--source", help="Your copy of a withheld text, or a folder of texts (repeatable)."),

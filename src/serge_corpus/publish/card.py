@@ -25,7 +25,8 @@ def card_text(*, yaml_header: str, meta: Mapping[str, Any], version: str, docume
               changes: str) -> str:
     withheld = [d for d in documents.values() if not d.redistributable]
     shared = [d for d in documents.values() if d.redistributable]
-    lines = [f"---\n{yaml_header.rstrip()}\n---", "", f"# {meta['pretty_name']} ({version})", "", meta["description"], "",
+    lines = [f"---\n{yaml_header.rstrip()}\n---", "", f"# {meta['pretty_name']} ({version})", "",
+             meta["description"], "",
              "## Load it", "", "```python", "from datasets import load_dataset", "",
              'annotations = load_dataset("path/to/release")          # every document, stand-off (no text)']
     if "text" in config_rows:
@@ -56,7 +57,8 @@ def card_text(*, yaml_header: str, meta: Mapping[str, Any], version: str, docume
                   "this release (checked: no 8 consecutive words of it appear in any file, Parquet and DocBin "
                   "decoded). Its annotations are released under the annotations' licence, "
                   f"{meta['annotations_licence']}."]
-    lines += ["", "## Labels", "", "| label | " + " | ".join(splits) + " | all |", "|---|" + "---:|" * (len(splits) + 1)]
+    lines += ["", "## Labels", "", "| label | " + " | ".join(splits) + " | all |",
+              "|---|" + "---:|" * (len(splits) + 1)]
     counts = {name: Counter(s.label for b in blocks for s in b.spans) for name, blocks in splits.items()}
     for label in LABELS:
         per = [counts[name][label] for name in splits]

@@ -146,7 +146,8 @@ def changes_markdown(changes: ReleaseChanges) -> str:
         if doc.status == "unchanged":
             continue
         spans = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in doc.spans.items() if n) or "no span change"
-        parts = [f"- `{doc.doc_id}` ({doc.status}): records +{doc.records_added} −{doc.records_removed}; spans: {spans}"]
+        records = f"records +{doc.records_added} −{doc.records_removed}"
+        parts = [f"- `{doc.doc_id}` ({doc.status}): {records}; spans: {spans}"]
         if doc.labels:
             parts.append("; net per label: " + ", ".join(f"{label} {n:+d}" for label, n in doc.labels.items()))
         if doc.notes:

@@ -115,7 +115,8 @@ def _parquet_values(data: bytes) -> list[Any]:
     import pyarrow.parquet as pq
 
     table = pq.read_table(io.BytesIO(data))
-    meta = {k.decode("utf-8", "replace"): v.decode("utf-8", "replace") for k, v in (table.schema.metadata or {}).items()}
+    raw = table.schema.metadata or {}
+    meta = {k.decode("utf-8", "replace"): v.decode("utf-8", "replace") for k, v in raw.items()}
     return [meta, table.to_pylist()]
 
 

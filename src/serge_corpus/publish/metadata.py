@@ -55,7 +55,8 @@ def read_licences() -> dict[str, Licence]:
     data, _ = read_json_data("licences.json", None, "licence table", "E510")
     folder = resources.files("serge_corpus.data").joinpath("licences")
     return {
-        spdx: Licence(spdx, entry["name"], entry["hub"], entry["url"], folder.joinpath(entry["file"]).read_text("utf-8"))
+        spdx: Licence(spdx, entry["name"], entry["hub"], entry["url"],
+                      folder.joinpath(entry["file"]).read_text("utf-8"))
         for spdx, entry in data.items()
         if not spdx.startswith("_")
     }
