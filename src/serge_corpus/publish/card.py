@@ -52,6 +52,8 @@ def card_text(*, yaml_header: str, meta: Mapping[str, Any], version: str, docume
         lines += ["", "Attribution of the texts included:", ""]
         lines += [f"- `{d.doc_id}`: {d.attribution or d.author}" + (f" ({d.source})" if d.source else "")
                   + f", licence {d.licence_id}" for d in shared]
+        lines += ["", "These texts are reproduced unchanged (byte for byte, sha256 above); the annotations are "
+                  "additions made by this project."]
     if withheld:
         lines += ["", "The text of " + ", ".join(f"`{d.doc_id}`" for d in withheld) + " is not in any file of "
                   "this release (checked: no 8 consecutive words of it appear in any file, Parquet and DocBin "
