@@ -175,3 +175,16 @@ def test_changes_since_the_previous_release(project, tmp_path):
     shown = runner.invoke(app, ["diff", str(tmp_path / "v2"), str(tmp_path / "v3")])
     assert shown.exit_code == 0, shown.output
     assert "`essay` (changed): records +0 −0; spans: 1 removed; net per label: GPE -1" in shown.output
+
+
+def test_a_description_that_quotes_the_withheld_text_is_left_out_not_leaked(tmp_path):
+    from publish_builders import Project
+
+    project = Project(tmp_path / "p")
+    slug = "https://example.org/the-manuscript-travelled-to-new-york-with-friends-who-kept-it"
+    project.write(essay_rights={"source": slug, "attribution": "M. Author, 2021",
+                                "dct": {"title": "The manuscript travelled to New York with friends", "issued": "2021"}})
+    publish(tmp_path / "r", **project.options())
+    essay = next(d for d in json.loads((tmp_path / "r" / "release.json").read_text())["documents"]
+                 if d["doc_id"] == "essay")
+    assert (essay["source"], essay["attribution"], essay["dct"]) == (None, "M. Author, 2021", {"issued": "2021"})

@@ -60,6 +60,11 @@ def find_leaks(files: Mapping[str, bytes], withheld: Mapping[str, str], n: int =
     return leaks
 
 
+def quotes(text: str, withheld: Mapping[str, str], n: int = WINDOW) -> bool:
+    """Whether `text` holds n consecutive words of a withheld text (a title, a URL slug…)."""
+    return bool(_leaks_in("", text, ngram_index(withheld, n), n))
+
+
 def find_leaks_in_folder(folder: Path, withheld: Mapping[str, str], n: int = WINDOW) -> list[Leak]:
     files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
     return find_leaks(files, withheld, n)

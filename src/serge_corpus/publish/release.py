@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,10 @@ from serge_corpus.publish.changes import RELEASE_FILE, ReleaseChanges, changes_m
 from serge_corpus.publish.changes import read_manifest, release_rows
 from serge_corpus.publish.croissant import croissant_metadata
 from serge_corpus.publish.hub import ANNOTATIONS, TEXT, card_metadata, parquet_splits
-from serge_corpus.publish.leak import Leak, find_leaks, find_leaks_in_folder
+from serge_corpus.publish.leak import Leak, find_leaks, find_leaks_in_folder, quotes
 from serge_corpus.publish.metadata import licence, read_licences, read_metadata
 from serge_corpus.publish.recipe import GoldRelease, read_gold, withheld_texts
+from serge_corpus.publish.rights import DocumentRights
 from serge_corpus.publish.standoff import release_row
 
 GENERATOR = "serge-corpus publish"
@@ -81,7 +82,7 @@ def sums_text(files: Mapping[str, bytes]) -> bytes:
 def release_files(gold: GoldRelease, meta: Mapping[str, Any], previous: Path | None = None) -> tuple[
         dict[str, bytes], ReleaseChanges | None]:
     """Every file of the release, path -> bytes (SHA256SUMS included), and the changes since `previous`."""
-    docs = gold.documents
+    docs = described(gold.documents, gold.withheld)
     files, distributions = record_files(gold)
     parquet = parquet_splits(gold.splits, docs)
     files.update({f.path: f.data for f in parquet})
@@ -125,6 +126,25 @@ def release_files(gold: GoldRelease, meta: Mapping[str, Any], previous: Path | N
         config_licences=config_licences, distributions=distributions, changes=change_text).encode("utf-8")
     files[SUMS] = sums_text(files)
     return dict(sorted(files.items())), changes
+
+
+def described(docs: Mapping[str, DocumentRights], withheld: Mapping[str, str]) -> dict[str, DocumentRights]:
+    """The rights as the release describes them: a field that quotes a withheld text is left out.
+
+    A withheld document's attribution, source URL or Dublin Core title is often its title, and its
+    title often a line of it (the afterword's headline is); shipping it would fail the leak check.
+    """
+    out: dict[str, DocumentRights] = {}
+    for doc_id, rights in docs.items():
+        dct = {k: v for k, v in rights.dct.items() if not quotes(json.dumps(v, ensure_ascii=False), withheld)}
+        out[doc_id] = replace(
+            rights,
+            attribution=None if rights.attribution and quotes(rights.attribution, withheld) else rights.attribution,
+            source=None if rights.source and quotes(rights.source, withheld) else rights.source,
+            author="" if quotes(rights.author, withheld) else rights.author,
+            dct=dct,
+        )
+    return out
 
 
 def record_files(gold: GoldRelease) -> tuple[dict[str, bytes], list[tuple[str, str]]]:

@@ -45,6 +45,7 @@ class DocumentRights:
             "source": self.source,
             "author": self.author,
             "language": self.language,
+            "dct": dict(self.dct),
         }
 
 
