@@ -126,17 +126,20 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
-        parts = [where]
+        # Without a file there is no location to name: the message starts with the record or the code.
+        parts = []
+        if self.file:
+            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
         if self.record_id is not None:
             parts.append(f"record {self.record_id}")
         if self.field is not None:
             parts.append(f"field {self.field}")
         what, fix = CATALOGUE[self.code]
         detail = f" ({self.detail})" if self.detail else ""
-        return f"{': '.join(parts)}: {self.code} {what}{detail}; {fix}"
+        where = f"{': '.join(parts)}: " if parts else ""
+        return f"{where}{self.code} {what}{detail}; {fix}"
 
 
 class SergeCorpusError(Exception):

@@ -278,10 +278,25 @@ def atomic_open(path: str | Path) -> Iterator[TextIO]:
             yield fp
             fp.flush()
             os.fsync(fp.fileno())
+        os.chmod(tmp, target_mode(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    # os.umask can only be read by setting it; set it straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def target_mode(path: Path, directory: bool = False) -> int:
+    """The mode a replaced file keeps, or what the umask gives a new one (mkstemp makes 0600)."""
+    if path.exists():
+        return path.stat().st_mode & 0o7777
+    return (0o777 if directory else 0o666) & ~current_umask()
 
 
 def _dumps(obj: Any) -> str:
