@@ -248,6 +248,14 @@ def _check_span_date(span: dict[str, Any], field: str) -> list[Finding]:
     return [(code, f"{field}.date.{sub}", detail) for code, sub, detail in check_date_object(date)]
 
 
+def refuse_overwriting_inputs(output: str | Path, inputs: Iterable[str | Path | None]) -> None:
+    """E194 when `output` resolves to one of `inputs`: a command must never overwrite what it reads."""
+    target = Path(output).resolve()
+    for given in inputs:
+        if given is not None and Path(given).resolve() == target:
+            raise SergeCorpusError(Problem("E194", f"{output} is also an input", file=str(output)))
+
+
 def write_records(path: str | Path, records: Iterable[Block]) -> None:
     """Write records atomically (temp file in the same folder, then rename)."""
     write_rows(path, (r.to_dict() for r in records))

@@ -9,6 +9,7 @@ import typer
 
 from serge_corpus.cli.app import app
 from serge_corpus.formats import FORMATS, export_file, import_file
+from serge_corpus.jsonl import refuse_overwriting_inputs
 
 _NAMES = ", ".join(FORMATS)
 OffsetsOption = Annotated[
@@ -30,6 +31,7 @@ def export_command(
     corpus: CorpusOption = Path("corpus"),
 ) -> None:
     """Write records in an annotation-tool or training format (lossless round trip)."""
+    refuse_overwriting_inputs(output, [records])
     summary = export_file(records, to, output, corpus=corpus, offsets=offsets, form=form, target=target, split=split)
     typer.echo(str(summary))
 
@@ -57,6 +59,7 @@ def import_command(
     corpus: CorpusOption = Path("corpus"),
 ) -> None:
     """Read records back from a format, validate them, write JSONL."""
+    refuse_overwriting_inputs(output, [path, source, label_map])
     summary = import_file(
         path, from_, output, source=source, corpus=corpus, stub_dates=stub_dates,
         drop_unannotated=drop_unannotated, label_scheme=label_scheme, label_map=label_map, offsets=offsets,
