@@ -111,6 +111,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E192": ("edit does not apply to the current annotations", "reload the page and redo the edit"),
     "E193": ("bad request to the correction server", "send the JSON body the endpoint expects"),
     "E194": ("output file is also an input", "write the output to another path"),
+    # Robustness with users' files (E625-E699).
+    "E625": ("is a folder; this command reads one file", "give a file, or run `annotate FOLDER -o OUTFOLDER` for a folder"),
+    "E626": ("folder holds no text files", "put .txt or .md files in it, or give one file"),
 }
 
 

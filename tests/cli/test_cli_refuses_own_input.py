@@ -56,3 +56,27 @@ def test_from_mentions_refuses_its_segments(files):
 
 def test_agree_report_refuses_an_input(files):
     _refused(["agree", "seg.jsonl", "seg.jsonl", "--report", "seg.jsonl"], files / "seg.jsonl")
+
+
+def test_segment_of_a_folder_says_it_is_a_folder(files):
+    result = runner.invoke(app, ["segment", str(files), "-o", "out.jsonl"])
+    assert result.exit_code == 1
+    assert "E625 is a folder" in result.output
+
+
+def test_annotate_of_a_folder_without_text_files_is_an_error(tmp_path):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "notes.json").write_text("{}", encoding="utf-8")
+    result = runner.invoke(app, ["annotate", str(folder), "-o", str(tmp_path / "out"), "--ner", "rules"])
+    assert result.exit_code == 1
+    assert "E626 folder holds no text files" in result.output
+
+
+def test_annotate_of_a_folder_reads_upper_case_suffixes(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "CURIE.TXT").write_text("Marie Curie was born in Warsaw in 1867.\n", encoding="utf-8")
+    result = runner.invoke(app, ["annotate", str(folder), "-o", str(tmp_path / "out"), "--ner", "rules"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "CURIE.jsonl").is_file()
