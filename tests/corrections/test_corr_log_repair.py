@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from typer.testing import CliRunner
 
 from serge_corpus.cli import app
@@ -28,22 +30,17 @@ def _torn_log(tmp_path):
 
 def test_a_torn_last_line_is_reported_as_e187(tmp_path):
     log, _ = _torn_log(tmp_path)
-    try:
+    with pytest.raises(SergeCorpusError) as err:
         read_log(log)
-    except SergeCorpusError as err:
-        codes = [p.code for p in err.problems]
-    assert codes == ["E187"]
-    assert err.problems[0].line == 2
+    assert [(p.code, p.line) for p in err.value.problems] == [("E187", 2)]
 
 
 def test_bad_json_in_the_middle_is_still_e010(tmp_path):
     log = tmp_path / "log.jsonl"
     log.write_text("{bad\n" + json.dumps(OP) + "\n", encoding="utf-8")
-    try:
+    with pytest.raises(SergeCorpusError) as err:
         read_log(log)
-    except SergeCorpusError as err:
-        codes = [p.code for p in err.problems]
-    assert codes == ["E010"]
+    assert [p.code for p in err.value.problems] == ["E010"]
 
 
 def test_log_repair_cuts_only_the_torn_line_and_keeps_a_backup(tmp_path):
