@@ -67,12 +67,23 @@ def test_text_not_in_source(source) -> None:  # type: ignore[no-untyped-def]
     assert "not found" in err.value.problems[0].detail
 
 
-def test_text_straddling_two_blocks(source) -> None:  # type: ignore[no-untyped-def]
+def test_text_over_two_blocks_is_split_between_them(source) -> None:  # type: ignore[no-untyped-def]
+    # Before: E177 "straddles two blocks" for a brat document given its own text as source.
     text = "in 1890.\n\nHe joined"
     assert text in source.text
+    spans = (RawSpan(3, 7, "DATE", {"date": {"type": "DATE", "value": "1890"}}), RawSpan(10, 12, "PERSON"))
+    first, second = assemble([RawRecord(WHERE, text, spans)], ImportSettings("prodigy", source))
+    assert [(s.text, s.label) for s in first.spans] == [("1890", "DATE")]
+    assert [(s.text, s.label) for s in second.spans] == [("He", "PERSON")]
+    assert second.offset == source.text.index("He joined")
+
+
+def test_span_across_two_blocks_names_the_span(source) -> None:  # type: ignore[no-untyped-def]
+    text = "in 1890.\n\nHe joined"
     with pytest.raises(SergeCorpusError) as err:
-        assemble([RawRecord(WHERE, text)], ImportSettings("prodigy", source))
-    assert codes(err) == ["E177"]
+        assemble([RawRecord(WHERE, text, (RawSpan(3, 12, "DATE"),))], ImportSettings("prodigy", source))
+    [problem] = err.value.problems
+    assert problem.code == "E629" and "'1890.\\n\\nHe'" in problem.detail and "source:0000, source:0001" in problem.detail
 
 
 def test_sentence_records_merge_into_their_block(source) -> None:  # type: ignore[no-untyped-def]
