@@ -9,7 +9,7 @@ import pytest
 
 from serge_corpus.corpus import document_from_path
 from serge_corpus.errors import SergeCorpusError
-from serge_corpus.formats import export_blocks, import_blocks
+from serge_corpus.formats import export_blocks, import_blocks, import_report
 from serge_corpus.formats.assemble import ImportSettings, RawRecord, RawSpan, assemble, drift_problems
 from serge_corpus.formats.envelope import Where, parse_header
 from serge_corpus.ner.labels import load_label_map
@@ -52,11 +52,16 @@ def test_drifted_record_text_is_refused_in_every_json_format(tmp_path: Path, tex
 
 
 def test_file_with_crlf_line_endings_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "x.conll"
-    path.write_bytes(b"Serge\tB-PERSON\r\n")
+    # CoNLL (no character offsets) reads CRLF files since issue 15; a file with offsets still refuses them.
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b'{"text": "Serge", "label": []}\r\n')
     with pytest.raises(SergeCorpusError) as err:
-        import_blocks(path, "conll")
+        import_blocks(path, "doccano")
     assert codes(err) == ["E162"]
+    conll = tmp_path / "x.conll"
+    conll.write_bytes(b"Serge\tB-PERSON\r\n")
+    [block] = import_blocks(conll, "conll")
+    assert [(s.text, s.label) for s in block.spans] == [("Serge", "PERSON")]
 
 
 def test_text_not_in_source(source) -> None:  # type: ignore[no-untyped-def]
@@ -131,3 +136,26 @@ def test_label_map_and_unannotated_labels(tmp_path: Path, source) -> None:  # ty
     path.write_text(json.dumps({"text": text, "label": [[14, 24, "NORP"], [41, 45, "CARDINAL"]]}) + "\n")
     [block] = import_blocks(path, "doccano", source=source, drop_unannotated=True)
     assert [s.label for s in block.spans] == ["NORP"]
+
+
+def test_normalise_dates_resolves_in_the_record_context(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    text = "Serge reached Moscow in 1919. Two years later he saw Kronstadt."
+    spans = [[text.index("1919"), text.index("1919") + 4, "DATE"], [text.index("Two"), text.index("later") - 1, "DATE"]]
+    path.write_text(json.dumps({"text": text, "label": spans}) + "\n")
+    with pytest.raises(SergeCorpusError) as err:
+        import_blocks(path, "doccano")
+    assert codes(err) == ["E040", "E040"]
+    result = import_report(path, "doccano", normalise_dates=True)
+    [block] = result.blocks
+    assert [(s.text, s.date.to_dict() if s.date else None) for s in block.spans][0] == (
+        "1919", {"type": "DATE", "value": "1919", "mod": None, "anchor": None}
+    )
+    assert block.spans[1].date is not None and block.spans[1].date.type == "DURATION"
+    assert all(s.extra == {"date_normalised": True} for s in block.spans)
+
+
+def test_label_schemes_ship_for_common_tools() -> None:
+    assert load_label_map("spacy").mapping == load_label_map("ontonotes").mapping
+    assert load_label_map("wnut17").map("creative-work") == "WORK_OF_ART"
+    assert load_label_map("conll03").map("MISC") is None

@@ -110,3 +110,13 @@ def test_edited_text_comment_is_caught(tmp_path: Path) -> None:
     with pytest.raises(SergeCorpusError) as err:
         import_blocks(path, "conll")
     assert [(p.code, p.field) for p in err.value.problems] == [("E171", "tokens")]
+
+
+def test_own_export_with_crlf_line_endings_reads_back_the_same(tmp_path: Path) -> None:
+    # Before: E162. CoNLL has no character offsets, so a Windows editor's CRLF changes nothing.
+    block = make_block("doc:0001", "Serge met Trotsky\nin 1919.", [("Serge", "PERSON", None, {})])
+    path = tmp_path / "x.conll"
+    export_blocks([block], "conll", path)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    [back] = import_blocks(path, "conll")
+    assert back.to_dict() == block.to_dict()
