@@ -8,7 +8,10 @@ the same way for every format:
 - rebuilds records from their header (lossless round trip);
 - places records without a header ("foreign" files: another tool's export)
   in the source document given with `source`, merging them into the blocks
-  the segmenter finds there;
+  the segmenter finds there (each span into the block that holds it), or,
+  without a source, over a document made of their own text (`carried`);
+- checks or trims span edges (`trim`), applies the label map and the date
+  options, counting what they changed (`Assembled`);
 - validates every record against the guidelines and raises all problems.
 """
 

@@ -8,12 +8,15 @@ unchanged; otherwise (line breaks, numbers-as-strings, objects) as JSON.
 `# token_offsets` appears only when the tokens cannot be found again in the
 text left to right (it never does for the project tokenizer).
 
-Tags are strict IOB2 (`B-PERSON`, `I-PERSON`, `O`); a span that does not start
-and end on token boundaries is an error (E165), never snapped.
+Export writes strict IOB2 (`B-PERSON`, `I-PERSON`, `O`); a span that does not
+start and end on token boundaries is an error (E165), never snapped. Import
+also reads IOB1 and BIOES/BILOU tags (`offsets.tags_to_ranges`) and CRLF line
+endings (CoNLL has no character offsets).
 
 Foreign CoNLL files (no `# version`/`# id` header; CoNLL-2003 columns separated by
 spaces, last column the tag; `-DOCSTART-` lines) are read one record per
-sentence and placed in the document given with `--source`.
+sentence, each knowing its `-DOCSTART-` document (`RawRecord.group`), and placed
+in the document given with `--source`, or made their own document.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ Both shapes doccano exports are read and written:
 - `form="entities"` (relation-extraction project):
   `{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": []}`
 
+Import also reads doccano 1.x exports (`data` instead of `text`) and the
+`labels` key of doccano's import format.
+
 doccano keeps unknown keys of an imported line as metadata and exports them
 again, so the header travels in a `serge` key. doccano's browser front end
 counts offsets in UTF-16 code units (doccano issue #2290), so the default
