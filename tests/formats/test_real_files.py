@@ -133,3 +133,10 @@ def test_conll2003_as_distributed_iob1_crlf_docstart() -> None:
 def test_bioes_conll_one_record_per_sentence() -> None:
     blocks = import_blocks(REAL / "bioes.conll", "conll", label_map=load_label_map("conll03"))
     assert spans_of(blocks) == [[("Victor Serge", "PERSON"), ("Mexico", "GPE")], [("Communist International", "ORG")]]
+
+
+def test_own_document_sentences_stop_at_blank_lines() -> None:
+    [block] = import_blocks(REAL / "brat_multiline", "brat", stub_dates=True)
+    assert [block.text[s.start : s.end] for s in block.sentences][:2] == [
+        "Memoirs of a Revolutionary", "Victor Serge arrived in Petrograd in January 1919.",
+    ]

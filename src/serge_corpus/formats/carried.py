@@ -101,14 +101,11 @@ def _add_sentence(unit: _Unit, raw: RawRecord) -> None:
 
 
 def _record(unit: _Unit, rid: str, document: Document, offset: int, fmt: str) -> dict[str, Any]:
-    from serge_corpus.segment import split_sentences, tokenize
+    from serge_corpus.segment import tokenize
 
     tokens = tokenize(unit.text)
     pairs = unit.tokens if unit.tokens is not None else [(t.start, t.end) for t in tokens]
-    sentences = (
-        unit.sentences if unit.sentences is not None
-        else [(s.start, s.end) for s in split_sentences(unit.text, tokens)]
-    )
+    sentences = unit.sentences if unit.sentences is not None else _sentences(unit.text)
     meta = {"source_sha256": document.sha256, "status": "imported", "imported_from": fmt}
     return {
         "id": rid,
@@ -122,3 +119,14 @@ def _record(unit: _Unit, rid: str, document: Document, offset: int, fmt: str) ->
         "spans": sorted(unit.spans, key=lambda s: (s["start"], s["end"])),
         "meta": merge_meta(meta, unit.added),
     }
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences of each paragraph: a sentence never runs over a blank line (a brat title)."""
+    from serge_corpus.segment import split_paragraphs, split_sentences, tokenize
+
+    out: list[tuple[int, int]] = []
+    for para in split_paragraphs(text):
+        chunk = text[para.start : para.end]
+        out += [(para.start + s.start, para.start + s.end) for s in split_sentences(chunk, tokenize(chunk))]
+    return out

@@ -93,12 +93,15 @@ def import_blocks(
     stub_dates: bool = False,
     drop_unannotated: bool = False,
     label_map: LabelMap | None = None,
+    trim: bool = False,
+    normalise_dates: bool = False,
+    doc_id: str = "imported",
     **options: Any,
 ) -> list[Block]:
-    """Read a file or folder in a format as validated blocks (options: see `import_report`)."""
+    """Read a file or folder in a format as validated blocks (see `import_report`)."""
     return import_report(
         path, fmt, source=source, stub_dates=stub_dates, drop_unannotated=drop_unannotated, label_map=label_map,
-        **options,
+        trim=trim, normalise_dates=normalise_dates, doc_id=doc_id, **options,
     ).blocks
 
 
