@@ -121,7 +121,8 @@ def test_import_trim_reports_each_change_and_misc_is_a_warning(tmp_path: Path) -
     path = REAL / "doccano_1x.jsonl"
     result = runner.invoke(app, ["import", str(path), "--from", "doccano", "-o", str(out), "--label-scheme", "conll03"])
     assert result.exit_code == 1
-    assert f"{path}:2: record d:0001: field spans[1]: E627" in result.output and "span ' OGPU' starts with a space" in result.output
+    assert f"{path}:2: record d:0001: field spans[1]: E627" in result.output
+    assert "span ' OGPU' starts with a space" in result.output
     assert not out.exists()
     result = runner.invoke(app, ["import", str(path), "--from", "doccano", "-o", str(out), "--label-scheme", "conll03",
                                  "--trim"])

@@ -105,7 +105,8 @@ def test_doccano_import_format_labels_and_0x_annotations(tmp_path: Path) -> None
     path = tmp_path / "d.jsonl"
     path.write_text(
         json.dumps({"text": "Serge met Trotsky.", "labels": [[10, 17, "PERSON"]]}) + "\n"
-        + json.dumps({"id": 2, "text": "Lenin.", "annotations": [{"label": 3, "start_offset": 0, "end_offset": 5}]}) + "\n"
+        + json.dumps({"id": 2, "text": "Lenin.", "annotations": [{"label": 3, "start_offset": 0, "end_offset": 5}]})
+        + "\n"
     )
     with pytest.raises(SergeCorpusError) as err:
         import_blocks(path, "doccano")

@@ -66,17 +66,22 @@ def test_prodigy_ner_manual_with_padded_text_tokens_and_hashes() -> None:
     assert rejected.meta["prodigy"]["answer"] == "reject"
     assert first.meta["prodigy"]["_annotator_id"] == "serge-anna"
     assert "_input_hash" not in first.meta["prodigy"]
-    assert all(b.meta["source_sha256"] == sha256_text(result.document.text) for b in result.blocks)  # type: ignore[union-attr]
+    assert result.document is not None
+    assert all(b.meta["source_sha256"] == sha256_text(result.document.text) for b in result.blocks)
 
 
 def test_prodigy_padded_text_is_found_in_its_source(tmp_path: Path) -> None:
     # Before: E177 "straddles two blocks" (the padding reaches outside the paragraph).
     source = tmp_path / "memoirs.txt"
-    source.write_text("Serge was arrested in Leningrad in 1933.\n\nHe was deported to Orenburg.\n\nAdvertisement: subscribe now.\n")
+    source.write_text(
+        "Serge was arrested in Leningrad in 1933.\n\nHe was deported to Orenburg.\n\nAdvertisement: subscribe now.\n"
+    )
     blocks = import_blocks(REAL / "prodigy_ner_manual.jsonl", "prodigy", source=document_from_path(source),
                            stub_dates=True)
     assert [b.offset for b in blocks] == [0, 42, 72]
-    assert spans_of(blocks) == [[("Serge", "PERSON"), ("Leningrad", "GPE"), ("1933", "DATE")], [("Orenburg", "GPE")], []]
+    assert spans_of(blocks) == [
+        [("Serge", "PERSON"), ("Leningrad", "GPE"), ("1933", "DATE")], [("Orenburg", "GPE")], [],
+    ]
 
 
 def test_labelstudio_json_export_with_a_trailing_space() -> None:

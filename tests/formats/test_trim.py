@@ -46,7 +46,10 @@ def test_check_span_names_the_characters() -> None:
 def test_trim_spans_reports_or_fixes() -> None:
     text = "met  Victor Serge, in 1919"
     tokens = [(t.start, t.end) for t in tokenize(text)]
-    spans = [{"start": 4, "end": 18, "label": "PERSON", "text": text[4:18]}, {"start": 22, "end": 26, "label": "DATE", "text": "1919"}]
+    spans = [
+        {"start": 4, "end": 18, "label": "PERSON", "text": text[4:18]},
+        {"start": 22, "end": 26, "label": "DATE", "text": "1919"},
+    ]
     kept, fixes, problems = trim_spans(spans, text, tokens, WHERE, trim=False)
     assert [p.detail for p in problems] == ["span ' Victor Serge,' starts with a space"]
     assert (problems[0].code, problems[0].line, problems[0].field) == ("E627", 7, "spans[0]")

@@ -59,7 +59,9 @@ def import_command(
     label_map: Annotated[Path | None, typer.Option(help="Your own label map file (same shape).")] = None,
     trim: Annotated[
         bool,
-        typer.Option("--trim", help="Snap spans to tokens and strip spaces/punctuation at their edges; each change is listed."),
+        typer.Option(
+            "--trim", help="Snap spans to tokens and strip spaces/punctuation at their edges; each change is listed."
+        ),
     ] = False,
     normalise_dates: Annotated[
         bool,

@@ -302,7 +302,8 @@ def _locate(
         if start < 0:
             start = source.text.find(core)
         if start < 0:
-            return None, [raw.where.problem("E164", f"text {core[:40]!r}… not found in {source.path or source.doc_id}")]
+            detail = f"text {core[:40]!r}… not found in {source.path or source.doc_id}"
+            return None, [raw.where.problem("E164", detail)]
         spans, _ = span_records(raw, raw.text, {})  # problems reported by `assemble`
         from serge_corpus.segment import tokenize
 

@@ -41,7 +41,8 @@ class Summary:
         """Lines for people: the source written, each span trimmed, labels dropped, dates filled."""
         lines: list[str] = []
         if self.source_written is not None:
-            lines.append(f"source: {self.source_written} (the text the file carries; its sha256 is in meta.source_sha256)")
+            carried = "the text the file carries; its sha256 is in meta.source_sha256"
+            lines.append(f"source: {self.source_written} ({carried})")
         if self.fixes:
             lines.append(f"trimmed {len(self.fixes)} span(s):")
             lines += [f"  {fix}" for fix in self.fixes]

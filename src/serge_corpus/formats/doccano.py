@@ -71,7 +71,8 @@ def read(path: Path, offsets: Unit | None = None) -> list[RawRecord]:
 def _row_to_raw(row: Any, where: Where, offsets: Unit | None) -> tuple[RawRecord | None, list[Problem]]:
     key = next((k for k in _TEXT_KEYS if isinstance(row, dict) and isinstance(row.get(k), str)), None)
     if key is None:
-        return None, [where.problem("E171", "a doccano line is an object with a string `text` (doccano 1.x: `data`)", "text")]
+        detail = "a doccano line is an object with a string `text` (doccano 1.x: `data`)"
+        return None, [where.problem("E171", detail, "text")]
     text: str = row[key]
     header, where, problems = read_slot(row, where)
     if problems:

@@ -140,7 +140,8 @@ def task_to_raw(task: Any, where: Where, offsets: Unit | None) -> tuple[RawRecor
     data = task.get("data") if isinstance(task, dict) else None
     key = _text_key(data)
     if not isinstance(data, dict) or key is None:
-        return None, [where.problem("E171", "a Label Studio task has `data.text` (or one string in `data`)", "data.text")]
+        detail = "a Label Studio task has `data.text` (or one string in `data`)"
+        return None, [where.problem("E171", detail, "data.text")]
     text: str = data[key]
     header, where, problems = read_slot(data, where)
     if problems:
