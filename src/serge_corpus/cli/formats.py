@@ -54,7 +54,9 @@ def import_command(
         bool, typer.Option("--drop-unannotated-labels", help="Drop CARDINAL, ORDINAL, … spans a tool predicted.")
     ] = False,
     label_scheme: Annotated[
-        str | None, typer.Option(help="Map another tool's labels: a scheme of data/ner_label_map.json, e.g. conll03.")
+        str | None, typer.Option(
+            help="Map another tool's labels: a scheme of data/ner_label_map.json (conll03, ontonotes, spacy, wnut17)."
+        )
     ] = None,
     label_map: Annotated[Path | None, typer.Option(help="Your own label map file (same shape).")] = None,
     trim: Annotated[
