@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from serge_corpus.corpus import Corpus, document_from_path
+from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_records
 from serge_corpus.model import LABELS, Block, Document
 from serge_corpus.segment import segment_document
@@ -107,9 +108,18 @@ def annotate(
     return annotate_blocks(load_blocks(source, corpus), ner=ner, progress=progress)
 
 
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+
+
 def text_files(folder: Path) -> list[Path]:
-    """The text files of a folder, in a stable order."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in {".txt", ".md"})
+    """The text files of a folder (`.txt`/`.md` in any case: `CURIE.TXT` too), in a stable order.
+
+    A folder with none is an error, not a silent run over nothing.
+    """
+    found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    if not found:
+        raise SergeCorpusError(Problem("E626", f"looked for {', '.join(sorted(TEXT_SUFFIXES))}", file=str(folder)))
+    return found
 
 
 # ---------------------------------------------------------------- report

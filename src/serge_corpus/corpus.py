@@ -33,6 +33,8 @@ def read_source_text(path: str | Path) -> str:
     other tools see, so they are errors with a fix, not silent rewrites.
     """
     path = Path(path)
+    if path.is_dir():
+        raise SergeCorpusError(Problem("E625", file=str(path)))
     if not path.is_file():
         raise SergeCorpusError(Problem("E001", file=str(path)))
     data = path.read_bytes()

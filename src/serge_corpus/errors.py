@@ -84,7 +84,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E164": ("record cannot be placed in its source document", "import files exported by serge-corpus, or pass --source with the document the text comes from"),
     "E165": ("span does not start and end on token boundaries", "fix the span or the tokens (re-segment the block); token formats cannot hold partial tokens"),
     "E166": ("discontinuous brat span", "split it into separate text-bound annotations"),
-    "E167": ("invalid IOB2 tag sequence", "start every entity with B-, continue it with I- of the same label"),
+    "E167": ("tag sequence is not valid IOB2, IOB1 or BIOES/BILOU",
+             "start every entity with B- (IOB1: I-; BIOES: S- for one token), continue it with I- of the same label"),
     "E168": ("offsets do not match the span text the file gives", "fix start/end, or choose the right --offsets unit (codepoint or utf16)"),
     "E169": ("offset is out of range or splits a surrogate pair", "check the offset unit: --offsets utf16 (browser tools) or codepoint (Python tools)"),
     "E170": ("serge metadata in the file is unreadable", "restore the metadata slot the exporter wrote, or remove it to import as a foreign file"),
@@ -123,6 +124,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E508": ("no source text given for a stand-off document", "pass --source with the document's text file, or a folder holding it"),
     "E509": ("release file does not match SHA256SUMS", "the release was altered after publishing: publish it again or restore the file"),
     "E510": ("licence has no text to ship in LICENSES/", "add the licence to serge_corpus/data/licences.json with its text file"),
+    # Robustness with users' files (E625-E699).
+    "E625": ("is a folder; this command reads one file", "give a file, or run `annotate FOLDER -o OUTFOLDER` for a folder"),
+    "E626": ("folder holds no text files", "put .txt or .md files in it, or give one file"),
+    # Importing other tools' files (E627-E639).
+    "E627": ("imported span is not trimmed (guidelines §1)",
+             "rerun with --trim to snap spans to tokens and strip spaces and punctuation (each change is reported), "
+             "or fix the span in the tool"),
+    "E628": ("the source file an import would write exists with other text",
+             "remove it, or give --source-out another path (or --source with the document the records come from)"),
+    "E629": ("imported span crosses a paragraph boundary of the source",
+             "shorten or split the span in the tool: spans stay within one block (guidelines §2)"),
 }
 
 
@@ -138,17 +150,20 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
-        parts = [where]
+        # Without a file there is no location to name: the message starts with the record or the code.
+        parts = []
+        if self.file:
+            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
         if self.record_id is not None:
             parts.append(f"record {self.record_id}")
         if self.field is not None:
             parts.append(f"field {self.field}")
         what, fix = CATALOGUE[self.code]
         detail = f" ({self.detail})" if self.detail else ""
-        return f"{': '.join(parts)}: {self.code} {what}{detail}; {fix}"
+        where = f"{': '.join(parts)}: " if parts else ""
+        return f"{where}{self.code} {what}{detail}; {fix}"
 
 
 class SergeCorpusError(Exception):

@@ -248,6 +248,14 @@ def _check_span_date(span: dict[str, Any], field: str) -> list[Finding]:
     return [(code, f"{field}.date.{sub}", detail) for code, sub, detail in check_date_object(date)]
 
 
+def refuse_overwriting_inputs(output: str | Path, inputs: Iterable[str | Path | None]) -> None:
+    """E194 when `output` resolves to one of `inputs`: a command must never overwrite what it reads."""
+    target = Path(output).resolve()
+    for given in inputs:
+        if given is not None and Path(given).resolve() == target:
+            raise SergeCorpusError(Problem("E194", f"{output} is also an input", file=str(output)))
+
+
 def write_records(path: str | Path, records: Iterable[Block]) -> None:
     """Write records atomically (temp file in the same folder, then rename)."""
     write_rows(path, (r.to_dict() for r in records))
@@ -278,10 +286,25 @@ def atomic_open(path: str | Path) -> Iterator[TextIO]:
             yield fp
             fp.flush()
             os.fsync(fp.fileno())
+        os.chmod(tmp, target_mode(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    # os.umask can only be read by setting it; set it straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def target_mode(path: Path, directory: bool = False) -> int:
+    """The mode a replaced file keeps, or what the umask gives a new one (mkstemp makes 0600)."""
+    if path.exists():
+        return path.stat().st_mode & 0o7777
+    return (0o777 if directory else 0o666) & ~current_umask()
 
 
 def _dumps(obj: Any) -> str:

@@ -40,6 +40,8 @@ class Cues:
     reference_min_cues: int
     never_final: frozenset[str]
     maybe_final: frozenset[str]
+    # Words that open a new sentence after a dotted acronym (`in the U.S. He died` but `the U.S. Army`).
+    starters_after_acronym: frozenset[str] = frozenset()
 
 
 def cues_from_dict(data: dict[str, Any]) -> Cues:
@@ -55,6 +57,7 @@ def cues_from_dict(data: dict[str, Any]) -> Cues:
         reference_min_cues=int(data["reference_min_cues"]),
         never_final=frozenset(data.get("abbreviations_never_final", [])),
         maybe_final=frozenset(data.get("abbreviations_maybe_final", [])),
+        starters_after_acronym=frozenset(data.get("sentence_starters_after_acronym", [])),
     )
 
 
@@ -80,6 +83,7 @@ _POSSESSIVE = re.compile(r"['’][sS]$")
 _INFIX = re.compile(r"[–—]|(?<=[^\W_])[-/:](?=[^\W\d_])|\.{3}|…")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
+_STRAIGHT_QUOTES = frozenset({'"', "'"})
 
 
 def tokenize(text: str, cues: Cues | None = None) -> list[Token]:
@@ -184,6 +188,9 @@ def split_sentences(text: str, tokens: list[Token], cues: Cues | None = None) ->
 def _sentence_end_at(tokens: list[Token], i: int, cues: Cues) -> int | None:
     """Index of the last token of a sentence ending at token i, or None."""
     word = tokens[i].text
+    if _ACRONYM.match(word) and word not in cues.never_final and word not in cues.maybe_final:
+        following = _next_word(tokens, i + 1)
+        return i if following is not None and following in cues.starters_after_acronym else None
     if word in cues.maybe_final:
         pass
     elif word not in _FINAL:
@@ -191,7 +198,9 @@ def _sentence_end_at(tokens: list[Token], i: int, cues: Cues) -> int | None:
     if _INITIAL.match(word) or word in cues.never_final:
         return None
     last = i
-    while last + 1 < len(tokens) and tokens[last + 1].text in _TRAILING_CLOSERS:
+    while (
+        last + 1 < len(tokens) and tokens[last + 1].text in _TRAILING_CLOSERS and not _opens(tokens, last + 1)
+    ):
         last += 1
     if last + 1 >= len(tokens):
         return last
@@ -201,6 +210,13 @@ def _sentence_end_at(tokens: list[Token], i: int, cues: Cues) -> int | None:
     if word in {".", "…", "..."} and i > 0 and tokens[i - 1].text == "(":
         return None  # an elision mark "(…)" inside a sentence
     return last
+
+
+def _opens(tokens: list[Token], j: int) -> bool:
+    """A straight quote with a space before it and none after opens the next sentence (`ended. "Then`)."""
+    if tokens[j].text not in _STRAIGHT_QUOTES or j + 1 >= len(tokens):
+        return False
+    return tokens[j].start > tokens[j - 1].end and tokens[j + 1].start == tokens[j].end
 
 
 def _next_word(tokens: list[Token], j: int) -> str | None:

@@ -80,7 +80,7 @@ def test_append_refuses_a_log_with_a_torn_last_line(tmp_path: Path, fixtures: Pa
     assert log.read_bytes() == before
 
 
-def test_reading_a_torn_log_names_the_line(fixtures: Path) -> None:
+def test_reading_a_torn_log_names_the_line_as_torn(fixtures: Path) -> None:
     with pytest.raises(SergeCorpusError) as err:
         read_log(fixtures / "torn_log.jsonl")
-    assert [(p.code, p.line) for p in err.value.problems] == [("E010", 2)]
+    assert [(p.code, p.line) for p in err.value.problems] == [("E187", 2)]

@@ -9,7 +9,7 @@ import pytest
 
 from serge_corpus.corpus import document_from_path
 from serge_corpus.errors import SergeCorpusError
-from serge_corpus.formats import export_blocks, import_blocks
+from serge_corpus.formats import export_blocks, import_blocks, import_report
 from serge_corpus.formats.assemble import ImportSettings, RawRecord, RawSpan, assemble, drift_problems
 from serge_corpus.formats.envelope import Where, parse_header
 from serge_corpus.ner.labels import load_label_map
@@ -52,11 +52,16 @@ def test_drifted_record_text_is_refused_in_every_json_format(tmp_path: Path, tex
 
 
 def test_file_with_crlf_line_endings_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "x.conll"
-    path.write_bytes(b"Serge\tB-PERSON\r\n")
+    # CoNLL (no character offsets) reads CRLF files since issue 15; a file with offsets still refuses them.
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b'{"text": "Serge", "label": []}\r\n')
     with pytest.raises(SergeCorpusError) as err:
-        import_blocks(path, "conll")
+        import_blocks(path, "doccano")
     assert codes(err) == ["E162"]
+    conll = tmp_path / "x.conll"
+    conll.write_bytes(b"Serge\tB-PERSON\r\n")
+    [block] = import_blocks(conll, "conll")
+    assert [(s.text, s.label) for s in block.spans] == [("Serge", "PERSON")]
 
 
 def test_text_not_in_source(source) -> None:  # type: ignore[no-untyped-def]
@@ -67,12 +72,24 @@ def test_text_not_in_source(source) -> None:  # type: ignore[no-untyped-def]
     assert "not found" in err.value.problems[0].detail
 
 
-def test_text_straddling_two_blocks(source) -> None:  # type: ignore[no-untyped-def]
+def test_text_over_two_blocks_is_split_between_them(source) -> None:  # type: ignore[no-untyped-def]
+    # Before: E177 "straddles two blocks" for a brat document given its own text as source.
     text = "in 1890.\n\nHe joined"
     assert text in source.text
+    spans = (RawSpan(3, 7, "DATE", {"date": {"type": "DATE", "value": "1890"}}), RawSpan(10, 12, "PERSON"))
+    first, second = assemble([RawRecord(WHERE, text, spans)], ImportSettings("prodigy", source))
+    assert [(s.text, s.label) for s in first.spans] == [("1890", "DATE")]
+    assert [(s.text, s.label) for s in second.spans] == [("He", "PERSON")]
+    assert second.offset == source.text.index("He joined")
+
+
+def test_span_across_two_blocks_names_the_span(source) -> None:  # type: ignore[no-untyped-def]
+    text = "in 1890.\n\nHe joined"
     with pytest.raises(SergeCorpusError) as err:
-        assemble([RawRecord(WHERE, text)], ImportSettings("prodigy", source))
-    assert codes(err) == ["E177"]
+        assemble([RawRecord(WHERE, text, (RawSpan(3, 12, "DATE"),))], ImportSettings("prodigy", source))
+    [problem] = err.value.problems
+    assert problem.code == "E629" and "'1890.\\n\\nHe'" in problem.detail
+    assert "source:0000, source:0001" in problem.detail
 
 
 def test_sentence_records_merge_into_their_block(source) -> None:  # type: ignore[no-untyped-def]
@@ -120,3 +137,26 @@ def test_label_map_and_unannotated_labels(tmp_path: Path, source) -> None:  # ty
     path.write_text(json.dumps({"text": text, "label": [[14, 24, "NORP"], [41, 45, "CARDINAL"]]}) + "\n")
     [block] = import_blocks(path, "doccano", source=source, drop_unannotated=True)
     assert [s.label for s in block.spans] == ["NORP"]
+
+
+def test_normalise_dates_resolves_in_the_record_context(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    text = "Serge reached Moscow in 1919. Two years later he saw Kronstadt."
+    spans = [[text.index("1919"), text.index("1919") + 4, "DATE"], [text.index("Two"), text.index("later") - 1, "DATE"]]
+    path.write_text(json.dumps({"text": text, "label": spans}) + "\n")
+    with pytest.raises(SergeCorpusError) as err:
+        import_blocks(path, "doccano")
+    assert codes(err) == ["E040", "E040"]
+    result = import_report(path, "doccano", normalise_dates=True)
+    [block] = result.blocks
+    assert [(s.text, s.date.to_dict() if s.date else None) for s in block.spans][0] == (
+        "1919", {"type": "DATE", "value": "1919", "mod": None, "anchor": None}
+    )
+    assert block.spans[1].date is not None and block.spans[1].date.type == "DURATION"
+    assert all(s.extra == {"date_normalised": True} for s in block.spans)
+
+
+def test_label_schemes_ship_for_common_tools() -> None:
+    assert load_label_map("spacy").mapping == load_label_map("ontonotes").mapping
+    assert load_label_map("wnut17").map("creative-work") == "WORK_OF_ART"
+    assert load_label_map("conll03").map("MISC") is None

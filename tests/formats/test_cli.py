@@ -83,3 +83,50 @@ def test_directory_targets_are_protected(segmented: Path, tmp_path: Path) -> Non
         assert result.exit_code == 0, result.output
     assert (ours / MARKER).is_file()
     assert len(list(ours.glob("*.ann"))) == 52
+
+
+REAL = ROOT / "tests/fixtures/formats/real"
+
+
+def test_import_without_source_writes_the_document_and_validates(tmp_path: Path) -> None:
+    out = tmp_path / "memoirs.jsonl"
+    args = ["import", str(REAL / "prodigy_ner_manual.jsonl"), "--from", "prodigy", "-o", str(out), "--normalise-dates"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    source = tmp_path / "memoirs.source.txt"
+    assert f"source: {source}" in result.output
+    assert "1 DATE span(s) normalised by serge_corpus.dates" in result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["memoirs:0000", "memoirs:0001", "memoirs:0002"]
+    text = source.read_text(encoding="utf-8")
+    assert all(text[r["offset"] : r["offset"] + len(r["text"])] == r["text"] for r in records)
+    # Registered in a corpus, validate checks the records against the written document and its sha256.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    entry = {"doc_id": "memoirs", "path": "../memoirs.source.txt", "title": "t", "author": "a", "language": "en",
+             "sha256": records[0]["meta"]["source_sha256"], "provenance": "p", "licence": "l"}
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}))
+    result = runner.invoke(app, ["validate", str(out), "--corpus", str(corpus)])
+    assert result.exit_code == 0 and "valid" in result.output, result.output
+    # The same import again writes the same document; another file's text is never written over it.
+    assert runner.invoke(app, args).exit_code == 0
+    other = ["import", str(REAL / "bioes.conll"), "--from", "conll", "-o", str(out), "--label-scheme", "conll03"]
+    result = runner.invoke(app, other)
+    assert result.exit_code == 1 and "E628" in result.output
+    assert source.read_text(encoding="utf-8") == text
+
+
+def test_import_trim_reports_each_change_and_misc_is_a_warning(tmp_path: Path) -> None:
+    out = tmp_path / "d.jsonl"
+    path = REAL / "doccano_1x.jsonl"
+    result = runner.invoke(app, ["import", str(path), "--from", "doccano", "-o", str(out), "--label-scheme", "conll03"])
+    assert result.exit_code == 1
+    assert f"{path}:2: record d:0001: field spans[1]: E627" in result.output
+    assert "span ' OGPU' starts with a space" in result.output
+    assert not out.exists()
+    result = runner.invoke(app, ["import", str(path), "--from", "doccano", "-o", str(out), "--label-scheme", "conll03",
+                                 "--trim"])
+    assert result.exit_code == 0, result.output
+    assert f"{path}:2: record d:0001 spans[1] ORG ' OGPU' -> 'OGPU'" in result.output
+    assert "dropped 1 MISC span(s) the label map sends to null, e.g. 'Clarté'" in result.output
+    assert "warning: 1 MISC span(s) dropped" in result.output

@@ -78,11 +78,14 @@ def test_foreign_date_spans_need_a_date_object() -> None:
     assert [p.code for p in err.value.problems] == ["E040", "E040"]
 
 
-def test_foreign_conll_without_source_is_refused() -> None:
-    with pytest.raises(SergeCorpusError) as err:
-        import_blocks(FIXTURES / "conll2003_style.conll", "conll")
-    [problem] = err.value.problems
-    assert problem.code == "E164" and "2 record(s)" in problem.detail
+def test_foreign_conll_without_source_is_its_own_document() -> None:
+    # Before: E164 "no --source". Now the -DOCSTART- document is one record, its tokens joined by spaces.
+    [block] = import_blocks(FIXTURES / "conll2003_style.conll", "conll", stub_dates=True)
+    assert block.text.split("\n") == [
+        "Victor Serge was born in Brussels in 1890 .", "He joined the Bolsheviks in Petrograd in 1919 .",
+    ]
+    assert len(block.sentences) == 2 and len(block.tokens) == 18
+    assert [s.text for s in block.spans] == ["Victor Serge", "Brussels", "1890", "Bolsheviks", "Petrograd", "1919"]
 
 
 def test_invalid_iob_names_the_line() -> None:
@@ -107,3 +110,13 @@ def test_edited_text_comment_is_caught(tmp_path: Path) -> None:
     with pytest.raises(SergeCorpusError) as err:
         import_blocks(path, "conll")
     assert [(p.code, p.field) for p in err.value.problems] == [("E171", "tokens")]
+
+
+def test_own_export_with_crlf_line_endings_reads_back_the_same(tmp_path: Path) -> None:
+    # Before: E162. CoNLL has no character offsets, so a Windows editor's CRLF changes nothing.
+    block = make_block("doc:0001", "Serge met Trotsky\nin 1919.", [("Serge", "PERSON", None, {})])
+    path = tmp_path / "x.conll"
+    export_blocks([block], "conll", path)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    [back] = import_blocks(path, "conll")
+    assert back.to_dict() == block.to_dict()

@@ -13,6 +13,7 @@ from serge_corpus.errors import SergeCorpusError
 from serge_corpus.formats import export_blocks, import_blocks
 from serge_corpus.formats.docbin import SPANS_KEY, words_and_spaces
 from serge_corpus.model import DateValue, Token
+from serge_corpus.ner.labels import load_label_map
 
 from .conftest import FIXTURES, make_block, tricky_blocks
 
@@ -78,3 +79,16 @@ def test_misaligned_span_and_non_docbin_file(tmp_path: Path) -> None:
     with pytest.raises(SergeCorpusError) as err:
         import_blocks(tmp_path / "junk.spacy", "docbin")
     assert [p.code for p in err.value.problems] == ["E171"]
+
+
+def test_pipeline_output_without_source_is_its_own_document(tmp_path: Path, nlp: spacy.Language) -> None:
+    # Before: E164. A model's output Docs carry their text: it becomes the document, one record per Doc.
+    docs = [nlp("He joined the Bolsheviks in Petrograd in 1919."), nlp("Serge met Trotsky.")]
+    docs[0].ents = [docs[0].char_span(14, 24, "NORP"), docs[0].char_span(41, 45, "DATE")]
+    DocBin(docs=docs).to_disk(tmp_path / "pred.spacy")
+    first, second = import_blocks(tmp_path / "pred.spacy", "docbin", label_map=load_label_map("spacy"),
+                                  normalise_dates=True)
+    assert second.offset == len(first.text) + 2 and second.text == "Serge met Trotsky."
+    assert [(s.text, s.label, s.date.value if s.date else None) for s in first.spans] == [
+        ("Bolsheviks", "NORP", None), ("1919", "DATE", "1919"),
+    ]

@@ -99,3 +99,19 @@ def test_bad_option_values_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SergeCorpusError) as err:
         import_blocks(tmp_path / "d.jsonl", "doccano", offsets="bytes")
     assert err.value.problems[0].code == "E161"
+
+
+def test_doccano_import_format_labels_and_0x_annotations(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_text(
+        json.dumps({"text": "Serge met Trotsky.", "labels": [[10, 17, "PERSON"]]}) + "\n"
+        + json.dumps({"id": 2, "text": "Lenin.", "annotations": [{"label": 3, "start_offset": 0, "end_offset": 5}]})
+        + "\n"
+    )
+    with pytest.raises(SergeCorpusError) as err:
+        import_blocks(path, "doccano")
+    [problem] = err.value.problems
+    assert (problem.code, problem.line, problem.field) == ("E171", 2, "annotations") and "label" in problem.detail
+    path.write_text(path.read_text().split("\n")[0] + "\n")
+    [block] = import_blocks(path, "doccano")
+    assert [(s.text, s.label) for s in block.spans] == [("Trotsky", "PERSON")]

@@ -130,3 +130,14 @@ def test_jsonl_tasks_are_read_too(tmp_path: Path) -> None:
     records = read(path)
     assert [r.where.line for r in records] == [1, 2]
     assert [(s.start, s.end) for s in records[1].spans] == [(0, 5)]
+
+
+def test_task_text_under_another_name(tmp_path: Path) -> None:
+    # A labeling config with value="$dialogue": the one string of `data` is the text.
+    task = {"data": {"dialogue": "Serge met Trotsky."}, "annotations": [{"result": [
+        {"id": "a", "from_name": "label", "to_name": "dialogue", "type": "labels",
+         "value": {"start": 10, "end": 17, "text": "Trotsky", "labels": ["PERSON"]}}]}]}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps([task]))
+    [block] = import_blocks(path, "labelstudio")
+    assert [(s.text, s.label) for s in block.spans] == [("Trotsky", "PERSON")]

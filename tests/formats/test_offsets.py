@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from serge_corpus.formats.offsets import TagError, TokenBounds, UnitError, UnitIndex, iob2_to_ranges, spans_to_iob2
+from serge_corpus.formats.offsets import (
+    TagError,
+    TokenBounds,
+    UnitError,
+    UnitIndex,
+    iob2_to_ranges,
+    spans_to_iob2,
+    tags_to_ranges,
+)
 from serge_corpus.model import Token
 
 
@@ -60,3 +68,23 @@ def test_invalid_iob2_names_the_bad_tag(tags: list[str], index: int) -> None:
     with pytest.raises(TagError) as err:
         iob2_to_ranges(tags)
     assert err.value.index == index
+
+
+@pytest.mark.parametrize(
+    ("tags", "ranges"),
+    [
+        (["B-PER", "I-PER", "O", "B-LOC"], [(0, 1, "PER"), (3, 3, "LOC")]),  # IOB2
+        (["I-PER", "I-PER", "B-PER", "O", "I-LOC"], [(0, 1, "PER"), (2, 2, "PER"), (4, 4, "LOC")]),  # IOB1
+        (["B-PER", "E-PER", "S-LOC", "O", "B-ORG", "I-ORG", "E-ORG"], [(0, 1, "PER"), (2, 2, "LOC"), (4, 6, "ORG")]),
+        (["U-PER", "B-ORG", "L-ORG"], [(0, 0, "PER"), (1, 2, "ORG")]),  # BILOU
+        (["O", "O"], []),
+    ],
+)
+def test_tag_schemes_are_recognised(tags: list[str], ranges: list[tuple[int, int, str]]) -> None:
+    assert tags_to_ranges(tags) == ranges
+
+
+@pytest.mark.parametrize("tags", [["B-PER", "I-GPE"], ["I-PER", "E-LOC"], ["B-PER", "X-PER"], ["B-PER", "E-LOC"]])
+def test_tags_no_scheme_decodes(tags: list[str]) -> None:
+    with pytest.raises(TagError, match="nor IOB1 or BIOES"):
+        tags_to_ranges(tags)

@@ -148,3 +148,17 @@ def test_segmenting_a_string_document_keeps_offsets():
         ("title", "Title"),
         ("body", "First paragraph of a text that is long enough. It has two sentences."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('It ended. "Then the war came," she wrote.', ["It ended.", '"Then the war came," she wrote.']),
+        ('He asked: "Why?" Nobody answered.', ['He asked: "Why?"', "Nobody answered."]),
+        ("He left the U.S. Army in 1946. Then he wrote.", ["He left the U.S. Army in 1946.", "Then he wrote."]),
+        ("He lived in the U.S. He died there.", ["He lived in the U.S.", "He died there."]),
+    ],
+)
+def test_quotes_and_dotted_acronyms_at_sentence_edges(text, expected):
+    sentences = split_sentences(text, tokenize(text))
+    assert [text[s.start : s.end] for s in sentences] == expected

@@ -11,7 +11,7 @@ from tqdm import tqdm
 from serge_corpus.annotate import Annotated, annotate_blocks, load_blocks, text_files
 from serge_corpus.cli.app import app
 from serge_corpus.corpus import Corpus, load_corpus
-from serge_corpus.jsonl import write_records
+from serge_corpus.jsonl import refuse_overwriting_inputs, write_records
 from serge_corpus.model import Block
 
 NerOption = Arg[
@@ -43,6 +43,7 @@ def annotate_command(
     sources = text_files(source) if source.is_dir() else [source]
     for path in sources:
         target = output / f"{path.stem}.jsonl" if source.is_dir() else output
+        refuse_overwriting_inputs(target, [path])
         result = _annotate_with_bar(load_blocks(path, known), ner, path.name)
         write_records(target, result.blocks)
         spans = sum(len(b.spans) for b in result.blocks)

@@ -29,7 +29,26 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: Rich markup mangles `[[text, label]]` examples and prints `<bool>` metavars for flags.
+    rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from serge_corpus import __version__
+
+        typer.echo(f"serge-corpus {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Annotated-corpus toolkit: segment, annotate, correct, build gold, evaluate, publish."""
 
 
 def main() -> None:

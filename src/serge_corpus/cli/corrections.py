@@ -27,6 +27,24 @@ def correct_apply_command(
     typer.echo(commands.format_apply(result, written))
 
 
+log_app = typer.Typer(help="Inspect and repair correction logs.", no_args_is_help=True)
+app.add_typer(log_app, name="log")
+
+
+@log_app.command("repair")
+def log_repair_command(
+    log: Annotated[Path, typer.Argument(help="Correction log whose last line a crash cut short.")],
+) -> None:
+    """Cut a torn last line (E187) from a log; the old file is kept as LOG.bak."""
+    from serge_corpus.corrections.log import repair_log
+
+    repair = repair_log(log)
+    if repair.backup is None:
+        typer.echo(f"{log}: nothing to repair (every line is complete)")
+    else:
+        typer.echo(f"{log}:{repair.line}: removed the torn line {repair.removed!r}; old file kept as {repair.backup}")
+
+
 @app.command("diff")
 def diff_command(
     a: Annotated[Path, typer.Argument(help="First version of the records (JSONL), or a release folder.")],

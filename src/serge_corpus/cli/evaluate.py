@@ -10,6 +10,7 @@ import typer
 
 from serge_corpus.cli.app import app
 from serge_corpus.errors import Problem, SergeCorpusError
+from serge_corpus.jsonl import refuse_overwriting_inputs
 from serge_corpus.evaluate import agreement_files, agreement_markdown, evaluate_files, summary_markdown
 from serge_corpus.evaluate.bootstrap import DEFAULT_RESAMPLES
 
@@ -49,6 +50,7 @@ def agree_command(
     result = agreement_files(files, tokenize=tokenize, common_only=common_only)
     markdown = agreement_markdown(result)
     if report is not None:
+        refuse_overwriting_inputs(report, files)
         try:
             report.parent.mkdir(parents=True, exist_ok=True)
             report.write_text(markdown, encoding="utf-8")

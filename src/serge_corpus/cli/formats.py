@@ -9,6 +9,8 @@ import typer
 
 from serge_corpus.cli.app import app
 from serge_corpus.formats import FORMATS, export_file, import_file
+from serge_corpus.formats.convert import default_source_out
+from serge_corpus.jsonl import refuse_overwriting_inputs
 
 _NAMES = ", ".join(FORMATS)
 OffsetsOption = Annotated[
@@ -30,6 +32,7 @@ def export_command(
     corpus: CorpusOption = Path("corpus"),
 ) -> None:
     """Write records in an annotation-tool or training format (lossless round trip)."""
+    refuse_overwriting_inputs(output, [records])
     summary = export_file(records, to, output, corpus=corpus, offsets=offsets, form=form, target=target, split=split)
     typer.echo(str(summary))
 
@@ -51,14 +54,45 @@ def import_command(
         bool, typer.Option("--drop-unannotated-labels", help="Drop CARDINAL, ORDINAL, … spans a tool predicted.")
     ] = False,
     label_scheme: Annotated[
-        str | None, typer.Option(help="Map another tool's labels: a scheme of data/ner_label_map.json, e.g. conll03.")
+        str | None, typer.Option(
+            help="Map another tool's labels: a scheme of data/ner_label_map.json (conll03, ontonotes, spacy, wnut17)."
+        )
     ] = None,
     label_map: Annotated[Path | None, typer.Option(help="Your own label map file (same shape).")] = None,
+    trim: Annotated[
+        bool,
+        typer.Option(
+            "--trim", help="Snap spans to tokens and strip spaces/punctuation at their edges; each change is listed."
+        ),
+    ] = False,
+    normalise_dates: Annotated[
+        bool,
+        typer.Option(
+            "--normalise-dates", "--normalize-dates",
+            help="Give DATE spans without a date object one from the project's date module (date_normalised: true).",
+        ),
+    ] = False,
+    source_out: Annotated[
+        Path | None,
+        typer.Option(help="Without --source: where to write the text the file carries (default OUT.source.txt)."),
+    ] = None,
     corpus: CorpusOption = Path("corpus"),
 ) -> None:
-    """Read records back from a format, validate them, write JSONL."""
+    """Read records back from a format, validate them, write JSONL.
+
+    Files from other tools need no --source: the text they carry becomes the
+    document, written next to the records (OUT.source.txt).
+    """
+    refuse_overwriting_inputs(output, [path, source, label_map])
+    if source is None:
+        refuse_overwriting_inputs(source_out or default_source_out(output), [path, label_map, output])
     summary = import_file(
         path, from_, output, source=source, corpus=corpus, stub_dates=stub_dates,
         drop_unannotated=drop_unannotated, label_scheme=label_scheme, label_map=label_map, offsets=offsets,
+        trim=trim, normalise_dates=normalise_dates, source_out=source_out,
     )
     typer.echo(str(summary))
+    for line in summary.details():
+        typer.echo(line)
+    for line in summary.warnings():
+        typer.echo(line, err=True)

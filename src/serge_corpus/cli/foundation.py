@@ -10,7 +10,7 @@ import typer
 from serge_corpus.cli.app import app
 from serge_corpus.corpus import corpus_sources, load_corpus
 from serge_corpus.errors import SergeCorpusError
-from serge_corpus.jsonl import read_raw, read_records, validate_file, write_records
+from serge_corpus.jsonl import read_raw, read_records, refuse_overwriting_inputs, validate_file, write_records
 from serge_corpus.mentions import read_mentions, spans_from_mentions
 from serge_corpus.segment import segment
 
@@ -29,6 +29,7 @@ def segment_command(
     ] = None,
 ) -> None:
     """Split a text into classified blocks, sections, sentences and tokens."""
+    refuse_overwriting_inputs(output, [source, cues])
     known = load_corpus(corpus) if (corpus / "manifest.json").is_file() else None
     blocks = segment(source, corpus=known, cues_path=str(cues) if cues else None)
     write_records(output, blocks)
@@ -73,6 +74,7 @@ def from_mentions_command(
     corpus: CorpusOption = Path("corpus"),
 ) -> None:
     """Turn a hand-written list of mentions into validated records."""
+    refuse_overwriting_inputs(output, [segments, mentions])
     sources = corpus_sources(corpus)
     blocks = spans_from_mentions(read_records(segments, sources), read_mentions(mentions), str(mentions))
     write_records(output, blocks)

@@ -20,7 +20,7 @@ from serge_corpus.corrections.log import append_ops, read_logs
 from serge_corpus.corrections.merge import MergeResult, merge
 from serge_corpus.corrections.ops import Op
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.jsonl import read_records, write_records
+from serge_corpus.jsonl import read_records, refuse_overwriting_inputs, write_records
 from serge_corpus.model import Block, Span
 
 
@@ -43,13 +43,6 @@ def write_with_backup(path: str | Path, blocks: Sequence[Block]) -> Written:
     return Written(path, backup)
 
 
-def _refuse_overwriting_inputs(out: str | Path, inputs: Sequence[str | Path]) -> None:
-    target = Path(out).resolve()
-    for given in inputs:
-        if Path(given).resolve() == target:
-            raise SergeCorpusError(Problem("E194", f"{out} is an input", file=str(out)))
-
-
 # ---------------------------------------------------------------- correct apply
 
 
@@ -60,7 +53,7 @@ def apply_files(
 
     With `strict`, a skipped op is an error and nothing is written.
     """
-    _refuse_overwriting_inputs(out, [pre, *logs])
+    refuse_overwriting_inputs(out, [pre, *logs])
     blocks = read_records(pre)
     result = apply_log(blocks, read_logs(logs))
     if strict and result.skipped:
@@ -107,7 +100,7 @@ def diff_files(
     if as_log is not None:
         if not annotator:
             raise SergeCorpusError(Problem("E182", "--annotator names who the ops are by", field="annotator"))
-        _refuse_overwriting_inputs(as_log, [a, b])
+        refuse_overwriting_inputs(as_log, [a, b])
         append_ops(as_log, changes_to_ops(changes, annotator))
     return changes, {blk.id: blk for blk in left}
 
@@ -184,7 +177,7 @@ def _context(text: str, span: Span, width: int) -> str:
 
 def merge_files(paths: Sequence[str | Path], out: str | Path, names: Sequence[str] | None = None) -> tuple[MergeResult, Written]:
     """Merge annotation files; conflicts go to each record's `meta.conflicts`."""
-    _refuse_overwriting_inputs(out, paths)
+    refuse_overwriting_inputs(out, paths)
     labels = list(names) if names else _names_for(paths)
     result = merge([read_records(p) for p in paths], labels, [str(p) for p in paths])
     return result, write_with_backup(out, result.blocks)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from serge_corpus.corrections.ops import Op, Origin, check_op_dict
 from serge_corpus.errors import Problem, SergeCorpusError
+from serge_corpus.jsonl import atomic_open
 
 
 def read_log(path: str | Path) -> list[Op]:
@@ -30,13 +33,18 @@ def read_log(path: str | Path) -> list[Op]:
     ops: list[Op] = []
     problems: list[Problem] = []
     first_seen: dict[str, int] = {}
+    # The last line lacks its newline only when a write was cut: that is a torn tail, not bad JSON.
+    torn = len(lines) if lines[-1].strip() else None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
         except json.JSONDecodeError as err:
-            problems.append(Problem("E010", str(err), file=str(path), line=number))
+            if number == torn:
+                problems.append(Problem("E187", f"{len(line)} characters cut short", file=str(path), line=number))
+            else:
+                problems.append(Problem("E010", str(err), file=str(path), line=number))
             continue
         found = check_op_dict(data)
         record = data.get("record") if isinstance(data, dict) and isinstance(data.get("record"), str) else None
@@ -90,6 +98,39 @@ def append_ops(path: str | Path, ops: Iterable[Op]) -> None:
         os.close(fd)  # closing releases the lock
 
 
+@dataclass(frozen=True)
+class Repair:
+    """What `repair_log` did: the torn bytes it cut and where the old file was kept."""
+
+    path: Path
+    backup: Path | None
+    removed: str
+    line: int | None
+
+
+def repair_log(path: str | Path) -> Repair:
+    """Cut a torn last line (a write interrupted by a crash), keeping the whole old file as LOG.bak.
+
+    Only an unterminated last line is removed; every complete line stays as it was.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SergeCorpusError(Problem("E001", "correction log", file=str(path)))
+    data = path.read_bytes()
+    if not data or data.endswith(b"\n"):
+        return Repair(path, None, "", None)
+    keep = data[: data.rfind(b"\n") + 1]
+    backup = path.with_name(path.name + ".bak")
+    shutil.copy2(path, backup)
+    write_bytes_atomically(path, keep)
+    return Repair(path, backup, data[len(keep) :].decode("utf-8", errors="replace"), keep.count(b"\n") + 1)
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    with atomic_open(path) as fp:
+        fp.buffer.write(data)
+
+
 def _refuse_torn_tail(path: Path) -> None:
     """A last line without a newline is a write that was cut; appending would fuse it."""
     size = path.stat().st_size
@@ -100,4 +141,4 @@ def _refuse_torn_tail(path: Path) -> None:
         if fp.read(1) != b"\n":
             fp.seek(0)
             line = fp.read().count(b"\n") + 1
-            raise SergeCorpusError(Problem("E187", file=str(path), line=line))
+            raise SergeCorpusError(Problem("E187", "run `serge-corpus log repair` to cut it", file=str(path), line=line))

@@ -7,7 +7,14 @@ travels in its own metadata slot (see `envelope`). Formats: prodigy, doccano,
 labelstudio, brat, conll, docbin, hf.
 """
 
-from serge_corpus.formats.convert import Summary, export_blocks, export_file, import_blocks, import_file
+from serge_corpus.formats.convert import (
+    Summary,
+    export_blocks,
+    export_file,
+    import_blocks,
+    import_file,
+    import_report,
+)
 from serge_corpus.formats.registry import FORMATS, FormatSpec, get_format
 
 __all__ = [
@@ -19,4 +26,5 @@ __all__ = [
     "get_format",
     "import_blocks",
     "import_file",
+    "import_report",
 ]

@@ -112,7 +112,7 @@ def read_pair(ann: Path) -> RawRecord:
         if isinstance(parsed, list):
             raise SergeCorpusError(parsed)
         header = parsed
-    spans, others, problems = parse_ann(read_text_file(ann), str(ann), header.id if header else None)
+    spans, others, problems = parse_ann(read_text_file(ann), str(ann), header.id if header else None, text)
     if problems:
         raise SergeCorpusError(problems)
     where = Where(str(ann), None, header.id if header else ann.stem)
@@ -120,8 +120,15 @@ def read_pair(ann: Path) -> RawRecord:
     return RawRecord(where, text, tuple(spans), header.tokens if header else None, header, added)
 
 
-def parse_ann(content: str, file: str, record_id: str | None) -> tuple[list[RawSpan], list[str], list[Problem]]:
-    """Text-bound spans (with their notes' payloads), other lines kept, problems."""
+def parse_ann(
+    content: str, file: str, record_id: str | None, text: str | None = None
+) -> tuple[list[RawSpan], list[str], list[Problem]]:
+    """Text-bound spans (with their notes' payloads), other lines kept, problems.
+
+    brat cuts a mention that runs over a line break into fragments
+    (`T1\tORG 10 20;21 30`); fragments separated only by the line break are
+    one span again. Other discontinuous spans are E166.
+    """
     found: dict[str, tuple[int, int, str, str, int]] = {}
     notes: dict[str, tuple[str, int]] = {}
     others: list[str] = []
@@ -134,11 +141,10 @@ def parse_ann(content: str, file: str, record_id: str | None) -> tuple[list[RawS
             match = _T_LINE.match(line)
             if match is None:
                 problems.append(where.problem("E171", f"not a text-bound line: {line[:60]!r}"))
-            elif ";" in match.group(3) or len(match.group(3).split()) != 2:
+            elif (bounds := _joined_fragments(match.group(3), text)) is None:
                 problems.append(where.problem("E166", f"{match.group(1)} has fragments {match.group(3)}", match.group(1)))
             else:
-                start, end = (int(v) for v in match.group(3).split())
-                found[match.group(1)] = (start, end, match.group(2), match.group(4), number)
+                found[match.group(1)] = (*bounds, match.group(2), match.group(4), number)
         elif (note := _NOTE_LINE.match(line)) is not None:
             notes[note.group(2)] = (note.group(3), number)
         else:
@@ -154,6 +160,19 @@ def parse_ann(content: str, file: str, record_id: str | None) -> tuple[list[RawS
     for tid, (_, number) in notes.items():
         problems.append(Problem("E171", f"AnnotatorNotes for unknown {tid}", file=file, line=number, record_id=record_id))
     return spans, others, problems
+
+
+def _joined_fragments(coordinates: str, text: str | None) -> tuple[int, int] | None:
+    """(start, end) of `0 5` or of fragments split at line breaks only; None otherwise."""
+    pairs = [fragment.split() for fragment in coordinates.split(";")]
+    if any(len(p) != 2 for p in pairs):
+        return None
+    bounds = [(int(a), int(b)) for a, b in pairs]
+    for (_, end), (start, _) in zip(bounds, bounds[1:]):
+        gap = text[end:start] if text is not None and end <= start else None
+        if gap is None or "\n" not in gap or gap.strip():
+            return None
+    return bounds[0][0], bounds[-1][1]
 
 
 def _note_payload(note: str, number: int, where: Where, tid: str) -> tuple[dict[str, Any], Problem | None]:

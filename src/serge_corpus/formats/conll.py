@@ -8,12 +8,15 @@ unchanged; otherwise (line breaks, numbers-as-strings, objects) as JSON.
 `# token_offsets` appears only when the tokens cannot be found again in the
 text left to right (it never does for the project tokenizer).
 
-Tags are strict IOB2 (`B-PERSON`, `I-PERSON`, `O`); a span that does not start
-and end on token boundaries is an error (E165), never snapped.
+Export writes strict IOB2 (`B-PERSON`, `I-PERSON`, `O`); a span that does not
+start and end on token boundaries is an error (E165), never snapped. Import
+also reads IOB1 and BIOES/BILOU tags (`offsets.tags_to_ranges`) and CRLF line
+endings (CoNLL has no character offsets).
 
 Foreign CoNLL files (no `# version`/`# id` header; CoNLL-2003 columns separated by
 spaces, last column the tag; `-DOCSTART-` lines) are read one record per
-sentence and placed in the document given with `--source`.
+sentence, each knowing its `-DOCSTART-` document (`RawRecord.group`), and placed
+in the document given with `--source`, or made their own document.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 from serge_corpus.errors import Problem
 from serge_corpus.formats.assemble import RawRecord, RawSpan, read_text_file
 from serge_corpus.formats.envelope import Where, convert_all, export_tokens, make_header, parse_header
-from serge_corpus.formats.offsets import TagError, iob2_to_ranges, span_token_ranges, spans_to_iob2
+from serge_corpus.formats.offsets import TagError, span_token_ranges, spans_to_iob2, tags_to_ranges
 from serge_corpus.formats.output import write_text_atomic
 from serge_corpus.model import Block, Sentence, Token
 
@@ -123,6 +126,7 @@ class _Chunk:
     words: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     tag_lines: list[int] = field(default_factory=list)
+    group: str | None = None  # the -DOCSTART- document it belongs to
 
     @property
     def ours(self) -> bool:
@@ -130,18 +134,21 @@ class _Chunk:
 
 
 def read(path: Path) -> list[RawRecord]:
-    return convert_all(split_chunks(read_text_file(path)), lambda chunk: chunk_to_raw(chunk, str(path)))
+    # CoNLL has no character offsets, so CRLF line endings (Windows files) change nothing: read them as LF.
+    content = read_text_file(path, allow_crlf=True).replace("\r\n", "\n")
+    return convert_all(split_chunks(content), lambda chunk: chunk_to_raw(chunk, str(path)))
 
 
 def split_chunks(content: str) -> list[_Chunk]:
     """Records: a header record runs to the next header; a foreign one to a blank line."""
     chunks: list[_Chunk] = []
     current = _Chunk(1)
+    documents = 0
 
     def flush(next_line: int) -> _Chunk:
         if current.words or current.comments:
             chunks.append(current)
-        return _Chunk(next_line)
+        return _Chunk(next_line, group=f"document {documents}" if documents else None)
 
     for number, line in enumerate(content.split("\n"), start=1):
         if line.startswith("# ") and "\t" not in line and " = " in line:
@@ -154,6 +161,9 @@ def split_chunks(content: str) -> list[_Chunk]:
         elif line.startswith("-DOCSTART-") or not line.strip():
             if current.words and not current.ours:
                 current = flush(number + 1)
+            if line.startswith("-DOCSTART-"):
+                documents += 1
+                current.group = f"document {documents}"
         else:
             columns = line.split("\t") if "\t" in line else line.split()
             if not current.words and not current.comments:
@@ -168,7 +178,7 @@ def split_chunks(content: str) -> list[_Chunk]:
 def chunk_to_raw(chunk: _Chunk, file: str) -> tuple[RawRecord | None, list[Problem]]:
     where = Where(file, chunk.line, chunk.comments.get("id"))
     try:
-        ranges = iob2_to_ranges(chunk.tags)
+        ranges = tags_to_ranges(chunk.tags)
     except TagError as err:
         line = chunk.tag_lines[err.index]
         return None, [Problem("E167", str(err), file, line, where.record_id, "tag")]
@@ -208,4 +218,4 @@ def _foreign(chunk: _Chunk, where: Where, ranges: list[tuple[int, int, str]]) ->
             return None, [where.problem("E171", "tokens do not match the # text comment", "tokens")]
         spans = tuple(RawSpan(positions[a][0], positions[b][1], label, field=f"line {chunk.tag_lines[a]}") for a, b, label in ranges)
         return RawRecord(where, text, spans, tuple(positions)), []
-    return RawRecord(where, None, token_texts=tuple(chunk.words), token_ranges=tuple(ranges)), []
+    return RawRecord(where, None, token_texts=tuple(chunk.words), token_ranges=tuple(ranges), group=chunk.group), []

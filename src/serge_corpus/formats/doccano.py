@@ -6,6 +6,9 @@ Both shapes doccano exports are read and written:
 - `form="entities"` (relation-extraction project):
   `{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": []}`
 
+Import also reads doccano 1.x exports (`data` instead of `text`) and the
+`labels` key of doccano's import format.
+
 doccano keeps unknown keys of an imported line as metadata and exports them
 again, so the header travels in a `serge` key. doccano's browser front end
 counts offsets in UTF-16 code units (doccano issue #2290), so the default
@@ -28,7 +31,10 @@ from serge_corpus.model import Block
 
 FORMS: tuple[str, ...] = ("label", "entities")
 # Keys doccano writes itself; other unknown keys go to meta["doccano"].
-_DOCCANO_KEYS = frozenset({"id", "text", "label", "entities", "relations", SLOT})
+# doccano 1.x writes the text under `data` (issue #1522); its import format says `labels` (issue #113).
+_DOCCANO_KEYS = frozenset({"id", "text", "data", "label", "labels", "entities", "relations", SLOT})
+_TEXT_KEYS = ("text", "data")
+_LABEL_KEYS = ("label", "labels")
 
 
 def export(blocks: Sequence[Block], out: Path, form: str = "label", offsets: Unit = "utf16") -> None:
@@ -63,8 +69,11 @@ def read(path: Path, offsets: Unit | None = None) -> list[RawRecord]:
 
 
 def _row_to_raw(row: Any, where: Where, offsets: Unit | None) -> tuple[RawRecord | None, list[Problem]]:
-    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-        return None, [where.problem("E171", "a doccano line is an object with a string `text`", "text")]
+    key = next((k for k in _TEXT_KEYS if isinstance(row, dict) and isinstance(row.get(k), str)), None)
+    if key is None:
+        detail = "a doccano line is an object with a string `text` (doccano 1.x: `data`)"
+        return None, [where.problem("E171", detail, "text")]
+    text: str = row[key]
     header, where, problems = read_slot(row, where)
     if problems:
         return None, problems
@@ -73,7 +82,7 @@ def _row_to_raw(row: Any, where: Where, offsets: Unit | None) -> tuple[RawRecord
     triples, problems = _triples(row, where)
     if problems:
         return None, problems
-    index = UnitIndex.build(row["text"], unit)
+    index = UnitIndex.build(text, unit)
     spans: list[RawSpan] = []
     for start, end, label, name in triples:
         try:
@@ -86,7 +95,7 @@ def _row_to_raw(row: Any, where: Where, offsets: Unit | None) -> tuple[RawRecord
         added["relations"] = relations
     if "id" in row:
         added["doccano_id"] = row["id"]
-    record = RawRecord(where, row["text"], tuple(spans), None, header, {"doccano": added} if added else {})
+    record = RawRecord(where, text, tuple(spans), None, header, {"doccano": added} if added else {})
     return (record if not problems else None), problems
 
 
@@ -100,9 +109,13 @@ def _triples(row: dict[str, Any], where: Where) -> tuple[list[tuple[int, int, st
                 return [], [where.problem("E171", "expected {id, label, start_offset, end_offset}", name)]
             out.append((ent["start_offset"], ent["end_offset"], ent["label"], name))
         return out, []
-    labels = row.get("label", [])
+    if "annotations" in row and not any(k in row for k in _LABEL_KEYS):
+        detail = "doccano 0.x `annotations` name labels by id; export again as JSONL from doccano 1.x or later"
+        return [], [where.problem("E171", detail, "annotations")]
+    key = next((k for k in _LABEL_KEYS if k in row), "label")
+    labels = row.get(key, [])
     for i, item in enumerate(labels if isinstance(labels, list) else [None]):
-        name = f"label[{i}]"
+        name = f"{key}[{i}]"
         ok = isinstance(item, list) and len(item) == 3 and isinstance(item[0], int) and isinstance(item[1], int)
         if not ok or not isinstance(item[2], str):
             return [], [where.problem("E171", "expected [start, end, label]", name)]

@@ -23,7 +23,7 @@ from typing import Any
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.formats.assemble import RawRecord, RawSpan
 from serge_corpus.formats.envelope import SLOT, Where, convert_all, export_tokens, make_header, parse_header
-from serge_corpus.formats.offsets import TagError, iob2_to_ranges, span_token_ranges, spans_to_iob2
+from serge_corpus.formats.offsets import TagError, span_token_ranges, spans_to_iob2, tags_to_ranges
 from serge_corpus.formats.output import write_directory
 from serge_corpus.model import LABELS, Block
 
@@ -154,7 +154,7 @@ def row_to_raw(row: dict[str, Any], names: Sequence[str] | None, where: Where) -
         return None, [where.problem("E171", "a row needs `tokens` and `ner_tags`", "tokens")]
     tags = [names[t] if names is not None else t for t in row["ner_tags"]]
     try:
-        ranges = iob2_to_ranges(tags)
+        ranges = tags_to_ranges(tags)  # foreign datasets: IOB2, IOB1 or BIOES
     except TagError as err:
         return None, [where.problem("E167", str(err), "ner_tags")]
     if SLOT not in row:

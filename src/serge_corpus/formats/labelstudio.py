@@ -138,9 +138,11 @@ def _tasks(path: Path) -> list[tuple[Any, Where]]:
 
 def task_to_raw(task: Any, where: Where, offsets: Unit | None) -> tuple[RawRecord | None, list[Problem]]:
     data = task.get("data") if isinstance(task, dict) else None
-    if not isinstance(data, dict) or not isinstance(data.get(TEXT_TAG), str):
-        return None, [where.problem("E171", "a Label Studio task has `data.text`", "data.text")]
-    text: str = data[TEXT_TAG]
+    key = _text_key(data)
+    if not isinstance(data, dict) or key is None:
+        detail = "a Label Studio task has `data.text` (or one string in `data`)"
+        return None, [where.problem("E171", detail, "data.text")]
+    text: str = data[key]
     header, where, problems = read_slot(data, where)
     if problems:
         return None, problems
@@ -171,6 +173,16 @@ def task_to_raw(task: Any, where: Where, offsets: Unit | None) -> tuple[RawRecor
     if problems:
         return None, problems
     return RawRecord(where, text, tuple(spans), None, header, {"labelstudio": added} if added else {}), []
+
+
+def _text_key(data: Any) -> str | None:
+    """`text`, or the one string field of `data` (a labeling config with `value="$dialogue"`)."""
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get(TEXT_TAG), str):
+        return TEXT_TAG
+    strings = [k for k, v in data.items() if isinstance(v, str) and k != SLOT]
+    return strings[0] if len(strings) == 1 else None
 
 
 def _pick_results(task: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:

@@ -135,3 +135,76 @@ def iob2_to_ranges(tags: Sequence[str]) -> list[tuple[int, int, str]]:
             first, _, _ = ranges[-1]
             ranges[-1] = (first, i, label)
     return ranges
+
+
+def iob1_to_ranges(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Ranges of a strict IOB1 sequence (CoNLL-2003's original tags).
+
+    An entity starts with I-; B- only starts an entity right after one of the
+    same label (`I-PER B-PER`: two people).
+    """
+    ranges: list[tuple[int, int, str]] = []
+    previous: str | None = None  # label of the entity the previous tag is in
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            previous = None
+            continue
+        prefix, _, label = tag.partition("-")
+        if prefix not in ("B", "I") or not label:
+            raise TagError(i, f"tag {i} {tag!r} is not O, B-LABEL or I-LABEL")
+        if prefix == "B" and previous != label:
+            raise TagError(i, f"tag {i} {tag!r}: in IOB1, B- only follows an entity of the same label")
+        if prefix == "I" and previous == label:
+            first, _, _ = ranges[-1]
+            ranges[-1] = (first, i, label)
+        else:
+            ranges.append((i, i, label))
+        previous = label
+    return ranges
+
+
+_BIOES = {"B": "begin", "I": "inside", "E": "end", "S": "single", "L": "end", "U": "single"}
+
+
+def bioes_to_ranges(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Ranges of a strict BIOES (B I E S O) or BILOU (B I L U O) sequence."""
+    ranges: list[tuple[int, int, str]] = []
+    open_label: str | None = None
+    for i, tag in enumerate(tags):
+        prefix, _, label = tag.partition("-")
+        kind = "outside" if tag == "O" else _BIOES.get(prefix) if label else None
+        if kind is None:
+            raise TagError(i, f"tag {i} {tag!r} is not O or B/I/E/S/L/U-LABEL")
+        if open_label is not None and kind not in ("inside", "end"):
+            raise TagError(i, f"tag {i} {tag!r}: the {open_label} entity before it has no E-/L- tag")
+        if kind in ("inside", "end") and open_label != label:
+            raise TagError(i, f"tag {i} {tag!r} continues no {label} entity")
+        if kind in ("begin", "single"):
+            ranges.append((i, i, label))
+        elif kind in ("inside", "end"):
+            first, _, _ = ranges[-1]
+            ranges[-1] = (first, i, label)
+        open_label = label if kind in ("begin", "inside") else None
+    if open_label is not None:
+        raise TagError(len(tags) - 1, f"the {open_label} entity at the end has no E-/L- tag")
+    return ranges
+
+
+def tags_to_ranges(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Ranges of an IOB2, IOB1 or BIOES/BILOU sequence, whichever decodes it.
+
+    The schemes cannot be confused: any entity is valid in at most one of them
+    (IOB2 starts it with B-, IOB1 with I-, BIOES ends it with E- or S-), and a
+    sequence without entities reads the same in all. The error is the IOB2
+    one, the scheme this toolkit writes.
+    """
+    try:
+        return iob2_to_ranges(tags)
+    except TagError as err:
+        first = err
+    for decode in (iob1_to_ranges, bioes_to_ranges):
+        try:
+            return decode(tags)
+        except TagError:
+            continue
+    raise TagError(first.index, f"{first} (nor IOB1 or BIOES/BILOU)")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.jsonl import atomic_open, write_text
+from serge_corpus.jsonl import atomic_open, target_mode, write_text
 
 MARKER = ".serge-corpus-export"
 
@@ -51,6 +51,8 @@ def write_directory(path: Path, fill: Callable[[Path], None], fmt: str) -> None:
     try:
         fill(tmp)
         (tmp / MARKER).write_text(f"{fmt}\n", encoding="utf-8")
+        # mkdtemp makes 0700: give the folder the mode the user's umask (or the old folder) says.
+        os.chmod(tmp, target_mode(path, directory=True))
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
             os.replace(path, old / "d")
