@@ -95,6 +95,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E175": ("format needs a package that is not installed", "install the package named in the message"),
     "E176": ("token tags disagree with the spans of the same record", "edit one of them, not both; re-export after correcting"),
     "E177": ("imported text straddles two blocks of the source", "split the record at the block boundary"),
+    # E300-E349: corpus growth (segmentation cues, TimeML in/out, multi-document gold)
+    "E300": ("segmentation cues are invalid", "fix the key named in the message (the packaged data/segmentation.json shows every key)"),
+    "E301": ("TimeML file is not well-formed XML", "fix the XML at the line given (an unescaped & or < in the text?)"),
+    "E302": ("TimeML file has no <TEXT> element", "put the document text inside <TEXT>…</TEXT>"),
+    "E303": ("TIMEX3 elements overlap or nest", "annotation is flat: remove or shorten one TIMEX3"),
+    "E304": ("TIMEX3 lacks a required attribute or has a bad one", "give tid, type (DATE, TIME, DURATION, SET) and value"),
+    "E305": ("TimeML text does not match the corpus document", "import a .tml whose <TEXT> is the document's text byte for byte, or pass the right --source"),
+    "E306": ("TIMEX3 offsets do not match its text", "fix the stand-off start/end or the TIMEX3 text"),
+    "E307": ("duplicate TIMEX3 tid", "give every TIMEX3 of a document its own tid"),
+    "E308": ("no document given for a TimeML export", "export records of corpus documents, or pass --dct"),
+    "E310": ("gold recipe is invalid", "fix annotations/gold.json at the field named (see the card: documents, pre, passes, adjudication, splits)"),
+    "E311": ("mentions file does not fit the text lines", "key mentions by line id (L0001 = first non-empty line) and list them in reading order"),
     # corrections (E180-E199)
     "E180": ("correction log line is not a JSON object", "each line of a log is one {...} operation"),
     "E181": ("unknown correction operation", "use add_span, delete_span, relabel, resize, set_date, clear_date or mark_reviewed"),
