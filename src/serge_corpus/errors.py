@@ -77,7 +77,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E146": ("duplicate record id in the compared records", "give every record a unique id"),
     "E147": ("cannot write the evaluation report", "choose a directory you can write to"),
     # E160-E179: import/export formats
-    "E160": ("unknown format", "use one of: prodigy, doccano, labelstudio, brat, conll, docbin, hf"),
+    "E160": ("unknown format", "use one of: prodigy, doccano, labelstudio, brat, conll, docbin, hf, timeml"),
     "E161": ("option does not apply to this format or has a bad value", "drop the option or use a value docs/formats.md lists"),
     "E162": ("text differs from the source by CRLF line endings", "convert the file to LF line endings (dos2unix) before importing"),
     "E163": ("text carries a byte-order mark (U+FEFF) the source does not have", "re-save the file as UTF-8 without BOM"),

@@ -21,7 +21,7 @@ from serge_corpus.corpus import corpus_sources, sha256_bytes
 from serge_corpus.corrections import Op, apply_log, merge, read_log
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_records, write_records, write_text
-from serge_corpus.model import LABELS, Block
+from serge_corpus.model import LABELS, Block, Span
 
 GOLD_META_DROP = ("conflicts", "merged_from", "reviewed_by_all", "ner", "pipeline", "corrections")
 # What a model wrote on its spans (which backend, its votes) says nothing about gold.
@@ -109,6 +109,43 @@ def split_by_section(blocks: Sequence[Block], splits: Mapping[str, Sequence[int 
     if problems:
         raise SergeCorpusError(problems)
     return out
+
+
+@dataclass(frozen=True)
+class DateLayer:
+    """A pre-annotation whose DATE spans were replaced by another layer's (e.g. converted TIMEX3)."""
+
+    blocks: list[Block]
+    model_dates_removed: int
+    entities_dropped: list[tuple[str, Span]]  # (record id, model entity that overlapped a layer DATE)
+
+
+def replace_dates(pre: Sequence[Block], dates: Sequence[Block], layer: str) -> DateLayer:
+    """The model's entities with the DATE spans of `dates` (same records) instead of the model's.
+
+    The DATE layer wins: a model entity overlapping one of its DATE spans is
+    dropped (and listed), since annotation is flat and the dates come from
+    people; the entity passes add entities back where they belong.
+    """
+    by_id = {b.id: b for b in dates}
+    out: list[Block] = []
+    removed = 0
+    dropped: list[tuple[str, Span]] = []
+    for block in pre:
+        other = by_id.get(block.id)
+        if other is None or other.text != block.text or other.offset != block.offset:
+            raise SergeCorpusError(Problem("E189", f"{layer}: no record {block.id} with the same text", record_id=block.id))
+        layer_dates = [s for s in other.spans if s.label == "DATE"]
+        kept: list[Span] = []
+        for span in block.spans:
+            if span.label == "DATE":
+                removed += 1
+            elif any(span.overlaps(d) for d in layer_dates):
+                dropped.append((block.id, span))
+            else:
+                kept.append(span)
+        out.append(block.with_spans(kept + layer_dates).with_meta(dates=layer))
+    return DateLayer(out, removed, dropped)
 
 
 def load_config(path: str | Path) -> GoldConfig:

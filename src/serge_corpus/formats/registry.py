@@ -47,6 +47,10 @@ FORMATS: dict[str, FormatSpec] = {
             "hf", "HuggingFace datasets, save_to_disk folder", "directory", "", "serge_corpus.formats.hf",
             export_options=("split",),
         ),
+        FormatSpec(
+            "timeml", "TimeML .tml (TIMEX3), one per document: TempEval-3 toolkit, WikiWars", "directory", "",
+            "serge_corpus.formats.timeml",
+        ),
     )
 }
 
