@@ -26,6 +26,7 @@ _OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
     "attribution": (str, type(None)),
     "dct": (str, type(None)),
     "source": (str,),
+    "in_sample": (bool,),  # the rules and date decisions were fitted to this text: its figures are in-sample
 }
 
 

@@ -147,12 +147,16 @@ def place_line_mentions(
         cursor = 0
         for index, mention in enumerate(listed):
             where = f"{line_id}[{index}]"
-            if not (isinstance(mention, list) and len(mention) == 2 and all(isinstance(x, str) for x in mention)):
-                problems.append(Problem("E311", "expected [text, label]", file, field=where))
+            if not (isinstance(mention, list) and len(mention) in (2, 3) and all(isinstance(x, str) for x in mention[:2])
+                    and (len(mention) == 2 or isinstance(mention[2], int))):
+                problems.append(Problem("E311", "expected [text, label] or [text, label, column]", file, field=where))
                 continue
-            needle, label = mention
-            at = find_word(line, needle, cursor)
-            at = at if at >= 0 else line.find(needle, cursor)
+            needle, label = mention[0], mention[1]
+            if len(mention) == 3:  # an explicit column (0-based, in the stripped line)
+                at = mention[2] if line[mention[2] : mention[2] + len(needle)] == needle else -1
+            else:
+                at = find_word(line, needle, cursor)
+                at = at if at >= 0 else line.find(needle, cursor)
             if at < 0 or not needle:
                 problems.append(Problem("E311", f"{needle!r} not found after column {cursor}", file, field=where))
                 continue

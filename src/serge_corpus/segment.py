@@ -413,8 +413,10 @@ def classify_blocks(text: str, raw: list[RawBlock], cues: Cues, mode: str = "bla
         cue = cue_kind[i]
         if cue is not None:
             kinds.append(cue)
-        elif mode == "line" and i <= last_body:
-            kinds.append("heading" if _line_heading(t, isolated[i], cues) else "body")
+        elif mode == "line" and _line_heading(t, isolated[i], cues):
+            kinds.append("heading")
+        elif mode == "line":
+            kinds.append("body" if i <= last_body or _ends_sentence(t) else "boilerplate")
         elif i < first_body:
             kinds.append(_front_kind(i - first_front, first_body - first_front, t))
         elif i <= last_body:

@@ -64,20 +64,25 @@ def run_command(
     """
     from serge_corpus.annotate import default_backend
     from serge_corpus.ner import available_backends
-    from serge_corpus.pipeline import run_document
+    from serge_corpus.pipeline import corpus_summary, run_document
 
     known = load_corpus(corpus)
     best = default_backend()
     names = [n for n in backends.split(",") if n] or [best] + [n for n in available_backends() if n != best]
+    runs = []
     for doc_id in known.doc_ids:
         run = run_document(
             known, doc_id, out, names,
             annotator=lambda blocks, name: _annotate_with_bar(blocks, name, f"{doc_id} [{name}]"),
             bootstrap=bootstrap,
         )
+        runs.append(run)
         for path in run.written:
             typer.echo(f"wrote {path}")
         for name, result in run.scores.items():
             ner = result["ner"]
             typer.echo(f"{doc_id} [{name}] vs gold: strict F1 {ner['strict']['f1']:.3f}, "
                        f"DATE value F1 {result['dates']['value']['f1']:.3f}")
+    summary = corpus_summary(known, runs, out, bootstrap)
+    if summary is not None:
+        typer.echo(f"wrote {summary}")
