@@ -26,7 +26,7 @@ from serge_corpus.model import SENTENCE_BLOCKS, Block, Document, Sentence, Token
 ParagraphMode = Literal["auto", "blank-line", "line"]
 PARAGRAPH_MODES: tuple[str, ...] = get_args(ParagraphMode)
 
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"  # 2: heading/meta blocks, line paragraphs, numeral and elision tokens
 
 
 # ---------------------------------------------------------------- cues
@@ -137,7 +137,9 @@ _DASHES = "–—"
 _POSSESSIVE = re.compile(r"['’][sS]$")
 # Inside a chunk: dashes always split; a hyphen, slash or colon splits when a
 # letter follows it (spaCy's rule: `anti-Tsarist` splits, `1934-38` does not).
-_INFIX = re.compile(r"[–—]|(?<=[^\W_])[-/:](?=[^\W\d_])|\.{3}|…")
+# An elided French/Italian article before a capital splits after its
+# apostrophe (`d'Italia` -> `d` `'` `Italia`, D015); `O'Brien` does not.
+_INFIX = re.compile(r"[–—]|(?<=[^\W_])[-/:](?=[^\W\d_])|\.{3}|…|(?<=\b[dl])['’](?=[A-ZÀ-Ý])")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 
@@ -146,14 +148,23 @@ def tokenize(text: str, cues: Cues | None = None) -> list[Token]:
     """Split text into tokens with offsets (spaCy-like rules, no model needed)."""
     cues = cues or load_cues()
     tokens: list[Token] = []
+    previous = ""
     for match in re.finditer(r"\S+", text):
-        for start, end in _split_chunk(match.group(), cues):
+        numeral = bool(_ROMAN_AFTER_NAME.match(match.group())) and bool(_NAME_WORD.match(previous))
+        for start, end in _split_chunk(match.group(), cues, numeral):
             offset = match.start()
             tokens.append(Token(offset + start, offset + end, text[offset + start : offset + end]))
+        previous = match.group()
     return tokens
 
 
-def _split_chunk(chunk: str, cues: Cues) -> list[tuple[int, int]]:
+# `War I.`, `Alexander I.`: a Roman numeral after a capitalised word is a
+# numeral and its full stop, not an initial (`by L. Trotsky`, D015).
+_ROMAN_AFTER_NAME = re.compile(r"^[IVX]\.$")
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+$")
+
+
+def _split_chunk(chunk: str, cues: Cues, numeral: bool = False) -> list[tuple[int, int]]:
     prefix: list[tuple[int, int]] = []
     suffix: list[tuple[int, int]] = []
     start, end = 0, len(chunk)
@@ -162,7 +173,7 @@ def _split_chunk(chunk: str, cues: Cues) -> list[tuple[int, int]]:
         start += 1
     while start < end:
         core = chunk[start:end]
-        if _is_abbreviation(core, cues):
+        if _is_abbreviation(core, cues) and not numeral:
             break
         if core.endswith("..."):
             suffix.append((end - 3, end))
@@ -558,6 +569,21 @@ def segment(
     """Segment a Document, or a text file (a corpus entry or any UTF-8 text file)."""
     document = source if isinstance(source, Document) else document_from_path(source, corpus)
     return segment_document(document, with_paragraphs(load_cues(cues_path), paragraphs))
+
+
+def retokenize(blocks: list[Block], cues: Cues | None = None) -> list[Block]:
+    """The same records with tokens and sentences of this segmenter version; text, offsets and spans unchanged.
+
+    For a frozen pre-annotation written by an older version: correction logs
+    address spans by offsets and text, so they still apply.
+    """
+    cues = cues or load_cues()
+    out = []
+    for b in blocks:
+        tokens = tuple(tokenize(b.text, cues))
+        sentences = tuple(split_sentences(b.text, list(tokens), cues)) if b.block in SENTENCE_BLOCKS else ()
+        out.append(replace(b, tokens=tokens, sentences=sentences, meta={**b.meta, "segmenter": SEGMENTER_VERSION}))
+    return out
 
 
 def with_status(blocks: list[Block], status: str) -> list[Block]:

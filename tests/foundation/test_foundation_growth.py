@@ -68,11 +68,27 @@ def test_hard_wrapped_prose_stays_blank_line_paragraphs():
     assert len([b for b in segment_document(doc(text)) if b.block == "body"]) == 2
 
 
-def test_the_afterword_keeps_its_segmentation_byte_for_byte(tmp_path):
+def test_the_afterword_keeps_its_segmentation_byte_for_byte():
+    # The frozen base was segmented by version 1: blocks, kinds, sections, tokens and sentences are unchanged.
     corpus = load_corpus(ROOT / "corpus")
-    out = tmp_path / "seg.jsonl"
-    jsonl.write_records(out, segment_document(corpus.load("serge-afterword")))
-    assert out.read_bytes() == (ROOT / "annotations" / "segments" / "serge-afterword.jsonl").read_bytes()
+    now = [b.to_dict() for b in segment_document(corpus.load("serge-afterword"))]
+    then = [b.to_dict() for b in jsonl.read_records(ROOT / "annotations/corrections/serge-afterword.base.jsonl")]
+    fields = ("id", "doc_id", "block", "section", "offset", "text", "sentences", "tokens")
+    assert [[r[f] for f in fields] for r in now] == [[r[f] for f in fields] for r in then]
+    assert {r["meta"]["segmenter"] for r in now} == {"2"} and {r["meta"]["segmenter"] for r in then} == {"1"}
+
+
+def test_numerals_and_elisions_are_tokens_of_their_own():
+    from serge_corpus.segment import retokenize, tokenize
+
+    assert [t.text for t in tokenize("in World War I. Then Tsar Alexander I. left")][3:6] == ["I", ".", "Then"]
+    assert [t.text for t in tokenize("by L. Trotsky and John F. Kennedy")] == [
+        "by", "L.", "Trotsky", "and", "John", "F.", "Kennedy"]
+    assert [t.text for t in tokenize("Maresciallo d'Italia, O'Brien")] == [
+        "Maresciallo", "d", "'", "Italia", ",", "O'Brien"]
+    block = Block(id="t:0", doc_id="t", block="body", offset=0, text="It ended in World War I. Then peace.")
+    [again] = retokenize([block])
+    assert [block.text[s.start : s.end] for s in again.sentences] == ["It ended in World War I.", "Then peace."]
 
 
 def test_the_afterword_reflowed_with_single_newlines_gives_the_same_body_and_spans(monkeypatch):

@@ -19,6 +19,10 @@ NerOption = Arg[
     typer.Option("--ner", help="spacy | stanza | rules | ensemble (default: the best available)."),
 ]
 CorpusOption = Arg[Path, typer.Option("--corpus", help="Corpus folder holding manifest.json.")]
+ParagraphsOption = Arg[
+    str | None,
+    typer.Option("--paragraphs", help="auto | blank-line | line: how paragraphs are delimited (default: the cues, auto)."),
+]
 
 
 def _corpus(root: Path) -> Corpus | None:
@@ -37,13 +41,19 @@ def annotate_command(
     output: Arg[Path, typer.Option("-o", "--output", help="JSONL file (or folder when SOURCE is a folder).")],
     ner: NerOption = None,
     corpus: CorpusOption = Path("corpus"),
+    paragraphs: ParagraphsOption = None,
 ) -> None:
     """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5)."""
+    from serge_corpus.segment import oversized_blocks
+
     known = _corpus(corpus)
     sources = text_files(source) if source.is_dir() else [source]
     for path in sources:
         target = output / f"{path.stem}.jsonl" if source.is_dir() else output
-        result = _annotate_with_bar(load_blocks(path, known), ner, path.name)
+        blocks = load_blocks(path, known, paragraphs)
+        for warning in oversized_blocks(blocks):
+            typer.echo(f"warning: {path}: {warning}", err=True)
+        result = _annotate_with_bar(blocks, ner, path.name)
         write_records(target, result.blocks)
         spans = sum(len(b.spans) for b in result.blocks)
         typer.echo(f"{target}: {len(result.blocks)} blocks, {spans} spans ({result.backend})")
