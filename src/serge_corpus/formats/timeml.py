@@ -449,7 +449,8 @@ def document_from_records(blocks: Sequence[Block], doc_id: str, source: str, dct
             if span.label != "DATE" or span.date is None:
                 continue
             kind, value, extra = _timex_value(span.date)
-            attrs = (("anchorValue", edtf_to_timex3(span.date.anchor)),) if _convertible(span.date.anchor) else ()
+            anchor = span.date.anchor
+            attrs = (("anchorValue", edtf_to_timex3(anchor)),) if anchor is not None and _convertible(anchor) else ()
             timexes.append(
                 Timex(block.offset + span.start, block.offset + span.end, f"t{len(timexes) + 1}", kind, value,
                       span.date.mod, None, attrs + extra)
