@@ -136,3 +136,48 @@ def test_records_back_to_timeml_keep_extents_and_values(good):
         ("two years", "DURATION", "P2Y"), ("August", "DATE", "1920-08"),
     ]
     assert dict(out.timexes[2].attributes) == {"beginPoint": "1919", "endPoint": "1920"}
+
+
+def _corpus_with(tmp_path: Path, text: str) -> Path:
+    import json
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "tiny.txt").write_text(text, encoding="utf-8")
+    entry = {"doc_id": "tiny", "path": "tiny.txt", "title": "t", "author": "t", "language": "en",
+             "sha256": sha256_text(text), "provenance": "tests", "licence": "CC0", "dct": "2009-12-19"}
+    (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+    return root
+
+
+def test_import_and_export_through_the_cli(good, tmp_path):
+    from typer.testing import CliRunner
+
+    from serge_corpus.cli import app
+
+    corpus = _corpus_with(tmp_path, good.text)
+    runner = CliRunner()
+    out = tmp_path / "dates.jsonl"
+    result = runner.invoke(app, ["import", str(FIXTURES / "good.tml"), "--from", "timeml", "-o", str(out),
+                                 "--corpus", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert "4 records, 5 spans (5 dates) [timeml]" in result.output
+    assert f"| {REASON_TIME} | 2 | 2 |" in result.output
+    folder = tmp_path / "tml"
+    result = runner.invoke(app, ["export", str(out), "--to", "timeml", "-o", str(folder), "--corpus", str(corpus)])
+    assert result.exit_code == 0, result.output
+    back = read_timeml(folder / "tiny.tml")
+    assert back.dct == "2009-12-19" and back.text == good.text and len(back.timexes) == 5
+
+
+def test_a_tml_whose_text_differs_from_the_corpus_document_is_refused(good, tmp_path):
+    from typer.testing import CliRunner
+
+    from serge_corpus.cli import app
+
+    corpus = _corpus_with(tmp_path, good.text.replace("Lithuanians", "Latvians"))
+    result = CliRunner().invoke(app, ["import", str(FIXTURES / "good.tml"), "--from", "timeml", "-o",
+                                      str(tmp_path / "x.jsonl"), "--corpus", str(corpus), "--source",
+                                      str(corpus / "tiny.txt")])
+    assert result.exit_code == 1
+    assert "good.tml:14: E305" in result.output and "Lithuanians fought" in result.output

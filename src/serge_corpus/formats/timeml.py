@@ -59,6 +59,8 @@ class TimeMLDocument:
     text: str
     dct: str | None
     timexes: tuple[Timex, ...]
+    # Line of the file where <TEXT> opens (for messages), not part of the document's identity.
+    text_line: int = field(default=1, compare=False)
 
 
 # ---------------------------------------------------------------- reading
@@ -81,7 +83,8 @@ def parse_timeml(markup: str, source_name: str = "<string>") -> TimeMLDocument:
         raise SergeCorpusError(state.problems)
     if state.text is None:
         raise SergeCorpusError(Problem("E302", file=source_name))
-    document = TimeMLDocument(state.doc_id or Path(source_name).stem, state.text, state.dct, tuple(state.timexes))
+    document = TimeMLDocument(state.doc_id or Path(source_name).stem, state.text, state.dct, tuple(state.timexes),
+                              state.text_line)
     check_document(document, source_name)
     return document
 
@@ -113,9 +116,12 @@ class _Parse:
     _open: list[tuple[int, dict[str, str], int]] = field(default_factory=list)  # (start, attrs, line)
     _docid: list[str] = field(default_factory=list)
     _tids: dict[str, int] = field(default_factory=dict)
+    text_line: int = 1
 
     def start(self, name: str, attrs: dict[str, str], line: int) -> None:
         self._path.append(name)
+        if name == "TEXT":
+            self.text_line = line
         if name == "TIMEX3" and "DCT" in self._path[:-1]:
             self.dct = attrs.get("value")
         elif name == "TIMEX3" and "TEXT" in self._path[:-1]:
@@ -533,10 +539,11 @@ def import_document(
     if document.text != corpus_document.text:
         at = next((i for i, (a, b) in enumerate(zip(document.text, corpus_document.text)) if a != b),
                   min(len(document.text), len(corpus_document.text)))
-        line = document.text[:at].count("\n") + 1
+        line = document.text_line + document.text[:at].count("\n")
         raise SergeCorpusError(
-            Problem("E305", f"<TEXT> differs from {corpus_document.doc_id} at character {at} (text line {line}); "
-                    f"lengths {len(document.text)} and {len(corpus_document.text)}", file=source_name)
+            Problem("E305", f"<TEXT> differs from {corpus_document.doc_id} from character {at} of the text "
+                    f"(…{document.text[max(at - 12, 0):at + 20]!r}); lengths {len(document.text)} and {len(corpus_document.text)}",
+                    file=source_name, line=line)
         )
     blocks = segmenter(corpus_document)
     spans, report = timexes_to_spans(document, blocks)
