@@ -25,7 +25,11 @@ from serge_corpus.jsonl import read_records, write_records, write_text
 from serge_corpus.segment import segment_document
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMEML = Path("/work/shared/benchmarks/wikiwars/timex3_derczynski2012")
+# The shared benchmarks folder beside the checkout (../shared), or one level further up for a worktree.
+TIMEML = next(
+    (p for p in (base / "shared/benchmarks/wikiwars/timex3_derczynski2012" for base in ROOT.parents[:2]) if p.is_dir()),
+    ROOT.parent / "shared/benchmarks/wikiwars/timex3_derczynski2012",
+)
 
 
 def main() -> int:

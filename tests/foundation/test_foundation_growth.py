@@ -181,7 +181,8 @@ def test_manifest_entries_have_machine_readable_licence_fields():
 
 def test_the_wikiwars_texts_are_the_published_text_byte_for_byte():
     corpus = load_corpus(ROOT / "corpus")
-    shipped = ROOT.parent.parent / "shared" / "benchmarks" / "wikiwars" / "wikiwars_timex3.jsonl"
+    candidates = [base / "shared" / "benchmarks" / "wikiwars" / "wikiwars_timex3.jsonl" for base in ROOT.parents[:2]]
+    shipped = next((path for path in candidates if path.is_file()), candidates[0])
     if not shipped.is_file():
         pytest.skip("the shared WikiWars benchmark is outside this checkout")
     records = {json.loads(line)["id"]: json.loads(line) for line in shipped.read_text("utf-8").splitlines()}
