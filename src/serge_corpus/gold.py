@@ -179,7 +179,9 @@ def replace_dates(pre: Sequence[Block], dates: Sequence[Block], layer: str) -> D
     for block in pre:
         other = by_id.get(block.id)
         if other is None or other.text != block.text or other.offset != block.offset:
-            raise SergeCorpusError(Problem("E189", f"{layer}: no record {block.id} with the same text", record_id=block.id))
+            raise SergeCorpusError(
+                Problem("E189", f"{layer}: no record {block.id} with the same text", record_id=block.id)
+            )
         layer_dates = [s for s in other.spans if s.label == "DATE"]
         kept: list[Span] = []
         for span in block.spans:
@@ -232,7 +234,9 @@ def _recipe_problems(entry: Any, i: int, file: str) -> list[Problem]:
         if not isinstance(entry.get(name), kind):
             problems.append(Problem("E310", f"{where}.{name} missing or not a {kind.__name__}", file=file, field=name))
     if entry.get("adjudication") is not None and not isinstance(entry["adjudication"], str):
-        problems.append(Problem("E310", f"{where}.adjudication must be a path or null", file=file, field="adjudication"))
+        problems.append(
+            Problem("E310", f"{where}.adjudication must be a path or null", file=file, field="adjudication")
+        )
     if not isinstance(entry.get("logs_after", []), list):
         problems.append(Problem("E310", f"{where}.logs_after must be a list of paths", file=file, field="logs_after"))
     if isinstance(entry.get("passes"), dict) and len(entry["passes"]) < 2:
@@ -334,7 +338,9 @@ def gold_stats(result: GoldBuild) -> dict[str, Any]:
     }
 
 
-def pass_versions(config: GoldConfig, sources: Mapping[str, str], entities_only: bool = False) -> dict[str, list[Block]]:
+def pass_versions(
+    config: GoldConfig, sources: Mapping[str, str], entities_only: bool = False
+) -> dict[str, list[Block]]:
     """Each pass applied to the document's frozen pre-annotation (what `agree` compares).
 
     `entities_only` drops DATE spans: for documents whose dates come from a

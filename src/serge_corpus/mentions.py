@@ -147,7 +147,8 @@ def place_line_mentions(
         cursor = 0
         for index, mention in enumerate(listed):
             where = f"{line_id}[{index}]"
-            if not (isinstance(mention, list) and len(mention) in (2, 3) and all(isinstance(x, str) for x in mention[:2])
+            well_formed = isinstance(mention, list) and len(mention) in (2, 3)
+            if not (well_formed and all(isinstance(x, str) for x in mention[:2])
                     and (len(mention) == 2 or isinstance(mention[2], int))):
                 problems.append(Problem("E311", "expected [text, label] or [text, label, column]", file, field=where))
                 continue

@@ -124,11 +124,13 @@ def corpus_markdown(run: CorpusRun) -> str:
     ]
     for title, key in (("NER strict F1", "ner.strict.f1"), ("DATE value F1 (span + value)", "dates.value.f1"),
                        ("DATE extraction strict F1", "dates.strict.f1")):
-        lines += [f"## {title}", "", "| document | group | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+        lines += [f"## {title}", "", "| document | group | " + " | ".join(names) + " |",
+                  "|---|---|" + "---|" * len(names)]
         for group, doc_ids in run.groups.items():
             for doc in run.documents:
                 if doc.doc_id in doc_ids and doc.scores:
-                    lines.append(f"| {doc.doc_id} | {group} | " + " | ".join(_with_ci(doc.scores[n], key) for n in names) + " |")
+                    cells = " | ".join(_with_ci(doc.scores[n], key) for n in names)
+                    lines.append(f"| {doc.doc_id} | {group} | {cells} |")
         for group, scores in run.pooled.items():
             if scores:
                 lines.append(f"| **all {group} ({len(run.groups[group])} docs, pooled)** | {group} | "
@@ -145,7 +147,9 @@ def corpus_summary(corpus: Corpus, runs: Sequence[DocumentRun], out: Path, boots
         return None
     groups = sample_groups(corpus)
     run = CorpusRun(list(runs), groups)
-    run.pooled = {group: pooled_scores([r for r in runs if r.doc_id in ids], bootstrap) for group, ids in groups.items()}
+    run.pooled = {
+        group: pooled_scores([r for r in runs if r.doc_id in ids], bootstrap) for group, ids in groups.items()
+    }
     path = out / "reports" / "corpus.evaluation.md"
     write_text(path, corpus_markdown(run))
     summary = {

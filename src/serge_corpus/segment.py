@@ -113,7 +113,8 @@ def load_cues(path: str | None = None) -> Cues:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise SergeCorpusError(Problem("E300", str(err), file=path or "data/segmentation.json", line=err.lineno)) from err
+        where = path or "data/segmentation.json"
+        raise SergeCorpusError(Problem("E300", str(err), file=where, line=err.lineno)) from err
     return cues_from_dict(data, path or "data/segmentation.json")
 
 

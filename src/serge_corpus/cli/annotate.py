@@ -21,7 +21,7 @@ NerOption = Arg[
 CorpusOption = Arg[Path, typer.Option("--corpus", help="Corpus folder holding manifest.json.")]
 ParagraphsOption = Arg[
     str | None,
-    typer.Option("--paragraphs", help="auto | blank-line | line: how paragraphs are delimited (default: the cues, auto)."),
+    typer.Option("--paragraphs", help="auto | blank-line | line: how paragraphs are cut (default: the cues, auto)."),
 ]
 
 

@@ -28,7 +28,7 @@ def segment_command(
         Path | None, typer.Option(help="Your own segmentation cues (JSON, like data/segmentation.json).")
     ] = None,
     paragraphs: Annotated[
-        str | None, typer.Option(help="auto | blank-line | line: how paragraphs are delimited (default: the cues, auto).")
+        str | None, typer.Option(help="auto | blank-line | line: how paragraphs are cut (default: the cues, auto).")
     ] = None,
 ) -> None:
     """Split a text into classified blocks, sections, sentences and tokens."""

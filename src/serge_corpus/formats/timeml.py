@@ -77,7 +77,8 @@ def parse_timeml(markup: str, source_name: str = "<string>") -> TimeMLDocument:
         parser.Parse(markup, True)
     except expat.ExpatError as err:
         raise SergeCorpusError(
-            Problem("E301", f"{expat.errors.messages[err.code]}, column {err.offset}", file=source_name, line=err.lineno)
+            Problem("E301", f"{expat.errors.messages[err.code]}, column {err.offset}", file=source_name,
+                    line=err.lineno)
         ) from err
     if state.problems:
         raise SergeCorpusError(state.problems)
@@ -542,7 +543,8 @@ def import_document(
         line = document.text_line + document.text[:at].count("\n")
         raise SergeCorpusError(
             Problem("E305", f"<TEXT> differs from {corpus_document.doc_id} from character {at} of the text "
-                    f"(…{document.text[max(at - 12, 0):at + 20]!r}); lengths {len(document.text)} and {len(corpus_document.text)}",
+                    f"(…{document.text[max(at - 12, 0):at + 20]!r}); "
+                    f"lengths {len(document.text)} and {len(corpus_document.text)}",
                     file=source_name, line=line)
         )
     blocks = segmenter(corpus_document)
