@@ -10,6 +10,16 @@ hand-checked essay in tests/fixtures), it measures:
 
 Usage: .venv/bin/python scripts/bench_segment.py [--json OUT.json]
 Prints a Markdown table (the README quotes it) and optionally writes JSON.
+
+    .venv/bin/python scripts/bench_segment.py --scale [--legacy]
+
+measures instead how segmentation and validation grow with the input: texts of
+0.5, 1, 2 and 4 MB built in memory from the shipped corpus texts (never written
+to disk), in both layouts (blank-line paragraphs, as the afterword; one paragraph
+per line, as the WikiWars articles). `--legacy` also times the paragraph splitter
+of segmenter version 1 (quadratic: it copied the text before every paragraph).
+Times are CPU seconds of this process (`time.process_time`), so that other work
+on a shared machine does not inflate them.
 """
 
 from __future__ import annotations
@@ -93,10 +103,94 @@ def boundary_prf(gold: set[int], pred: set[int]) -> dict[str, float]:
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
+SIZES_MB = (0.5, 1, 2, 4)
+
+
+def scaled_text(texts: list[str], megabytes: float, layout: str) -> str:
+    """Paragraphs of the shipped texts repeated to `megabytes` (UTF-8), in one layout."""
+    paragraphs = [p.strip() for t in texts for p in re.split(r"\n+", t) if len(p.split()) > 8]
+    separator = "\n\n" if layout == "blank-line" else "\n"
+    target = int(megabytes * 1_000_000)
+    out: list[str] = []
+    size, i = 0, 0
+    while size < target:
+        piece = paragraphs[i % len(paragraphs)]
+        out.append(piece)
+        size += len(piece.encode("utf-8")) + len(separator)
+        i += 1
+        if layout == "line" and i % 12 == 0:
+            out.append("\nSection heading\n")  # WikiWars-like headings between blank lines
+    return separator.join(out) + "\n"
+
+
+def legacy_split_paragraphs(text: str) -> int:
+    """Segmenter version 1's paragraph splitter, kept only to measure it (quadratic)."""
+    count = 0
+    for m in re.finditer(r"[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", text):
+        chunk = m.group()
+        if not chunk.strip():
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        before = text[: m.start() + lead]
+        gap = before[len(before.rstrip()) :]
+        count += gap.count("\n")
+    return count
+
+
+def scale(legacy: bool) -> dict:
+    from serge_corpus.jsonl import validate_rows
+    from serge_corpus.model import Document
+    from serge_corpus.segment import load_cues, paragraphs_of, segment_document, with_paragraphs
+    from serge_corpus.corpus import sha256_text
+
+    corpus = load_corpus(ROOT / "corpus")
+    texts = [corpus.load(d).text for d in corpus.doc_ids]
+    rows = []
+    for layout in ("blank-line", "line"):
+        cues = with_paragraphs(load_cues(), layout)
+        for mb in SIZES_MB:
+            text = scaled_text(texts, mb, layout)
+            row: dict = {"layout": layout, "mb": mb, "words": len(text.split())}
+            start = time.process_time()
+            paragraphs = paragraphs_of(text, cues)
+            row["split_s"] = time.process_time() - start
+            row["blocks"] = len(paragraphs.blocks)
+            document = Document(doc_id="bench", text=text, sha256=sha256_text(text))
+            start = time.process_time()
+            blocks = segment_document(document, cues)
+            row["segment_s"] = time.process_time() - start
+            records = [(i, b.to_dict()) for i, b in enumerate(blocks, 1)]
+            start = time.process_time()
+            problems = validate_rows(records, sources={"bench": text})
+            row["validate_s"] = time.process_time() - start
+            assert not problems, problems[:3]
+            if legacy and layout == "blank-line":
+                start = time.process_time()
+                legacy_split_paragraphs(text)
+                row["legacy_split_s"] = time.process_time() - start
+            rows.append(row)
+            print(f"{layout} {mb} MB: {row}", flush=True)
+    print("\n| layout | MB | words | blocks | split paragraphs (s) | segment (s) | validate (s) | segment words/s |"
+          + (" v1 split (s) |" if legacy else ""))
+    print("|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if legacy else ""))
+    for r in rows:
+        extra = f" {r['legacy_split_s']:.2f} |" if "legacy_split_s" in r else (" |" if legacy else "")
+        print(f"| {r['layout']} | {r['mb']} | {r['words']:,} | {r['blocks']:,} | {r['split_s']:.3f} | "
+              f"{r['segment_s']:.2f} | {r['validate_s']:.2f} | {round(r['words'] / r['segment_s']):,} |" + extra)
+    return {"scale": rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--scale", action="store_true", help="time segmentation and validation at 0.5-4 MB")
+    parser.add_argument("--legacy", action="store_true", help="with --scale: also the version-1 paragraph splitter")
     args = parser.parse_args()
+    if args.scale:
+        results = scale(args.legacy)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return
 
     afterword = [b.text for b in segment(load_corpus(ROOT / "corpus").load("serge-afterword"))
                  if b.block in {"body", "author_note", "reference"}]
@@ -131,10 +225,10 @@ def main() -> None:
 
 
 def _timed(split: Splitter, texts: list[str]) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     for t in texts:
         split(t)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from serge_corpus.corpus import Corpus, document_from_path
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_records
 from serge_corpus.model import LABELS, Block, Document
-from serge_corpus.segment import segment_document
+from serge_corpus.segment import load_cues, oversized_blocks, segment_document, with_paragraphs
 
 if TYPE_CHECKING:
     from serge_corpus.ner import NerBackend
@@ -59,17 +59,23 @@ def loaded_backend(name: str) -> NerBackend:
     return get_backend(name)
 
 
-def load_blocks(source: str | Path | Document, corpus: Corpus | None = None) -> list[Block]:
-    """Blocks to annotate: from a Document, a segments JSONL file, or a text file."""
+def load_blocks(
+    source: str | Path | Document, corpus: Corpus | None = None, paragraphs: str | None = None
+) -> list[Block]:
+    """Blocks to annotate: from a Document, a segments JSONL file, or a text file.
+
+    `paragraphs` overrides the cues' paragraph mode (auto, blank-line, line) for text input.
+    """
+    cues = with_paragraphs(load_cues(), paragraphs)
     if isinstance(source, Document):
-        return segment_document(source)
+        return segment_document(source, cues)
     path = Path(source)
     if path.suffix == ".jsonl":
         sources = {}
         if corpus is not None:
             sources = {d: corpus.load(d).text for d in corpus.doc_ids}
         return read_records(path, sources)
-    return segment_document(document_from_path(path, corpus))
+    return segment_document(document_from_path(path, corpus), cues)
 
 
 def annotate_blocks(
@@ -141,6 +147,11 @@ def report_markdown(doc_id: str, runs: Sequence[Annotated]) -> str:
         lines.append(f"| {label} | " + " | ".join(str(c[label]) for c in counts) + " |")
     lines.append("| **total** | " + " | ".join(str(sum(c.values())) for c in counts) + " |")
     best = runs[0]
+    kinds = Counter(b.block for b in best.blocks)
+    lines += ["", "Blocks: " + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())) + "."]
+    warnings = oversized_blocks(list(best.blocks))
+    if warnings:
+        lines += ["", "**Segmentation warnings:**", ""] + [f"- {w}" for w in warnings]
     lines += ["", f"## DATE spans ({best.backend})", ""]
     lines.append("| block | text | type | value | mod | anchor | noisy |")
     lines.append("|---|---|---|---|---|---|---|")

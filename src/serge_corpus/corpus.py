@@ -10,12 +10,24 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from serge_corpus.date_object import is_edtf
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.model import Document
 
 MANIFEST_NAME = "manifest.json"
 _MANIFEST_FIELDS = ("doc_id", "path", "title", "author", "language", "sha256", "provenance", "licence")
+# Machine-readable fields: optional for a user's own corpus (defaults: not
+# redistributable, no licence id, no DCT), type-checked when present.
+_OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
+    "licence_id": (str, type(None)),
+    "redistributable": (bool,),
+    "attribution": (str, type(None)),
+    "dct": (str, type(None)),
+    "source": (str,),
+    "in_sample": (bool,),  # the rules and date decisions were fitted to this text: its figures are in-sample
+}
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -60,13 +72,13 @@ class Corpus:
     """A folder of source texts described by a manifest."""
 
     root: Path
-    entries: tuple[dict[str, str], ...]
+    entries: tuple[dict[str, Any], ...]
 
     @property
     def doc_ids(self) -> list[str]:
         return [e["doc_id"] for e in self.entries]
 
-    def entry(self, doc_id: str) -> dict[str, str]:
+    def entry(self, doc_id: str) -> dict[str, Any]:
         for e in self.entries:
             if e["doc_id"] == doc_id:
                 return e
@@ -94,6 +106,11 @@ class Corpus:
             path=str(path),
             provenance=e.get("provenance", ""),
             licence=e.get("licence", ""),
+            licence_id=e.get("licence_id"),
+            redistributable=bool(e.get("redistributable", False)),
+            attribution=e.get("attribution"),
+            dct=e.get("dct"),
+            source=e.get("source", ""),
         )
 
     def find_by_path(self, path: str | Path) -> str | None:
@@ -128,9 +145,31 @@ def load_corpus(root: str | Path = "corpus") -> Corpus:
         for name in _MANIFEST_FIELDS
         if not isinstance(doc, dict) or not isinstance(doc.get(name), str)
     ]
+    problems += [
+        Problem("E060", f"documents[{i}].{name} must be {' or '.join(_kind(k) for k in kinds)}, "
+                f"got {json.dumps(doc[name])}", file=str(manifest), field=name)
+        for i, doc in enumerate(docs)
+        if isinstance(doc, dict)
+        for name, kinds in _OPTIONAL_FIELDS.items()
+        if name in doc and not isinstance(doc[name], kinds)
+    ]
+    problems += [
+        Problem("E060", f"documents[{i}].dct {doc['dct']!r} is not a valid EDTF date", file=str(manifest), field="dct")
+        for i, doc in enumerate(docs)
+        if isinstance(doc, dict) and isinstance(doc.get("dct"), str) and not is_edtf(doc["dct"])
+    ]
+    ids = [doc.get("doc_id") for doc in docs if isinstance(doc, dict)]
+    problems += [
+        Problem("E060", f"doc_id {doc_id!r} appears {ids.count(doc_id)} times", file=str(manifest), field="doc_id")
+        for doc_id in sorted({i for i in ids if isinstance(i, str) and ids.count(i) > 1})
+    ]
     if problems:
         raise SergeCorpusError(problems)
     return Corpus(root=root, entries=tuple(docs))
+
+
+def _kind(kind: type) -> str:
+    return {"str": "a string", "bool": "true or false", "NoneType": "null"}.get(kind.__name__, kind.__name__)
 
 
 def document_from_path(path: str | Path, corpus: Corpus | None = None) -> Document:

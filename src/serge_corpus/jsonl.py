@@ -13,6 +13,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -162,12 +163,19 @@ def _check_source(obj: dict[str, Any], sources: Mapping[str, str]) -> list[Findi
         found.append(("E021", "text", f"source[{start}:{start + len(text)}] differs"))
     expected = obj.get("meta", {}).get("source_sha256")
     if expected is not None:
-        from serge_corpus.corpus import sha256_text
-
-        actual = sha256_text(source)
+        actual = _source_sha256(source)
         if expected != actual:
             found.append(("E022", "meta.source_sha256", f"record has {expected[:12]}…, source is {actual[:12]}…"))
     return found
+
+
+@lru_cache(maxsize=16)
+def _source_sha256(source: str) -> str:
+    # Once per source, not once per record: hashing the whole text for every
+    # record made validation quadratic in the document's size.
+    from serge_corpus.corpus import sha256_text
+
+    return sha256_text(source)
 
 
 def _check_ranges(pairs: list[Any], length: int, name: str, code: str) -> list[Finding]:

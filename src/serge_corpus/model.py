@@ -10,7 +10,7 @@ back unchanged (the guidelines let tools add fields, never drop them).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any, Iterable, Literal, get_args
 
 LABELS: tuple[str, ...] = (
     "PERSON",
@@ -36,20 +36,16 @@ UNANNOTATED_LABELS: tuple[str, ...] = (
     "TIME",
     "PRODUCT",
 )
-BLOCK_KINDS: tuple[str, ...] = (
-    "title",
-    "caption",
-    "kicker",
-    "headline",
-    "body",
-    "author_note",
-    "reference",
-    "boilerplate",
-)
-# Blocks whose text is split into sentences (guidelines §2).
+BlockKind = Literal[
+    "title", "caption", "kicker", "headline", "heading", "body", "author_note", "reference", "boilerplate", "meta"
+]
+# `heading` (a section heading inside the text, D009) and `meta` (a source's
+# header lines such as WikiWars' doc id and timestamp, D010) extend guidelines §2.
+BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
+# Blocks whose text is split into sentences (guidelines §2); a heading is not (D009).
 SENTENCE_BLOCKS: frozenset[str] = frozenset({"body", "author_note", "reference"})
-# Blocks that carry no annotation at all (guidelines §2).
-UNANNOTATED_BLOCKS: frozenset[str] = frozenset({"boilerplate"})
+# Blocks that carry no annotation at all (guidelines §2; D010 for meta).
+UNANNOTATED_BLOCKS: frozenset[str] = frozenset({"boilerplate", "meta"})
 DATE_TYPES: tuple[str, ...] = ("DATE", "INTERVAL", "DURATION", "SET")
 DATE_MODS: tuple[str, ...] = ("START", "MID", "END", "APPROX", "BEFORE", "AFTER")
 
@@ -243,3 +239,9 @@ class Document:
     path: str = ""
     provenance: str = ""
     licence: str = ""
+    # Machine-readable licence and provenance (manifest fields of the same names).
+    licence_id: str | None = None  # SPDX identifier, or LicenseRef-… for a non-SPDX licence
+    redistributable: bool = False  # may the text itself be published? (annotations without text always may)
+    attribution: str | None = None
+    dct: str | None = None  # document creation time (EDTF), the reference time of relative dates
+    source: str = ""

@@ -123,7 +123,7 @@ def test_afterword_sections_follow_double_blank_lines(afterword_blocks):
 def test_other_essay_blocks_and_sections():
     blocks = segment(FIXTURES / "essay_other.txt")
     assert [b.block for b in blocks] == [
-        "title", "caption", "headline", "body", "body", "headline", "body",
+        "title", "caption", "headline", "body", "body", "heading", "body",
         "author_note", "reference", "boilerplate",
     ]
     assert [b.section for b in blocks if b.block == "body"] == [1, 1, 2]

@@ -46,7 +46,8 @@ def test_gold_records_are_gold_and_boilerplate_is_empty(gold_blocks):
 
 
 def test_splits_partition_the_records_by_section(gold_blocks):
-    splits = {name: read_records(GOLD / f"{name}.jsonl") for name in ("train", "dev", "test")}
+    splits = {name: [b for b in read_records(GOLD / f"{name}.jsonl") if b.doc_id == "serge-afterword"]
+              for name in ("train", "dev", "test")}
     ids = [b.id for blocks in splits.values() for b in blocks]
     assert sorted(ids) == sorted(b.id for b in gold_blocks)
     sections = [{b.section for b in blocks if b.block == "body"} for blocks in splits.values()]
@@ -57,17 +58,43 @@ def test_splits_partition_the_records_by_section(gold_blocks):
 
 def test_stats_match_the_gold(gold_blocks):
     stats = json.loads((GOLD / "stats.json").read_text(encoding="utf-8"))
-    assert stats["all"]["spans"] == sum(len(b.spans) for b in gold_blocks)
-    assert stats["all"]["labels"]["DATE"] == sum(1 for b in gold_blocks for s in b.spans if s.label == "DATE")
+    mine = stats["documents"]["serge-afterword"]
+    assert mine["all"]["spans"] == sum(len(b.spans) for b in gold_blocks)
+    assert mine["all"]["labels"]["DATE"] == sum(1 for b in gold_blocks for s in b.spans if s.label == "DATE")
+    every = [b for path in sorted(GOLD.glob("*.jsonl")) if path.stem not in ("train", "dev", "test")
+             for b in read_records(path)]
+    assert stats["all"]["spans"] == sum(len(b.spans) for b in every)
+    assert stats["all"]["records"] == sum(d["all"]["records"] for d in stats["documents"].values())
+
+
+def test_the_gold_holds_every_corpus_document_and_splits_concatenate_them():
+    recipe = load_config(ROOT / "annotations" / "gold.json")
+    manifest = json.loads((ROOT / "corpus" / "manifest.json").read_text(encoding="utf-8"))
+    assert recipe.doc_ids == [d["doc_id"] for d in manifest["documents"]]
+    split_ids = [b.id for name in ("train", "dev", "test") for b in read_records(GOLD / f"{name}.jsonl")]
+    gold_ids = [b.id for doc_id in recipe.doc_ids for b in read_records(GOLD / f"{doc_id}.jsonl")]
+    assert sorted(split_ids) == sorted(gold_ids) and len(set(split_ids)) == len(split_ids)
+    # A WikiWars document lies whole in one split.
+    stats = json.loads((GOLD / "stats.json").read_text(encoding="utf-8"))
+    for doc_id in recipe.doc_ids[1:]:
+        assert stats["documents"][doc_id]["split_of_document"] in ("train", "dev", "test")
 
 
 def test_committed_agreement_figures_are_reproducible():
-    config = load_config(ROOT / "annotations" / "gold.json")
-    base = read_records(config.pre)
-    passes = [apply_log(base, read_log(path)).blocks for path in config.passes.values()]
-    measured = agreement(passes, names=list(config.passes))
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gold_agreement", ROOT / "scripts" / "gold_agreement.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    measured = module.measure(ROOT)
     committed = json.loads((ROOT / "annotations" / "agreement.json").read_text(encoding="utf-8"))
     assert json.dumps(measured, sort_keys=True) == json.dumps(committed, sort_keys=True)
+    # The afterword's figures are what `agree` gives on its two passes.
+    config = load_config(ROOT / "annotations" / "gold.json").document("serge-afterword")
+    base = read_records(config.pre)
+    passes = [apply_log(base, read_log(path)).blocks for path in config.passes.values()]
+    direct = agreement(passes, names=list(config.passes))
+    assert direct["pairs"] == committed["documents"]["serge-afterword"]["pairs"]
 
 
 def test_an_op_that_no_longer_applies_stops_the_build(tmp_path):
@@ -79,7 +106,7 @@ def test_an_op_that_no_longer_applies_stops_the_build(tmp_path):
     with log.open("a", encoding="utf-8") as fp:
         fp.write(json.dumps(broken, ensure_ascii=False) + "\n")
     with pytest.raises(SergeCorpusError) as err:
-        build_from_config(load_config(root / "annotations" / "gold.json"), ROOT / "corpus")
+        build_from_config(load_config(root / "annotations" / "gold.json").document("serge-afterword"), ROOT / "corpus")
     assert [p.code for p in err.value.problems] == ["E200"]
     assert "serge-afterword:0999" in str(err.value)
 

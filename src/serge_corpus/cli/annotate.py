@@ -19,6 +19,10 @@ NerOption = Arg[
     typer.Option("--ner", help="spacy | stanza | rules | ensemble (default: the best available)."),
 ]
 CorpusOption = Arg[Path, typer.Option("--corpus", help="Corpus folder holding manifest.json.")]
+ParagraphsOption = Arg[
+    str | None,
+    typer.Option("--paragraphs", help="auto | blank-line | line: how paragraphs are cut (default: the cues, auto)."),
+]
 
 
 def _corpus(root: Path) -> Corpus | None:
@@ -37,14 +41,20 @@ def annotate_command(
     output: Arg[Path, typer.Option("-o", "--output", help="JSONL file (or folder when SOURCE is a folder).")],
     ner: NerOption = None,
     corpus: CorpusOption = Path("corpus"),
+    paragraphs: ParagraphsOption = None,
 ) -> None:
     """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5)."""
+    from serge_corpus.segment import oversized_blocks
+
     known = _corpus(corpus)
     sources = text_files(source) if source.is_dir() else [source]
     for path in sources:
         target = output / f"{path.stem}.jsonl" if source.is_dir() else output
         refuse_overwriting_inputs(target, [path])
-        result = _annotate_with_bar(load_blocks(path, known), ner, path.name)
+        blocks = load_blocks(path, known, paragraphs)
+        for warning in oversized_blocks(blocks):
+            typer.echo(f"warning: {path}: {warning}", err=True)
+        result = _annotate_with_bar(blocks, ner, path.name)
         write_records(target, result.blocks)
         spans = sum(len(b.spans) for b in result.blocks)
         typer.echo(f"{target}: {len(result.blocks)} blocks, {spans} spans ({result.backend})")
@@ -65,20 +75,25 @@ def run_command(
     """
     from serge_corpus.annotate import default_backend
     from serge_corpus.ner import available_backends
-    from serge_corpus.pipeline import run_document
+    from serge_corpus.pipeline import corpus_summary, run_document
 
     known = load_corpus(corpus)
     best = default_backend()
     names = [n for n in backends.split(",") if n] or [best] + [n for n in available_backends() if n != best]
+    runs = []
     for doc_id in known.doc_ids:
         run = run_document(
             known, doc_id, out, names,
             annotator=lambda blocks, name: _annotate_with_bar(blocks, name, f"{doc_id} [{name}]"),
             bootstrap=bootstrap,
         )
+        runs.append(run)
         for path in run.written:
             typer.echo(f"wrote {path}")
         for name, result in run.scores.items():
             ner = result["ner"]
             typer.echo(f"{doc_id} [{name}] vs gold: strict F1 {ner['strict']['f1']:.3f}, "
                        f"DATE value F1 {result['dates']['value']['f1']:.3f}")
+    summary = corpus_summary(known, runs, out, bootstrap)
+    if summary is not None:
+        typer.echo(f"wrote {summary}")

@@ -12,7 +12,7 @@ from serge_corpus.corpus import corpus_sources, load_corpus
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.jsonl import read_raw, read_records, refuse_overwriting_inputs, validate_file, write_records
 from serge_corpus.mentions import read_mentions, spans_from_mentions
-from serge_corpus.segment import segment
+from serge_corpus.segment import load_cues, oversized_blocks, segment
 
 CorpusOption = Annotated[
     Path, typer.Option("--corpus", help="Corpus folder holding manifest.json.")
@@ -27,11 +27,17 @@ def segment_command(
     cues: Annotated[
         Path | None, typer.Option(help="Your own segmentation cues (JSON, like data/segmentation.json).")
     ] = None,
+    paragraphs: Annotated[
+        str | None, typer.Option(help="auto | blank-line | line: how paragraphs are cut (default: the cues, auto).")
+    ] = None,
 ) -> None:
     """Split a text into classified blocks, sections, sentences and tokens."""
     refuse_overwriting_inputs(output, [source, cues])
     known = load_corpus(corpus) if (corpus / "manifest.json").is_file() else None
-    blocks = segment(source, corpus=known, cues_path=str(cues) if cues else None)
+    cues_path = str(cues) if cues else None
+    blocks = segment(source, corpus=known, cues_path=cues_path, paragraphs=paragraphs)
+    for warning in oversized_blocks(blocks, load_cues(cues_path)):
+        typer.echo(f"warning: {warning}", err=True)
     write_records(output, blocks)
     kinds: dict[str, int] = {}
     for b in blocks:

@@ -10,12 +10,12 @@ import typer
 
 from serge_corpus.cli.app import app
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.gold import build_from_config, load_config, write_gold
+from serge_corpus.gold import build_recipe, load_config, write_gold
 
 
 @app.command("build-gold")
 def build_gold_command(
-    config: Annotated[Path, typer.Option(help="Gold recipe: pre-annotation, logs, splits.")] = Path(
+    config: Annotated[Path, typer.Option(help="Gold recipe: per document, pre-annotation, logs, splits.")] = Path(
         "annotations/gold.json"
     ),
     out: Annotated[Path, typer.Option(help="Folder to write the gold into.")] = Path("annotations/gold"),
@@ -24,19 +24,19 @@ def build_gold_command(
         bool, typer.Option("--check", help="Rebuild elsewhere and fail if OUT differs from the rebuild.")
     ] = False,
 ) -> None:
-    """Apply every pass log, merge, apply the adjudication log, write gold + splits."""
+    """Per document: apply every pass log, merge, apply the adjudication and later logs; write gold + splits."""
     recipe = load_config(config)
-    result = build_from_config(recipe, corpus)
+    results = build_recipe(recipe, corpus)
     if not check:
-        for path in write_gold(result, out, recipe.doc_id):
+        for path in write_gold(results, out):
             typer.echo(f"wrote {path}")
         return
     with tempfile.TemporaryDirectory() as tmp:
         differing = [
             Problem("E202", f"{path.name} differs", file=str(out / path.name))
-            for path in write_gold(result, Path(tmp), recipe.doc_id)
+            for path in write_gold(results, Path(tmp))
             if not (out / path.name).is_file() or (out / path.name).read_bytes() != path.read_bytes()
         ]
     if differing:
         raise SergeCorpusError(differing)
-    typer.echo(f"{out}: identical to its rebuild")
+    typer.echo(f"{out}: identical to its rebuild ({len(results)} documents)")

@@ -26,7 +26,7 @@ import numpy as np
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.evaluate.pairing import Records, RecordFile, pair_blocks, read_predictions
 from serge_corpus.evaluate.spans import Tokenizer, match_spans, scored_spans, to_token_spans, token_labels
-from serge_corpus.model import LABELS, Block, Span, Token
+from serge_corpus.model import LABELS, UNANNOTATED_BLOCKS, Block, Span, Token
 
 OUTSIDE = "O"
 
@@ -152,7 +152,7 @@ def agreement(
         scored = [scored_spans(block, kind=kind) for block in group]
         for i, s in enumerate(scored):
             dropped[i].update(s.dropped)
-        if kind == "boilerplate":
+        if kind in UNANNOTATED_BLOCKS:
             continue
         for i, j in pair_index:
             found = span_agreement(scored[i].spans, scored[j].spans)

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from serge_corpus.model import LABELS, Block, Span, Token
+from serge_corpus.model import LABELS, UNANNOTATED_BLOCKS, Block, Span, Token
 
 Tokenizer = Callable[[str], Sequence[Token]]
 _LABEL_SET = frozenset(LABELS)
@@ -38,7 +38,7 @@ def scored_spans(block: Block, kind: str | None = None) -> ScoredSpans:
     `kind` is the block kind that decides whether the block is annotated (the
     gold block's kind, so a prediction cannot change it).
     """
-    annotated = (kind or block.block) != "boilerplate"
+    annotated = (kind or block.block) not in UNANNOTATED_BLOCKS
     if not annotated:
         return ScoredSpans((), Counter(), len(block.spans))
     dropped = Counter(s.label for s in block.spans if s.label not in _LABEL_SET)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from serge_corpus.corpus import corpus_sources, document_from_path, load_corpus
+from serge_corpus.corpus import Corpus, corpus_sources, document_from_path, load_corpus
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.formats.assemble import Assembled, ImportSettings, assemble_report
 from serge_corpus.formats.registry import check_options, get_format
@@ -26,6 +26,7 @@ class Summary:
     records: int
     spans: int
     dates: int
+    notes: tuple[str, ...] = ()  # e.g. TIMEX3 conversions by reason
 
     # Import only: what the import changed or left out on the way.
     source_written: Path | None = None  # the document built from the file's own text
@@ -35,7 +36,8 @@ class Summary:
     stubbed: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.records} records, {self.spans} spans ({self.dates} dates) [{self.fmt}]"
+        head = f"{self.path}: {self.records} records, {self.spans} spans ({self.dates} dates) [{self.fmt}]"
+        return "\n".join([head, *self.notes])
 
     def details(self) -> list[str]:
         """Lines for people: the source written, each span trimmed, labels dropped, dates filled."""
@@ -144,8 +146,11 @@ def export_file(
     records: str | Path, fmt: str, out: str | Path, corpus: str | Path = "corpus", **options: Any
 ) -> Summary:
     """Read and validate a JSONL file (against the corpus sources), write it in `fmt`."""
-    blocks = read_records(records, corpus_sources(corpus))
+    sources = corpus_sources(corpus)
+    blocks = read_records(records, sources)
     try:
+        if fmt == "timeml":
+            return _export_timeml(blocks, Path(out), Path(corpus), sources, options)
         return export_blocks(blocks, fmt, out, **options)
     except SergeCorpusError as err:
         # Exporters name the record and span; the file is the JSONL they came from.
@@ -177,9 +182,13 @@ def import_file(
     `source_out` (default OUT.source.txt) and is the records' document.
     """
     document = None
+    known = load_corpus(corpus) if (Path(corpus) / "manifest.json").is_file() else None
     if source is not None:
-        known = load_corpus(corpus) if (Path(corpus) / "manifest.json").is_file() else None
         document = document_from_path(source, known)
+    if fmt == "timeml":
+        check_options(get_format(fmt), {"stub_dates": stub_dates or None, "drop_unannotated": drop_unannotated or None,
+                                        "label_scheme": label_scheme, "label_map": label_map, **options}, (), "import from")
+        return _import_timeml(Path(path), Path(out), known, document)
     labels = load_label_map(label_scheme or "guidelines", label_map) if label_scheme or label_map else None
     result = import_report(
         path, fmt, source=document, stub_dates=stub_dates, drop_unannotated=drop_unannotated, label_map=labels,
@@ -202,3 +211,46 @@ def write_source(path: Path, text: str) -> None:
             return
         raise SergeCorpusError(Problem("E628", "the file holds another text", file=str(path)))
     write_text(path, text)
+
+
+def _export_timeml(
+    blocks: Sequence[Block], out: Path, corpus: Path, sources: dict[str, str], options: dict[str, Any]
+) -> Summary:
+    """One .tml per document; the DCT comes from the manifest (`dct`)."""
+    from serge_corpus.formats import timeml
+
+    spec = get_format("timeml")
+    check_options(spec, options, spec.export_options, "export to")
+    dct: dict[str, str | None] = {}
+    if (corpus / "manifest.json").is_file():
+        dct = {e["doc_id"]: e.get("dct") for e in load_corpus(corpus).entries}
+    timeml.export(blocks, out, dct=dct, sources=sources)
+    return summarize("timeml", out, blocks)
+
+
+def _import_timeml(path: Path, out: Path, known: Corpus | None, document: Document | None) -> Summary:
+    """Each .tml -> records of its corpus document, DATE spans converted to the guidelines."""
+    from serge_corpus.formats import timeml
+    from serge_corpus.segment import segment_document
+
+    blocks: list[Block] = []
+    reports = []
+    problems = []
+    for file in timeml.timeml_files(path):
+        parsed = timeml.read_timeml(file)
+        target = document
+        if target is None and known is not None:
+            doc_id = timeml.find_corpus_document(parsed, known.entries)
+            target = known.load(doc_id) if doc_id is not None else None
+        if target is None:
+            problems.append(Problem("E305", f"DOCID {parsed.doc_id!r} is not a corpus document; pass --source",
+                                    file=str(file)))
+            continue
+        result = timeml.import_document(parsed, target, segment_document, str(file))
+        blocks += result.blocks
+        reports.append(result.report)
+    if problems:
+        raise SergeCorpusError(problems)
+    write_records(out, blocks)
+    notes = tuple(timeml.conversion_markdown(reports).rstrip("\n").split("\n")) if reports else ()
+    return replace(summarize("timeml", out, blocks), notes=notes)

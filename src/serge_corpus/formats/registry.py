@@ -23,6 +23,8 @@ class FormatSpec:
     module: str
     export_options: tuple[str, ...] = ()
     import_options: tuple[str, ...] = ()
+    # Records -> format -> records gives the same records (timeml holds only dates, and converts them).
+    lossless: bool = True
 
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
@@ -46,6 +48,10 @@ FORMATS: dict[str, FormatSpec] = {
         FormatSpec(
             "hf", "HuggingFace datasets, save_to_disk folder", "directory", "", "serge_corpus.formats.hf",
             export_options=("split",),
+        ),
+        FormatSpec(
+            "timeml", "TimeML .tml (TIMEX3), one per document: TempEval-3 toolkit, WikiWars", "directory", "",
+            "serge_corpus.formats.timeml", lossless=False,
         ),
     )
 }
