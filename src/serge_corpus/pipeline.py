@@ -139,6 +139,41 @@ def corpus_markdown(run: CorpusRun) -> str:
     return "\n".join(lines)
 
 
+def evaluate_folders(
+    gold_dir: Path, pred_dir: Path, bootstrap: int = 1000, seed: int = 0
+) -> dict[str, dict[str, Any]]:
+    """Every DOC.jsonl that both folders hold, evaluated per document and pooled (`evaluate` on folders)."""
+    import tempfile
+
+    from serge_corpus.errors import Problem, SergeCorpusError
+    from serge_corpus.evaluate import evaluate_files
+    from serge_corpus.jsonl import read_records
+
+    names = sorted(p.name for p in gold_dir.glob("*.jsonl") if (pred_dir / p.name).is_file())
+    if not names:
+        raise SergeCorpusError(Problem("E140", f"no DOC.jsonl file is in both {gold_dir} and {pred_dir}"))
+    out: dict[str, dict[str, Any]] = {"documents": {}}
+    for name in names:
+        out["documents"][name[: -len(".jsonl")]] = evaluate_files(
+            gold_dir / name, pred_dir / name, bootstrap=bootstrap, seed=seed
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        gold, pred = Path(tmp) / "gold.jsonl", Path(tmp) / "pred.jsonl"
+        write_records(gold, [b for name in names for b in read_records(gold_dir / name)])
+        write_records(pred, [b for name in names for b in read_records(pred_dir / name)])
+        out["pooled"] = evaluate_files(gold, pred, bootstrap=bootstrap, seed=seed)
+    return out
+
+
+def folders_markdown(result: dict[str, dict[str, Any]]) -> str:
+    """Headline metrics per document and pooled, with 95% CIs."""
+    rows = {**result["documents"], "**pooled**": result["pooled"]}
+    lines = ["| document | " + " | ".join(title for title, _ in HEADLINES) + " |", "|---|" + "---|" * len(HEADLINES)]
+    for doc_id, scores in rows.items():
+        lines.append(f"| {doc_id} | " + " | ".join(_with_ci(scores, key) for _, key in HEADLINES) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def corpus_summary(corpus: Corpus, runs: Sequence[DocumentRun], out: Path, bootstrap: int = 1000) -> Path | None:
     """OUT/reports/corpus.evaluation.md (+ .json) when some document has a gold; else None."""
     import json

@@ -127,3 +127,23 @@ def test_line_keyed_mentions_land_in_their_records():
     assert [s.text for s in placed.spans[body[0].id]] == ["Polish", "Kiev", "Red Army"]
     assert [s.text for s in placed.spans[body[1].id]] == ["Warsaw"]
     assert sorted(p.field for p in placed.problems) == ["L0007", "L0099"]
+
+
+def test_evaluate_on_two_folders_scores_each_document_and_pools_them(tmp_path):
+    root = write_project(tmp_path)
+    out = root / "annotations" / "gold"
+    args = ["--config", str(root / "annotations/gold.json"), "--out", str(out), "--corpus", str(root / "corpus")]
+    assert runner.invoke(app, ["build-gold", *args]).exit_code == 0
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    shutil.copy(out / "essay.jsonl", pred / "essay.jsonl")
+    wiki = read_records(out / "wiki.jsonl")
+    write_records(pred / "wiki.jsonl", [b.with_spans([s for s in b.spans if s.text != "Kiev"]) for b in wiki])
+    result = runner.invoke(app, ["evaluate", "--gold", str(out), "--pred", str(pred), "--bootstrap", "0", "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert sorted(scores["documents"]) == ["essay", "wiki"]
+    assert scores["documents"]["essay"]["ner"]["strict"]["f1"] == 1.0
+    assert scores["documents"]["wiki"]["ner"]["strict"]["recall"] == 0.5
+    assert scores["pooled"]["ner"]["strict"]["possible"] == sum(
+        scores["documents"][d]["ner"]["strict"]["possible"] for d in ("essay", "wiki"))

@@ -17,8 +17,8 @@ from serge_corpus.evaluate.bootstrap import DEFAULT_RESAMPLES
 
 @app.command("evaluate")
 def evaluate_command(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold JSONL records.")],
-    pred: Annotated[Path, typer.Option("--pred", help="Predicted JSONL records (same ids and texts).")],
+    gold: Annotated[Path, typer.Option("--gold", help="Gold JSONL records, or a folder of DOC.jsonl files.")],
+    pred: Annotated[Path, typer.Option("--pred", help="Predicted JSONL records (same ids and texts), or a folder.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     report: Annotated[
         Path | None, typer.Option("--report", help="Folder for report.json, report.md and PNG plots.")
@@ -28,7 +28,17 @@ def evaluate_command(
     ] = DEFAULT_RESAMPLES,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
 ) -> None:
-    """Score predictions against gold: NER (SemEval schemas, seqeval), dates, sentences."""
+    """Score predictions against gold: NER (SemEval schemas, seqeval), dates, sentences.
+
+    With two folders (e.g. `--gold annotations/gold --pred annotations/pre`), every DOC.jsonl both hold is
+    scored on its own and all of them pooled.
+    """
+    if gold.is_dir() and pred.is_dir():
+        from serge_corpus.pipeline import evaluate_folders, folders_markdown
+
+        scores = evaluate_folders(gold, pred, bootstrap=bootstrap, seed=seed)
+        typer.echo(json.dumps(scores, indent=2, ensure_ascii=False) if as_json else folders_markdown(scores))
+        return
     result = evaluate_files(gold, pred, bootstrap=bootstrap, seed=seed, report_dir=report)
     typer.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else summary_markdown(result))
     if report is not None and not as_json:
