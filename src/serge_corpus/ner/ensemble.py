@@ -33,6 +33,8 @@ Policy (`data/ner_ensemble.json`, or option `policy=PATH`):
   vote mode `trust, votes, length, priority`; priority mode
   `trust, priority, length`.
 - `options`: member name -> its options (e.g. `{"rules": {"patterns": "…"}}`).
+- `consistency`: run the one-sense-per-discourse pass (`ner/consistency.py`)
+  over each whole document after prediction (`annotate` does it).
 
 Output is flat; each span records in `extra["votes"]` the members that
 predicted it exactly.
@@ -42,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +60,8 @@ DEFAULT_BASE = ("spacy", "stanza")
 CRITERIA = ("trust", "votes", "length", "priority")
 DEFAULT_RESOLVE = {"vote": ("trust", "votes", "length", "priority"), "priority": ("trust", "priority", "length"),
                    "augment": ("priority", "length")}
-_KEYS = {"mode", "backends", "priority", "min_votes", "trust", "resolve", "options", "base", "authority", "protect"}
+_KEYS = {"mode", "backends", "priority", "min_votes", "trust", "resolve", "options", "base", "authority", "protect",
+         "consistency"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class EnsemblePolicy:
     base: tuple[str, ...] = DEFAULT_BASE
     authority: Mapping[str, str] = field(default_factory=dict)
     protect: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    consistency: bool = False
     file: str | None = None
 
     def required_votes(self, members: int) -> int:
@@ -128,6 +133,10 @@ def policy_from_dict(data: Any, file: str | None = None) -> EnsemblePolicy:
                 bad(f"protect.{member}", f"expected a list of guidelines labels ({', '.join(LABELS)})")
             else:
                 protect[member] = tuple(labels)
+    consistency = data.get("consistency", False)
+    if not isinstance(consistency, bool):
+        bad("consistency", f"{consistency!r}; use true or false")
+        consistency = False
     if mode != "augment":
         for key in ("base", "authority", "protect"):
             if key in data:
@@ -173,6 +182,7 @@ def policy_from_dict(data: Any, file: str | None = None) -> EnsemblePolicy:
         base=base,
         authority=authority,
         protect=protect,
+        consistency=consistency,
         file=file,
     )
 
@@ -212,7 +222,16 @@ def _overlap(a: Key, b: Key) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def augment(predictions: Mapping[str, Sequence[Span]], policy: EnsemblePolicy) -> list[Key]:
+def _only_titles(text: str, titles: frozenset[str]) -> bool:
+    """What a model span holds besides a rule's PERSON: nothing but titles (`General` of `General Emilio Mola`)."""
+    words = text.split()
+    return bool(words) and all(w in titles for w in words)
+
+
+def augment(
+    predictions: Mapping[str, Sequence[Span]], policy: EnsemblePolicy, text: str = "",
+    titles: frozenset[str] = frozenset(),
+) -> list[Key]:
     """Augment mode: base spans stay unless a rule member with the authority replaces them.
 
     Rule members act in priority order, each span longest first; a span kept
@@ -240,7 +259,10 @@ def augment(predictions: Mapping[str, Sequence[Span]], policy: EnsemblePolicy) -
             if level == "add" or any(kept[k] != "base" or k[2] in protected for k in hit):
                 continue
             covers = all(key[0] <= k[0] and k[1] <= key[1] for k in hit)
-            if level == "replace" or covers:
+            # A PERSON rule re-cuts a model span that only adds a title to it (the title is outside PERSON).
+            retitled = key[2] == "PERSON" and len(hit) == 1 and hit[0][0] <= key[0] and key[1] <= hit[0][1] and \
+                _only_titles(text[hit[0][0]:key[0]] + " " + text[key[1]:hit[0][1]], titles)
+            if level == "replace" or covers or retitled:
                 for k in hit:
                     del kept[k]
                 kept[key] = member
@@ -255,7 +277,7 @@ def combine(block: Block, predictions: Mapping[str, Sequence[Span]], policy: Ens
         rank_of = member_rank(policy, members)
         return [
             make_span(block, s, e, label, {"source": "ensemble", "votes": sorted(support[(s, e, label)], key=rank_of)})
-            for s, e, label in augment(predictions, policy)
+            for s, e, label in augment(predictions, policy, block.text, person_titles())
         ]
     supporters: dict[tuple[int, int, str], list[str]] = {}
     for name in members:
@@ -301,6 +323,13 @@ def combine(block: Block, predictions: Mapping[str, Sequence[Span]], policy: Ens
 RULE_MEMBERS = ("gazetteer", "rules")
 
 
+@lru_cache(maxsize=1)
+def person_titles() -> frozenset[str]:
+    from serge_corpus.ner.boundaries import load_boundary_policy
+
+    return frozenset(load_boundary_policy(None).person_titles)
+
+
 def default_members(available: Sequence[str], patterns: object | None) -> list[str]:
     """The models that can run here, the generic gazetteer, and the rules when patterns are given.
 
@@ -339,6 +368,8 @@ class EnsembleBackend:
                 overrides["min_votes"] = 1
             loaded = EnsemblePolicy(**{**loaded.__dict__, **overrides})
         self.policy = loaded
+        # Read by `annotate`, which runs the document-level pass once a whole document is predicted.
+        self.consistency = loaded.consistency
         if members is not None:
             self.members = list(members)
         else:
@@ -370,6 +401,7 @@ class EnsembleBackend:
             "members": ",".join(m.name for m in self.members),
             "mode": self.policy.mode,
             "policy": self.policy.file or "",
+            "consistency": "on" if self.consistency else "off",
         }
         for member in self.members:
             member_info = getattr(member, "info", {}) or {}

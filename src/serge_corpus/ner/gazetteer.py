@@ -41,6 +41,7 @@ from serge_corpus.jsonl import write_text
 GAZETTEER_NAME = "ner_gazetteer.jsonl"
 EXTRA_NAME = "ner_gazetteer_extra.jsonl"
 STOP_NAME = "ner_gazetteer_stop.json"
+GENERIC_PATTERNS_NAME = "ner_generic_patterns.jsonl"  # hand-written contextual patterns (title + name, Battle of X)
 CARD_NAME = "ner_gazetteer.card.json"
 DEFAULT_MIN_POPULATION = 100_000
 # A phrase found under several kinds keeps the first kind in this order.

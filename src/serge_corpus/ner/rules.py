@@ -203,7 +203,7 @@ class RulesBackend:
     ) -> None:
         import spacy
 
-        from serge_corpus.ner.gazetteer import EXTRA_NAME, GAZETTEER_NAME, packaged_path
+        from serge_corpus.ner.gazetteer import EXTRA_NAME, GAZETTEER_NAME, GENERIC_PATTERNS_NAME, packaged_path
 
         if phrase_attr not in _PHRASE_ATTRS:
             raise SergeCorpusError(
@@ -213,7 +213,8 @@ class RulesBackend:
         self.paths = pattern_paths(patterns)
         self.user_paths = list(self.paths)
         if gazetteer:
-            self.paths += [packaged_path(GAZETTEER_NAME), packaged_path(EXTRA_NAME)]
+            self.paths += [packaged_path(GENERIC_PATTERNS_NAME), packaged_path(GAZETTEER_NAME),
+                           packaged_path(EXTRA_NAME)]
         if not self.paths:
             raise SergeCorpusError(Problem("E353", "a rules backend with gazetteer=False needs patterns=PATH",
                                            field="patterns"))
@@ -269,9 +270,13 @@ class RulesBackend:
         doc = Doc(self.nlp.vocab, words=[t.text for t in tokens], spaces=spaces,
                   sent_starts=list(starts) if starts is not None else None)
         doc = self.ruler(doc)
+        matches = list(doc.spans[_SPANS_KEY])
+        names = {i for m in matches if _is_name(self.patterns[int(m.id_)]) for i in range(m.start, m.end)}
         found: list[tuple[int, Candidate]] = []
-        for match in doc.spans[_SPANS_KEY]:
+        for match in matches:
             index = int(match.id_)
+            if _is_name(self.patterns[index]) and not isolated(tokens, match.start, match.end, starts, names):
+                continue
             picked = focus_tokens(match.start, match.end, self.patterns[index].focus)
             if picked is not None:
                 start, end = picked
@@ -279,6 +284,32 @@ class RulesBackend:
         # File order breaks ties between equally long, equally placed matches.
         found.sort(key=lambda item: item[0])
         return [candidate for _, candidate in found]
+
+
+def _is_name(pattern: Pattern) -> bool:
+    """A gazetteer name (as opposed to a contextual pattern)."""
+    return (pattern.id or "").startswith("gaz:")
+
+
+def isolated(
+    tokens: Sequence[Token], start: int, end: int, starts: Sequence[bool] | None, names: set[int]
+) -> bool:
+    """A gazetteer name that is not a piece of a longer name: no hyphen glued to it (`Mexican-American`)
+    and no capitalised word beside it that is not itself a gazetteer name (`Treaty of Guadalupe Hidalgo`,
+    `French Revolution`), a sentence-opening word excepted (`In Moscow`)."""
+    def glued(a: Token, b: Token) -> bool:
+        return a.end == b.start and "-" in (a.text, b.text)
+
+    if start > 0 and glued(tokens[start - 1], tokens[start]):
+        return False
+    if end < len(tokens) and glued(tokens[end - 1], tokens[end]):
+        return False
+    before = start - 1
+    if before >= 0 and before not in names and tokens[before].text[:1].isupper():
+        if not (starts is not None and starts[before]):
+            return False
+    after = end
+    return not (after < len(tokens) and after not in names and tokens[after].text[:1].isupper())
 
 
 def sentence_starts(block: Block, tokens: Sequence[Token]) -> list[bool]:

@@ -1,0 +1,106 @@
+"""One sense per discourse: a document's confident labels lend themselves to its other mentions.
+
+Two passes over one document's predicted spans (dates are the dates module's
+business and are left alone):
+
+1. A PERSON with a full name lends PERSON to the bare surname elsewhere in the
+   document (`Venustiano Carranza` … `Carranza`): a differently labelled span
+   of the surname is relabelled, an unlabelled capitalised mention is added.
+2. A string labelled the same way in at least `share` of its labelled
+   mentions (and at least twice) lends that label to its other labelled
+   mentions and to its unlabelled ones (`Chiang` PERSON ×4, GPE ×1 → PERSON ×5).
+
+Added spans never overlap an existing one and sit on word boundaries. It runs
+after all blocks of a document are predicted (`annotate` calls it for
+backends whose `consistency` is on), since a document may be larger than one
+prediction batch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+from serge_corpus.model import Block, Span
+
+SKIP_LABELS = frozenset({"DATE"})
+MIN_SHARE = 2 / 3
+
+
+def word_occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """Every whole-word occurrence of `needle` (exact case)."""
+    pattern = re.escape(needle)
+    if needle[:1].isalnum():
+        pattern = r"(?<![\w-])" + pattern
+    if needle[-1:].isalnum():
+        pattern += r"(?![\w-])"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+
+
+def surname(span: Span) -> str | None:
+    """The last word of a multi-word PERSON name, if it can stand alone (`Carranza`, not `I.` or `Jr`)."""
+    words = span.text.split()
+    if span.label != "PERSON" or len(words) < 2:
+        return None
+    last = words[-1]
+    if len(last) < 3 or not last[0].isupper() or not last.replace("-", "").isalpha():
+        return None
+    return last
+
+
+def _free(spans: Sequence[Span], start: int, end: int) -> bool:
+    return all(end <= s.start or start >= s.end for s in spans)
+
+
+def _with(spans: list[Span], start: int, end: int, label: str, text: str, rule: str) -> list[Span]:
+    """`spans` with the span (start, end) labelled `label`: relabelled if present, else added when free."""
+    for i, span in enumerate(spans):
+        if (span.start, span.end) == (start, end):
+            if span.label in SKIP_LABELS or span.label == label:
+                return spans
+            extra = {**span.extra, "consistency": rule, "was": span.label}
+            spans[i] = Span(start, end, label, span.text, span.date, extra)
+            return spans
+    if _free(spans, start, end):
+        spans.append(Span(start, end, label, text[start:end], None, {"source": "consistency", "consistency": rule}))
+    return spans
+
+
+def document_consistency(
+    blocks: Sequence[Block], predicted: Mapping[str, Sequence[Span]], share: float = MIN_SHARE
+) -> dict[str, list[Span]]:
+    """The predicted spans (block id -> spans) after both passes, document by document."""
+    out = {block_id: list(spans) for block_id, spans in predicted.items()}
+    by_doc: dict[str, list[Block]] = defaultdict(list)
+    for block in blocks:
+        if block.id in out:
+            by_doc[block.doc_id].append(block)
+    for doc_blocks in by_doc.values():
+        _one_document(doc_blocks, out, share)
+    for block_id in out:
+        out[block_id].sort(key=lambda s: s.start)
+    return out
+
+
+def _one_document(blocks: Sequence[Block], out: dict[str, list[Span]], share: float) -> None:
+    spans = [s for b in blocks for s in out[b.id] if s.label not in SKIP_LABELS]
+    surnames = {name for s in spans if (name := surname(s))}
+    for block in blocks:
+        for name in sorted(surnames):
+            for start, end in word_occurrences(block.text, name):
+                out[block.id] = _with(out[block.id], start, end, "PERSON", block.text, "surname")
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for block in blocks:
+        for span in out[block.id]:
+            if span.label not in SKIP_LABELS:
+                votes[span.text][span.label] += 1
+    confident: dict[str, str] = {}
+    for text, counts in votes.items():
+        label, n = counts.most_common(1)[0]
+        if n >= 2 and n / sum(counts.values()) >= share and len(text) >= 2 and text[0].isupper():
+            confident[text] = label
+    for block in blocks:
+        for text in sorted(confident, key=lambda t: (-len(t), t)):
+            for start, end in word_occurrences(block.text, text):
+                out[block.id] = _with(out[block.id], start, end, confident[text], block.text, "majority")
