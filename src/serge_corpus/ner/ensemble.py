@@ -33,6 +33,9 @@ Policy (`data/ner_ensemble.json`, or option `policy=PATH`):
   vote mode `trust, votes, length, priority`; priority mode
   `trust, priority, length`.
 - `options`: member name -> its options (e.g. `{"rules": {"patterns": "…"}}`).
+- `learned` (augment): a learned model file (`ner/learned.py`; `"packaged"` =
+  `data/ner_ensemble_model.json`) that decides the contested candidates
+  instead of the authority rules; null = the hand rules above.
 - `consistency`: run the one-sense-per-discourse pass (`ner/consistency.py`)
   over each whole document after prediction (`annotate` does it).
 
@@ -61,7 +64,7 @@ CRITERIA = ("trust", "votes", "length", "priority")
 DEFAULT_RESOLVE = {"vote": ("trust", "votes", "length", "priority"), "priority": ("trust", "priority", "length"),
                    "augment": ("priority", "length")}
 _KEYS = {"mode", "backends", "priority", "min_votes", "trust", "resolve", "options", "base", "authority", "protect",
-         "consistency"}
+         "consistency", "learned"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class EnsemblePolicy:
     authority: Mapping[str, str] = field(default_factory=dict)
     protect: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     consistency: bool = False
+    learned: str | None = None
     file: str | None = None
 
     def required_votes(self, members: int) -> int:
@@ -137,8 +141,12 @@ def policy_from_dict(data: Any, file: str | None = None) -> EnsemblePolicy:
     if not isinstance(consistency, bool):
         bad("consistency", f"{consistency!r}; use true or false")
         consistency = False
+    learned = data.get("learned")
+    if learned is not None and not (isinstance(learned, str) and learned):
+        bad("learned", f"{learned!r}; a model file (\"packaged\" for the shipped one) or null")
+        learned = None
     if mode != "augment":
-        for key in ("base", "authority", "protect"):
+        for key in ("base", "authority", "protect", "learned"):
             if key in data:
                 bad(key, "applies to augment mode only; remove it or set mode to augment")
     backends = data.get("backends")
@@ -183,6 +191,7 @@ def policy_from_dict(data: Any, file: str | None = None) -> EnsemblePolicy:
         authority=authority,
         protect=protect,
         consistency=consistency,
+        learned=learned,
         file=file,
     )
 
@@ -323,6 +332,17 @@ def combine(block: Block, predictions: Mapping[str, Sequence[Span]], policy: Ens
 RULE_MEMBERS = ("gazetteer", "rules")
 
 
+def _beside(path: str, policy_file: str | None) -> Path:
+    """A model path in a policy file is relative to that file (packaged policies: to the package data)."""
+    if Path(path).is_absolute() or policy_file is None:
+        return Path(path)
+    if policy_file.startswith("serge_corpus/data/"):
+        from serge_corpus.ner.gazetteer import packaged_path
+
+        return packaged_path(path)
+    return Path(policy_file).parent / path
+
+
 @lru_cache(maxsize=1)
 def person_titles() -> frozenset[str]:
     from serge_corpus.ner.boundaries import load_boundary_policy
@@ -370,6 +390,11 @@ class EnsembleBackend:
         self.policy = loaded
         # Read by `annotate`, which runs the document-level pass once a whole document is predicted.
         self.consistency = loaded.consistency
+        self.learned = None
+        if loaded.learned is not None and loaded.mode == "augment":
+            from serge_corpus.ner.learned import load_model
+
+            self.learned = load_model(None if loaded.learned == "packaged" else _beside(loaded.learned, loaded.file))
         if members is not None:
             self.members = list(members)
         else:
@@ -403,6 +428,10 @@ class EnsembleBackend:
             "policy": self.policy.file or "",
             "consistency": "on" if self.consistency else "off",
         }
+        if self.learned is not None:
+            from serge_corpus.ner.learned import model_sha256
+
+            self.info["learned_model_sha256"] = model_sha256(self.learned)
         for member in self.members:
             member_info = getattr(member, "info", {}) or {}
             if member_info.get("patterns"):
@@ -418,9 +447,38 @@ class EnsembleBackend:
             return None
         return f"none of {', '.join(others)} is available"
 
-    def predict(self, blocks: Sequence[Block]) -> list[list[Span]]:
+    def member_predictions(self, blocks: Sequence[Block]) -> list[dict[str, list[Span]]]:
+        """Each block's spans from each member."""
         per_member = {member.name: member.predict(blocks) for member in self.members}
-        return [
-            combine(block, {name: spans[i] for name, spans in per_member.items()}, self.policy)
-            for i, block in enumerate(blocks)
-        ]
+        return [{name: spans[i] for name, spans in per_member.items()} for i in range(len(blocks))]
+
+    def augment_keys(self, block: Block, predictions: Mapping[str, Sequence[Span]]) -> list[Key]:
+        return augment(predictions, self.policy, block.text, person_titles())
+
+    def predict(self, blocks: Sequence[Block]) -> list[list[Span]]:
+        predictions = self.member_predictions(blocks)
+        if self.learned is None:
+            return [combine(block, preds, self.policy) for block, preds in zip(blocks, predictions)]
+        return self._learned(blocks, predictions)
+
+    def _learned(self, blocks: Sequence[Block], predictions: Sequence[dict[str, list[Span]]]) -> list[list[Span]]:
+        from serge_corpus.ner.learned import block_candidates, decode, document_stats
+
+        assert self.learned is not None
+        out: list[list[Span]] = [[] for _ in blocks]
+        by_doc: dict[str, list[int]] = {}
+        for i, block in enumerate(blocks):
+            by_doc.setdefault(block.doc_id, []).append(i)
+        rank = member_rank(self.policy, [m.name for m in self.members])
+        for indices in by_doc.values():
+            stats = document_stats([blocks[i] for i in indices], [predictions[i] for i in indices])
+            for i in indices:
+                block, preds = blocks[i], predictions[i]
+                support = supporters_of(preds)
+                candidates = block_candidates(block, preds, self.augment_keys(block, preds), stats)
+                out[i] = [
+                    make_span(block, s, e, label, {"source": "ensemble", "p": round(p, 3),
+                                                   "votes": sorted(support[(s, e, label)], key=rank)})
+                    for (s, e, label), p in decode(candidates, self.learned)
+                ]
+        return out
