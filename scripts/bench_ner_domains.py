@@ -137,15 +137,32 @@ class Learned:
         return [b.with_spans(predicted[b.id]) for b in bare], time.perf_counter() - start
 
 
+def write_model(learned: Learned, sets: dict[str, tuple[list[Block], bool]], args: argparse.Namespace) -> None:
+    """The shipped model: the same rows as the folds, all documents at once."""
+    from serge_corpus.ner.learned import model_json, model_sha256, training_meta
+
+    sources = {b.doc_id: name for name, (gold, _) in sets.items() for b in gold}
+    command = (f"python scripts/bench_ner_domains.py --wikiwars-gold {args.wikiwars_gold} "
+               f"--write-model {args.write_model}")
+    model = fit(learned.rows, meta=training_meta(learned.rows, sources, command))
+    write_text(args.write_model, model_json(model))
+    print(f"{args.write_model}: {len(model.features)} features, sha256 {model_sha256(model)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--wikiwars-gold", type=Path, default=None)
     parser.add_argument("--bootstrap", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "ner_domains")
+    parser.add_argument("--write-model", type=Path, default=None,
+                        help="fit the learned ensemble on every gold document of every set, write it, and stop")
     args = parser.parse_args()
     sets = load_sets(args.wikiwars_gold)
     results: dict[str, dict[str, dict]] = {}
     learned = Learned(sets)
+    if args.write_model is not None:
+        write_model(learned, sets, args)
+        return
     runs = [(row[0], row[3], (lambda g, c, row=row: predict(row, g, c))) for row in ROWS] + [
         (name, True, (lambda g, c, cons=cons: learned.predict(g, cons))) for name, cons in LEARNED_ROWS]
     for row_name, uses_patterns, run in runs:
