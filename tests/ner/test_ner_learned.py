@@ -82,3 +82,25 @@ def test_leave_one_document_out_never_sees_the_held_out_document():
     assert models["c"].meta["held_out"] == "c"
     # the fold that holds out `c` is fitted on a and b only, so it equals a fit on those rows
     assert models["c"].coef == fit([r for r in poisoned if r.doc_id != "c"]).coef
+
+
+class Fixed:
+    def __init__(self, name: str, found: list[Span]) -> None:
+        self.name = name
+        self.found = found
+
+    def predict(self, blocks: Sequence[Block]) -> list[list[Span]]:
+        return [list(self.found) for _ in blocks]
+
+
+def test_shipped_learned_policy_loads_and_keeps_uncontested_model_spans():
+    from serge_corpus.ner import get_backend
+    from serge_corpus.ner.gazetteer import packaged_path
+
+    backend = get_backend("ensemble", policy=packaged_path("ner_ensemble_learned.json"),
+                          members=[Fixed("spacy", PREDS["spacy"]), Fixed("gazetteer", PREDS["gazetteer"])])
+    assert backend.learned is not None and "learned_model_sha256" in backend.info
+    out = backend.predict([BLOCK])[0]
+    kept = [(s.text, s.label) for s in out]
+    assert ("Franco", "PERSON") in kept and ("Nationalists", "NORP") in kept
+    assert all("p" in s.extra for s in out)
