@@ -72,7 +72,8 @@ def build_gazetteer_command(
 def train_ensemble_command(
     gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files (records with spans).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Model JSON to write.")],
-    corpus: Annotated[Path, typer.Option(help="Corpus folder: its documents get the corpus patterns.")] = Path("corpus"),
+    corpus: Annotated[Path, typer.Option(help="Corpus folder: its documents get the corpus patterns.")] = Path(
+        "corpus"),
     patterns: Annotated[Path | None, typer.Option(help="Patterns for the corpus documents (default: the "
                                                         "corpus's annotations/patterns.jsonl).")] = None,
 ) -> None:

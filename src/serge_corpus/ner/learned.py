@@ -219,7 +219,9 @@ class TrainingRow:
 
 
 def training_rows(
-    gold: Sequence[Block], predict_members: Predictor, augment_keys: Callable[[Block, Mapping[str, Sequence[Span]]], list[Key]]
+    gold: Sequence[Block],
+    predict_members: Predictor,
+    augment_keys: Callable[[Block, Mapping[str, Sequence[Span]]], list[Key]],
 ) -> list[TrainingRow]:
     """Contested candidates of every gold document, labelled by exact match with the gold (DATE left out)."""
     by_doc: dict[str, list[Block]] = defaultdict(list)

@@ -40,7 +40,6 @@ from serge_corpus.model import LABELS, Block, Span, Token
 from serge_corpus.ner.base import Candidate, annotatable, finalize_spans
 from serge_corpus.ner.boundaries import load_boundary_policy
 
-DEFAULT_PATTERNS = Path("annotations") / "patterns.jsonl"  # a project's own patterns, by convention
 _KEYS = {"label", "pattern", "id", "focus", "comment"}
 _SPANS_KEY = "serge_rules"
 _PHRASE_ATTRS = ("ORTH", "LOWER", "NORM")
