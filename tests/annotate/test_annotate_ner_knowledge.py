@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from serge_corpus.cli import app
@@ -42,6 +43,7 @@ def work(blocks) -> set[tuple[str, str]]:
     return {(s.text, s.label) for b in blocks for s in b.spans}
 
 
+@pytest.mark.slow
 def test_a_users_file_gets_the_generic_pipeline_wherever_the_command_runs(tmp_path, monkeypatch):
     root = project(tmp_path)
     mine = tmp_path / "mine.txt"
@@ -58,6 +60,7 @@ def test_a_users_file_gets_the_generic_pipeline_wherever_the_command_runs(tmp_pa
     assert "ner_patterns" not in blocks[0].meta
 
 
+@pytest.mark.slow
 def test_a_corpus_document_gets_its_corpus_patterns_from_any_directory(tmp_path, monkeypatch):
     root = project(tmp_path)
     monkeypatch.chdir(tmp_path)
@@ -70,6 +73,7 @@ def test_a_corpus_document_gets_its_corpus_patterns_from_any_directory(tmp_path,
     assert meta["ner_patterns_sha256"] == digest
 
 
+@pytest.mark.slow
 def test_patterns_option_applies_a_file_to_any_text(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     mine = tmp_path / "mine.txt"
