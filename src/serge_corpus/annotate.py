@@ -40,6 +40,19 @@ class Annotated:
     blocks: list[Block]
 
 
+def corpus_patterns(corpus: Corpus | None, blocks: Sequence[Block]) -> Path | None:
+    """The corpus's own patterns file, for blocks of a corpus document; None for anything else.
+
+    Corpus knowledge stays with its corpus: `annotations/patterns.jsonl` beside
+    the corpus folder applies to the documents of its manifest only; any other
+    text gets the generic pipeline, wherever the command runs.
+    """
+    if corpus is None or not blocks or blocks[0].doc_id not in corpus.doc_ids:
+        return None
+    path = corpus.root.parent / "annotations" / "patterns.jsonl"
+    return path if path.is_file() else None
+
+
 def default_backend() -> str:
     """The best backend this machine can run: the ensemble when it has members."""
     from serge_corpus.ner import available_backends
@@ -52,11 +65,29 @@ def default_backend() -> str:
 
 
 @lru_cache(maxsize=8)
-def loaded_backend(name: str) -> NerBackend:
-    """A backend loaded once per process: loading a model costs more than using it."""
+def loaded_backend(name: str, patterns: str | None = None) -> NerBackend:
+    """A backend loaded once per process: loading a model costs more than using it.
+
+    `patterns` (a patterns file) goes to the backends that read patterns
+    (rules, ensemble); the models ignore it.
+    """
     from serge_corpus.ner import get_backend
 
+    if patterns is not None and name in ("rules", "ensemble"):
+        return get_backend(name, patterns=patterns)
     return get_backend(name)
+
+
+def ner_meta(name: str, backend: NerBackend) -> dict[str, str]:
+    """What actually ran, for the records: backend, its members, the pattern files (name and sha256)."""
+    from serge_corpus.ner import backend_info
+
+    info = backend_info(backend)
+    meta = {"ner": name, "ner_backends": info.get("members", name)}
+    if info.get("patterns"):
+        meta["ner_patterns"] = ",".join(Path(p).name for p in info["patterns"].split(","))
+        meta["ner_patterns_sha256"] = info.get("patterns_sha256", "")
+    return meta
 
 
 def load_blocks(
@@ -79,13 +110,19 @@ def load_blocks(
 
 
 def annotate_blocks(
-    blocks: Sequence[Block], ner: str | None = None, progress: Progress | None = None
+    blocks: Sequence[Block], ner: str | None = None, progress: Progress | None = None,
+    patterns: str | Path | None = None,
 ) -> Annotated:
-    """NER on every annotatable block, then date detection and normalisation."""
+    """NER on every annotatable block, then date detection and normalisation.
+
+    `patterns`: a patterns file for the rules (see `corpus_patterns`); without
+    it the generic pipeline runs.
+    """
     from serge_corpus.dates import apply_dates
+    from serge_corpus.ner.consistency import document_consistency
 
     name = ner or default_backend()
-    backend = loaded_backend(name)
+    backend = loaded_backend(name, None if patterns is None else str(patterns))
     todo = [b for b in blocks if b.annotated]
     predicted: dict[str, list] = {}
     for start in range(0, len(todo), CHUNK):
@@ -94,10 +131,11 @@ def annotate_blocks(
             predicted[block.id] = list(spans)
         if progress:
             progress(len(chunk))
+    if getattr(backend, "consistency", False):
+        predicted = document_consistency(todo, predicted)
+    meta = ner_meta(name, backend)
     with_ner = [
-        b.with_spans(predicted.get(b.id, [])).with_meta(
-            status="pre", ner=name, pipeline=PIPELINE_VERSION
-        )
+        b.with_spans(predicted.get(b.id, [])).with_meta(status="pre", pipeline=PIPELINE_VERSION, **meta)
         for b in blocks
     ]
     doc_id = blocks[0].doc_id if blocks else ""
@@ -109,9 +147,13 @@ def annotate(
     ner: str | None = None,
     corpus: Corpus | None = None,
     progress: Progress | None = None,
+    patterns: str | Path | None = None,
 ) -> Annotated:
-    """Annotate one source (see module docstring)."""
-    return annotate_blocks(load_blocks(source, corpus), ner=ner, progress=progress)
+    """Annotate one source (see module docstring). A corpus document gets its corpus's patterns
+    unless `patterns` names others; any other source only the `patterns` given."""
+    blocks = load_blocks(source, corpus)
+    chosen = patterns if patterns is not None else corpus_patterns(corpus, blocks)
+    return annotate_blocks(blocks, ner=ner, progress=progress, patterns=chosen)
 
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})

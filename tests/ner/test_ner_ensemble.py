@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from ner_helpers import make_block, span_of, texts
@@ -14,6 +15,7 @@ from serge_corpus.ner import get_backend
 from serge_corpus.ner.ensemble import EnsembleBackend, combine, load_policy, policy_from_dict
 
 TEXT = "the Red Army took Petrograd while Trotsky spoke"
+VOTE_POLICY = Path(__file__).parents[2] / "src" / "serge_corpus" / "data" / "ner_ensemble_vote.json"
 BLOCK = make_block(TEXT)
 
 
@@ -99,10 +101,10 @@ def test_output_is_flat_and_records_votes():
 def test_backend_runs_members_per_block():
     a = Fake("a", ("Red Army", "ORG"))
     b = Fake("b", ("Red Army", "ORG"), ("Trotsky", "PERSON"))
-    backend = get_backend("ensemble", members=[a, b], mode="vote")
+    backend = get_backend("ensemble", members=[a, b], mode="vote", policy=VOTE_POLICY)
     out = backend.predict([BLOCK, BLOCK])
     assert len(out) == 2
-    # packaged policy: majority vote; "a" and "b" are trusted for nothing, so only the agreed span survives
+    # the old vote policy: majority vote; "a" and "b" are trusted for nothing, so only the agreed span survives
     assert texts(out[1]) == [("Red Army", "ORG")]
 
 
@@ -147,7 +149,48 @@ def test_duplicate_member_names_are_an_error():
         EnsembleBackend(members=[Fake("a"), Fake("a")])
 
 
-def test_packaged_policy_is_valid():
+def test_packaged_policies_are_valid():
     policy = load_policy()
-    assert policy.mode in ("vote", "priority")
-    assert policy.trust["WORK_OF_ART"] == ("rules",)
+    assert policy.mode == "augment" and policy.consistency
+    assert policy.authority == {"rules": "replace", "gazetteer": "extend"}
+    assert load_policy(VOTE_POLICY).trust["WORK_OF_ART"] == ("rules",)
+
+
+AUGMENT = {"mode": "augment", "base": ["spacy"], "priority": ["rules", "gazetteer", "spacy"],
+           "authority": {"rules": "replace", "gazetteer": "extend"}, "protect": {"gazetteer": ["PERSON"]}}
+
+
+def test_augment_never_drops_a_model_span_without_a_rule_counterpart():
+    spacy = Fake("spacy", ("Red Army", "ORG"), ("Trotsky", "PERSON"))
+    gazetteer = Fake("gazetteer", ("Petrograd", "GPE"))
+    rules = Fake("rules")
+    assert run(AUGMENT, spacy, gazetteer, rules) == [("Red Army", "ORG"), ("Petrograd", "GPE"), ("Trotsky", "PERSON")]
+    # however many members disagree by saying nothing, the model's spans stay
+    assert run({**AUGMENT, "base": ["spacy"]}, spacy, Fake("gazetteer"), Fake("rules")) == [
+        ("Red Army", "ORG"), ("Trotsky", "PERSON")]
+
+
+def test_augment_relabels_and_recuts_within_each_members_authority():
+    spacy = Fake("spacy", ("Army", "ORG"), ("Petrograd", "PERSON"), ("Trotsky", "ORG"))
+    # the gazetteer covers `Army` (re-cut) and relabels `Trotsky`, but never touches a PERSON
+    gazetteer = Fake("gazetteer", ("Red Army", "ORG"), ("Petrograd", "GPE"), ("Trotsky", "NORP"))
+    assert run(AUGMENT, spacy, gazetteer) == [("Red Army", "ORG"), ("Petrograd", "PERSON"), ("Trotsky", "NORP")]
+    # the corpus's own patterns replace what they overlap, PERSON included, and act before the gazetteer
+    rules = Fake("rules", ("Petrograd", "GPE"), ("Red", "NORP"))
+    assert run(AUGMENT, spacy, gazetteer, rules) == [
+        ("Red", "NORP"), ("Army", "ORG"), ("Petrograd", "GPE"), ("Trotsky", "NORP")]
+
+
+def test_augment_gazetteer_inside_a_longer_model_span_leaves_it():
+    spacy = Fake("spacy", ("the Red Army", "ORG"))
+    gazetteer = Fake("gazetteer", ("Red", "NORP"))
+    assert run(AUGMENT, spacy, gazetteer) == [("the Red Army", "ORG")]
+
+
+def test_augment_only_fields_are_refused_in_other_modes():
+    with pytest.raises(SergeCorpusError) as err:
+        policy_from_dict({"mode": "vote", "authority": {"rules": "replace"}})
+    assert err.value.problems[0].field == "authority"
+    with pytest.raises(SergeCorpusError) as err:
+        policy_from_dict({"mode": "augment", "authority": {"rules": "conquer"}})
+    assert err.value.problems[0].field == "authority.rules"

@@ -15,7 +15,7 @@ REPO = Path(__file__).parents[2]
 
 
 def test_registered_names():
-    assert registered_backends() == ["spacy", "stanza", "rules", "ensemble"]
+    assert registered_backends() == ["spacy", "stanza", "gazetteer", "rules", "ensemble"]
 
 
 def test_unknown_backend_lists_the_known_ones():
@@ -32,18 +32,18 @@ def test_unknown_option_is_an_error_before_loading_anything():
     assert "patterns" in err.value.problems[0].detail
 
 
-def test_available_backends_here(monkeypatch):
-    monkeypatch.chdir(REPO)  # the rules backend's default patterns file is relative to the project
+def test_available_backends_here():
     available = available_backends()
-    assert {"spacy", "rules", "ensemble"} <= set(available)
+    assert {"spacy", "gazetteer", "rules", "ensemble"} <= set(available)
     reasons = {d["name"]: d["unavailable"] for d in describe_backends()}
     assert ("stanza" in available) == (reasons["stanza"] is None)
 
 
-def test_rules_unavailable_outside_a_project(monkeypatch, tmp_path):
+def test_availability_does_not_depend_on_the_working_directory(monkeypatch, tmp_path):
+    inside = {d["name"]: d["unavailable"] for d in describe_backends()}
     monkeypatch.chdir(tmp_path)
-    reasons = {d["name"]: d["unavailable"] for d in describe_backends()}
-    assert "patterns.jsonl" in reasons["rules"]
+    assert {d["name"]: d["unavailable"] for d in describe_backends()} == inside
+    assert inside["rules"] is None and inside["gazetteer"] is None
 
 
 def test_ontonotes_map_covers_spacy_labels_and_drops_numbers():

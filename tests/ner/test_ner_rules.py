@@ -17,7 +17,7 @@ REPO = Path(__file__).parents[2]
 
 @pytest.fixture(scope="module")
 def small():
-    return get_backend("rules", patterns=FIXTURES / "patterns_small.jsonl")
+    return get_backend("rules", patterns=FIXTURES / "patterns_small.jsonl", gazetteer=False)
 
 
 def predict_one(backend, text: str) -> list[tuple[str, str]]:
@@ -67,7 +67,7 @@ def test_boilerplate_is_skipped(small):
 
 
 def test_lower_phrase_attr_matches_any_case():
-    backend = get_backend("rules", patterns=FIXTURES / "patterns_small.jsonl", phrase_attr="LOWER")
+    backend = get_backend("rules", patterns=FIXTURES / "patterns_small.jsonl", phrase_attr="LOWER", gazetteer=False)
     assert predict_one(backend, "VICTOR SERGE") == [("VICTOR SERGE", "PERSON")]
 
 

@@ -8,7 +8,7 @@ from typing import Annotated as Arg
 import typer
 from tqdm import tqdm
 
-from serge_corpus.annotate import Annotated, annotate_blocks, load_blocks, text_files
+from serge_corpus.annotate import Annotated, annotate_blocks, corpus_patterns, load_blocks, text_files
 from serge_corpus.cli.app import app
 from serge_corpus.corpus import Corpus, load_corpus
 from serge_corpus.jsonl import refuse_overwriting_inputs, write_records
@@ -23,16 +23,22 @@ ParagraphsOption = Arg[
     str | None,
     typer.Option("--paragraphs", help="auto | blank-line | line: how paragraphs are cut (default: the cues, auto)."),
 ]
+PatternsOption = Arg[
+    Path | None,
+    typer.Option("--patterns", help="Rules patterns file (JSONL) for these files. Without it, a document of the "
+                 "corpus manifest gets the corpus's annotations/patterns.jsonl and any other file the generic "
+                 "pipeline (model + generic gazetteer), wherever the command runs."),
+]
 
 
 def _corpus(root: Path) -> Corpus | None:
     return load_corpus(root) if (root / "manifest.json").is_file() else None
 
 
-def _annotate_with_bar(blocks: list[Block], ner: str | None, label: str) -> Annotated:
+def _annotate_with_bar(blocks: list[Block], ner: str | None, label: str, patterns: Path | None = None) -> Annotated:
     todo = sum(1 for b in blocks if b.annotated)
     with tqdm(total=todo, desc=label, unit="block", disable=todo < 32) as bar:
-        return annotate_blocks(blocks, ner=ner, progress=bar.update)
+        return annotate_blocks(blocks, ner=ner, progress=bar.update, patterns=patterns)
 
 
 @app.command("annotate")
@@ -42,8 +48,14 @@ def annotate_command(
     ner: NerOption = None,
     corpus: CorpusOption = Path("corpus"),
     paragraphs: ParagraphsOption = None,
+    patterns: PatternsOption = None,
 ) -> None:
-    """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5)."""
+    """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5).
+
+    Corpus knowledge stays with its corpus: the patterns in annotations/patterns.jsonl apply to documents of the
+    corpus manifest only; your own file gets the generic pipeline unless you pass --patterns. The records' meta
+    says which backends and pattern files ran.
+    """
     from serge_corpus.segment import oversized_blocks
 
     known = _corpus(corpus)
@@ -54,7 +66,8 @@ def annotate_command(
         blocks = load_blocks(path, known, paragraphs)
         for warning in oversized_blocks(blocks):
             typer.echo(f"warning: {path}: {warning}", err=True)
-        result = _annotate_with_bar(blocks, ner, path.name)
+        chosen = patterns if patterns is not None else corpus_patterns(known, blocks)
+        result = _annotate_with_bar(blocks, ner, path.name, chosen)
         write_records(target, result.blocks)
         spans = sum(len(b.spans) for b in result.blocks)
         typer.echo(f"{target}: {len(result.blocks)} blocks, {spans} spans ({result.backend})")
@@ -84,7 +97,8 @@ def run_command(
     for doc_id in known.doc_ids:
         run = run_document(
             known, doc_id, out, names,
-            annotator=lambda blocks, name: _annotate_with_bar(blocks, name, f"{doc_id} [{name}]"),
+            annotator=lambda blocks, name: _annotate_with_bar(blocks, name, f"{doc_id} [{name}]",
+                                                              corpus_patterns(known, blocks)),
             bootstrap=bootstrap,
         )
         runs.append(run)

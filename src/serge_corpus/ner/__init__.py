@@ -1,7 +1,7 @@
 """NER backends behind one interface: blocks (text + tokens) in, guidelines spans out.
 
     from serge_corpus.ner import get_backend, available_backends
-    backend = get_backend("spacy")            # or "stanza", "rules", "ensemble"
+    backend = get_backend("spacy")            # or "stanza", "gazetteer", "rules", "ensemble"
     spans_per_block = backend.predict(blocks)
 
 Backend modules are imported on demand, so importing this package is cheap.

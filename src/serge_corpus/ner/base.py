@@ -63,6 +63,8 @@ def finalize_spans(
         if toks:
             start, end = snap_to_tokens(start, end, toks)
         for s, e in adjust_span(block.text, start, end, label, policy):
+            if label in policy.require_capital_labels and not any(c.isupper() for c in block.text[s:e]):
+                continue  # `soviets`, `communists`: lowercase generic words are not entities (guidelines §3)
             trimmed.append((s, e, label))
     kept = flatten(trimmed)
     return [make_span(block, s, e, label, {"source": source}) for s, e, label in kept]

@@ -52,6 +52,8 @@ class BoundaryPolicy:
     abbreviations: frozenset[str]
     brackets: dict[str, str]
     keep_parenthetical_labels: frozenset[str]
+    # Labels whose spans need a capital letter: guidelines §3, lowercase generic words are not entities.
+    require_capital_labels: frozenset[str] = frozenset()
 
     @property
     def pairs(self) -> dict[str, str]:
@@ -92,6 +94,10 @@ def policy_from_dict(data: Any, file: str | None = None) -> BoundaryPolicy:
     unknown = [label for label in keep if label not in LABELS]
     if unknown:
         bad("keep_parenthetical_labels", f"not guidelines labels: {', '.join(unknown)}")
+    capital = str_list("require_capital_labels")
+    unknown = [label for label in capital if label not in LABELS]
+    if unknown:
+        bad("require_capital_labels", f"not guidelines labels: {', '.join(unknown)}")
     try:
         abbreviation = re.compile(str(data.get("abbreviation_pattern", r"(?!)")))
     except re.error as err:
@@ -113,6 +119,7 @@ def policy_from_dict(data: Any, file: str | None = None) -> BoundaryPolicy:
         abbreviations=abbreviations,
         brackets=dict(brackets),
         keep_parenthetical_labels=frozenset(keep),
+        require_capital_labels=frozenset(capital),
     )
     if problems:
         raise SergeCorpusError(problems)

