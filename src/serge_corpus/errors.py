@@ -111,6 +111,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E192": ("edit does not apply to the current annotations", "reload the page and redo the edit"),
     "E193": ("bad request to the correction server", "send the JSON body the endpoint expects"),
     "E194": ("output file is also an input", "write the output to another path"),
+    # correction server and page (E600-E624)
+    "E600": (
+        "port already in use",
+        "stop the program that holds it, choose another --port, or give --port 0 for any free port",
+    ),
+    "E601": ("cannot listen on this address", "check --host (an address of this machine) and --port (1024 or above)"),
 }
 
 
