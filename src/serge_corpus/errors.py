@@ -97,7 +97,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E177": ("imported text straddles two blocks of the source", "split the record at the block boundary"),
     # corrections (E180-E199)
     "E180": ("correction log line is not a JSON object", "each line of a log is one {...} operation"),
-    "E181": ("unknown correction operation", "use add_span, delete_span, relabel, resize, set_date, clear_date or mark_reviewed"),
+    "E181": ("unknown correction operation", "use add_span, delete_span, relabel, resize, set_date, clear_date, mark_reviewed or settle_conflict"),
     "E182": ("operation field is missing", "add the field (docs/corrections.md lists each op's fields)"),
     "E183": ("operation field has the wrong type", "use the type docs/corrections.md gives"),
     "E184": ("operation field has an invalid value", "fix the value named in the message"),

@@ -321,7 +321,8 @@ def test_two_servers_on_one_log_both_show_the_replay_of_the_log(project: Path) -
         assert set(statuses) <= {200, 409} and statuses.count(200) == len(ops) > 50
         for _, port in servers:
             status, state = request(port, "GET", "/api/state")
-            assert state["blocks"] == expected and state["version"] == len(ops)
+            assert state["blocks"] == expected
+            assert state["version"] == len(ops)
             assert state["replay"]["skipped"] == [] and state["replay"]["redundant"] == []  # checked under the lock
         # A page that followed from version 0 by changes alone ends the same.
         page: dict[str, dict[str, Any]] = {}
@@ -427,3 +428,38 @@ def test_serve_on_a_port_in_use_prints_one_line_and_port_0_prints_the_url(projec
     finally:
         free.terminate()
         free.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- adjudication
+
+
+def test_adjudication_can_choose_nothing_and_open_conflicts_reach_zero(project: Path, fixtures: Path) -> None:
+    from serge_corpus.corrections.commands import merge_files
+
+    merge_files([fixtures / "pre.jsonl", fixtures / "pre_v2.jsonl"], project / "merged.jsonl", ["v1", "v2"])
+    judge = CorrectionSession(project / "merged.jsonl", project / "adjudication.jsonl", "judge", root=project)
+    state = judge.state()
+    total = state["conflicts"]["total"]
+    assert total >= 2 and state["conflicts"]["open"] == total
+    presence = [
+        (b["id"], c) for b in state["blocks"] for c in b["meta"].get("conflicts", []) if c["kind"] == "presence"
+    ]
+    assert presence, "the fixtures hold a presence conflict"
+    record, conflict = presence[0]
+    # "Nothing": no span is added, the conflict is settled as it stands.
+    answer = judge.submit({"op": "settle_conflict", "record": record, "start": conflict["start"],
+                           "end": conflict["end"], "settled": True})
+    settled = next(c for c in answer["block"]["meta"]["conflicts"] if c["start"] == conflict["start"])
+    assert settled["settled"]["spans"] == [] and settled["settled"]["by"] == "judge"
+    assert judge.state()["conflicts"]["open"] == total - 1
+    assert judge.undo()["undone"].startswith(f"{record}: settle conflict")
+    assert judge.state()["conflicts"]["open"] == total
+    for block in judge.state()["blocks"]:
+        for c in block["meta"].get("conflicts", []):
+            judge.submit({"op": "settle_conflict", "record": block["id"], "start": c["start"], "end": c["end"],
+                          "settled": True})
+    assert judge.state()["conflicts"]["open"] == 0
+    with pytest.raises(SergeCorpusError) as err:  # settling twice says so
+        judge.submit({"op": "settle_conflict", "record": record, "start": conflict["start"],
+                      "end": conflict["end"], "settled": True})
+    assert codes(err) == ["E192"] and "already settled" in str(err.value)

@@ -220,6 +220,31 @@ def _mark_reviewed(block: Block, op: Op) -> Outcome:
     return _applied(replace(block, meta=meta), _inverse(op, "mark_reviewed", reviewed=not reviewed))
 
 
+def _settle_conflict(block: Block, op: Op) -> Outcome:
+    """Mark a merge conflict settled as it stands (adjudication; "nothing" is a choice), or reopen it."""
+    conflicts = block.meta.get("conflicts")
+    where = f"[{op.start}, {op.end})"
+    found = [
+        i
+        for i, c in enumerate(conflicts if isinstance(conflicts, list) else [])
+        if isinstance(c, dict) and (c.get("start"), c.get("end")) == (op.start, op.end)
+    ]
+    if not found:
+        return Outcome("skipped", f"no merge conflict at {where} in this record")
+    assert isinstance(conflicts, list)
+    conflict = conflicts[found[0]]
+    if bool(conflict.get("settled")) == bool(op.settled):
+        return Outcome("redundant", f"conflict at {where} already {'settled' if op.settled else 'open'}")
+    changed = {k: v for k, v in conflict.items() if k != "settled"}
+    if op.settled:
+        assert op.start is not None and op.end is not None
+        kept = [s.to_dict() for s in _overlapping(block, op.start, op.end)]
+        changed["settled"] = {"by": op.annotator, "at": op.timestamp, "spans": kept}
+    meta = {**block.meta, "conflicts": [changed if i == found[0] else c for i, c in enumerate(conflicts)]}
+    inverse = _inverse(op, "settle_conflict", start=op.start, end=op.end, settled=not op.settled)
+    return _applied(replace(block, meta=meta), inverse)
+
+
 _DISPATCH = {
     "add_span": _add_span,
     "delete_span": _delete_span,
@@ -228,6 +253,7 @@ _DISPATCH = {
     "set_date": _set_date,
     "clear_date": _clear_date,
     "mark_reviewed": _mark_reviewed,
+    "settle_conflict": _settle_conflict,
 }
 
 
