@@ -283,7 +283,8 @@ def replayed_views(project: Path) -> list[dict[str, Any]]:
     from serge_corpus.corrections.server import _block_view
     from serge_corpus.jsonl import read_records
 
-    return [_block_view(b) for b in apply_log(read_records(project / "pre.jsonl"), read_log(project / "log.jsonl")).blocks]
+    result = apply_log(read_records(project / "pre.jsonl"), read_log(project / "log.jsonl"))
+    return [_block_view(b) for b in result.blocks]
 
 
 def test_two_servers_on_one_log_both_show_the_replay_of_the_log(project: Path) -> None:

@@ -100,7 +100,8 @@ function suggestionsOf(answer) {
   const found = answer.suggestions || [];
   if (!found.length) return "";
   const read = found.map((s) => `“${s.text}” as ${s.date.value}`).join(", ");
-  return ` — the date module reads only ${read} here; the span is kept as you selected it, give its value in the date form`;
+  return ` — the date module reads only ${read} here; the span is kept as you selected it, ` +
+    "give its value in the date form";
 }
 
 function say(text, isError = false) {
@@ -140,7 +141,9 @@ function noticeOthers(list) {
   const touching = theirs.filter((e) => e.record === mine);
   const shown = (touching.length ? touching : theirs).slice(-3).map((e) => `${e.by}: ${e.what}`).join(" · ");
   const box = $("others");
-  box.textContent = touching.length ? `changed by another annotator in the block you work on — ${shown}` : `others' edits: ${shown}`;
+  box.textContent = touching.length
+    ? `changed by another annotator in the block you work on — ${shown}`
+    : `others' edits: ${shown}`;
   box.className = touching.length ? "conflict" : "";
 }
 
