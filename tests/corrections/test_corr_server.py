@@ -464,3 +464,14 @@ def test_adjudication_can_choose_nothing_and_open_conflicts_reach_zero(project: 
         judge.submit({"op": "settle_conflict", "record": record, "start": conflict["start"],
                       "end": conflict["end"], "settled": True})
     assert codes(err) == ["E192"] and "already settled" in str(err.value)
+
+
+def test_a_start_up_step_can_order_the_blocks(session: CorrectionSession) -> None:
+    session.set_order(["toy:0001"])
+    state = session.state()
+    assert [b["id"] for b in state["blocks"]] == ["toy:0001", "toy:0000", "toy:0002"]
+    answer = session.submit({"op": "mark_reviewed", "record": "toy:0000", "reviewed": True, "since": 0})
+    assert [(b["id"], b["index"]) for b in answer["changes"]["changed"]] == [("toy:0000", 1)]
+    with pytest.raises(SergeCorpusError) as err:
+        session.set_order(["toy:0099"])
+    assert codes(err) == ["E191"]

@@ -22,7 +22,7 @@ import ipaddress
 import json
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -144,7 +144,24 @@ class CorrectionSession:
         self._view = _View(Replayer(self.pre))
         self._epochs = 0
         self._shown_blocks: dict[str, tuple[Block, dict[str, Any]]] = {}
+        self.set_order([])
         self.catch_up()  # a bad log fails now, not on the first page load
+
+    def set_order(self, records: Sequence[str]) -> None:
+        """Show the blocks in this order: these record ids first, the others after them in file order.
+
+        For a start-up step that ranks the blocks (the most uncertain first,
+        say); the log and the replay are untouched, only the page's order.
+        """
+        known = {b.id for b in self.pre}
+        unknown = [r for r in records if r not in known]
+        if unknown:
+            raise SergeCorpusError([Problem("E191", f"{r!r} (in the order given)", record_id=r) for r in unknown])
+        first = list(dict.fromkeys(records))
+        named = set(first)
+        with self._lock:
+            self._order = first + [b.id for b in self.pre if b.id not in named]
+            self._position = {record: i for i, record in enumerate(self._order)}
 
     # -------------------------------------------------------- following the log
 
@@ -187,7 +204,7 @@ class CorrectionSession:
                 "actions": self.keys["actions"],
                 "date_types": list(DATE_TYPES),
                 "date_mods": list(DATE_MODS),
-                "blocks": [self._block_view(b) for b in view.replay.result.blocks],
+                "blocks": [self._block_view(_block_of(view.replay, r)) for r in self._order],
             }
 
     def changes(self, since: int, epoch: int | None = None) -> dict[str, Any]:
@@ -202,11 +219,9 @@ class CorrectionSession:
             if (epoch is not None and epoch != view.epoch) or since > view.version:
                 return {"reset": True, "version": view.version, "epoch": view.epoch}
             since = max(0, since)
-            records = {r for r, v in view.changed.items() if v > since}
+            records = sorted((r for r, v in view.changed.items() if v > since), key=self._position.__getitem__)
             blocks = [
-                {**self._block_view(b), "index": i}
-                for i, b in enumerate(view.replay.result.blocks)
-                if b.id in records
+                {**self._block_view(_block_of(view.replay, r)), "index": self._position[r]} for r in records
             ]
             events = [
                 {"by": op.annotator, "what": op.describe(), "status": status, "record": op.record}
@@ -733,9 +748,16 @@ def serve(
     port: int = 8000,
     root: str | Path = ".",
     announce: Callable[[str], None] = print,
+    prepare: Callable[[CorrectionSession], None] | None = None,
 ) -> None:
-    """Run the correction page until interrupted."""
+    """Run the correction page until interrupted.
+
+    `prepare` runs on the session before the server starts (e.g. ordering the
+    blocks with `session.set_order`).
+    """
     session = CorrectionSession(annotations, log, annotator, root)
+    if prepare is not None:
+        prepare(session)
     server = make_server(session, host, port)
     for line in startup_messages(session, host, server.server_address[1]):
         announce(line)
