@@ -70,7 +70,7 @@ class Served:
         httpd = make_server(session, "127.0.0.1", 0)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         context = self.browser.new_context(viewport={"width": 1200, "height": 900})
-        self._closers += [httpd.shutdown, httpd.server_close, context.close]
+        self._closers += [context.close, httpd.shutdown, httpd.server_close]
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
@@ -78,7 +78,7 @@ class Served:
         return page
 
     def close(self) -> None:
-        for close in reversed(self._closers):
+        for close in self._closers:
             close()
 
 
@@ -111,7 +111,7 @@ def saved(page: Page, what: str) -> None:
 
 def idle(page: Page) -> None:
     """Every queued action done."""
-    page.wait_for_function("() => document.body.dataset.waiting === '0'")
+    page.wait_for_function("() => document.body.dataset.busy === '0'")
 
 
 def select_text(page: Page, record: str, start: int, end: int) -> None:
@@ -301,7 +301,7 @@ def test_keys_pressed_during_a_save_are_queued_not_dropped(served: Served) -> No
     page.click(mark("toy:0001", 49))
     page.keyboard.press("4")  # relabel Moscow: saving takes half a second
     page.keyboard.press("x")  # pressed during that save: deletes the relabelled span after it
-    page.wait_for_selector("body[data-waiting='1']")
+    page.wait_for_selector("body[data-queued='1']")
     assert "1 more queued" in page.inner_text("#queue")
     page.wait_for_selector(mark("toy:0001", 49), state="detached")
     idle(page)
@@ -322,7 +322,7 @@ def test_a_failed_save_says_how_many_queued_keys_it_dropped(served: Served) -> N
     page = served.open(session)
     page.click(mark("toy:0001", 49))
     press_at_once(page, ["4", "5", "4"])
-    page.wait_for_selector("body[data-waiting='2']")  # the first key is saving, two wait
+    page.wait_for_selector("body[data-queued='2']")  # the first key is saving, two wait
     bob.submit({"op": "delete_span", "record": "toy:0001", "target": {"start": 49, "end": 55}})
     bob_done.set()
     page.wait_for_selector("#message.error")

@@ -22,7 +22,8 @@ let events = null;      // the EventSource of the server's changes
 // pressed during a save wait their turn. After a failed save the actions queued behind it are
 // dropped, and the message says how many, since they were meant for a state that did not come.
 let queue = Promise.resolve();
-let waiting = 0;
+let waiting = 0;     // actions queued, not started
+let unfinished = 0;  // actions queued or running
 let generation = 0;
 
 const $ = (id) => document.getElementById(id);
@@ -58,25 +59,30 @@ function follow() {
 function enqueue(action, isKey = true) {
   const mine = generation;
   if (isKey) waiting++;
+  unfinished++;
   showQueue();
   queue = queue.then(async () => {
     if (isKey) waiting--;
     showQueue();
-    if (isKey && mine !== generation) return; // what the server pushes is never dropped
     try {
+      if (isKey && mine !== generation) return; // what the server pushes is never dropped
       await action();
     } catch (err) {
       generation++;
       const lost = waiting ? ` (${waiting} key${waiting > 1 ? "s" : ""} pressed meanwhile not applied)` : "";
       say(err.message + lost, true);
+    } finally {
+      unfinished--;
+      showQueue();
     }
-    showQueue();
   });
   return queue;
 }
 
+// data-queued: actions waiting for their turn; data-busy: those and the one running.
 function showQueue() {
-  document.body.dataset.waiting = String(waiting);
+  document.body.dataset.queued = String(waiting);
+  document.body.dataset.busy = String(unfinished);
   $("queue").textContent = waiting ? `saving… ${waiting} more queued` : "";
 }
 
@@ -119,14 +125,10 @@ function applyChanges(changes) {
   if (changes.reset) return load().then(() => say("the log was replaced or cut: the page shows it read again", true));
   if (changes.version <= S.version) return; // an answer older than what the page shows
   for (const key of HEADER) S[key] = changes[key];
-  for (const view of changes.changed) {
-    const { index, ...block } = view;
-    S.blocks[index] = block;
-    const el = $(`block-${index}`);
-    if (el) fillBlock(el);
-  }
+  for (const { index, ...block } of changes.changed) S.blocks[index] = block;
   if (selected && !spanAt(selected)) selected = null;
   if (pending && !sameText(pending)) pending = null;
+  for (const { index } of changes.changed) redraw(index);
   renderHeader();
   renderReplay();
   noticeOthers(changes.events);
