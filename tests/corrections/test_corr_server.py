@@ -393,6 +393,12 @@ def test_a_port_in_use_is_one_clear_error(session: CorrectionSession) -> None:
         httpd.server_close()
 
 
+def test_an_address_of_another_machine_is_one_clear_error(session: CorrectionSession) -> None:
+    with pytest.raises(SergeCorpusError) as err:
+        make_server(session, "192.0.2.1", 0)  # TEST-NET-1: never an address of this machine
+    assert codes(err) == ["E601"] and "192.0.2.1" in str(err.value)
+
+
 def test_serve_on_a_port_in_use_prints_one_line_and_port_0_prints_the_url(project: Path) -> None:
     import socket
     import subprocess
