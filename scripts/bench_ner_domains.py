@@ -52,21 +52,6 @@ def no_dates(blocks: list[Block]) -> list[Block]:
     return [b.with_spans([s for s in b.spans if s.label != "DATE"]) for b in blocks]
 
 
-# Block kinds the corpus branch added after this branch forked; scored as their nearest kind here.
-NEWER_KINDS = {"heading": "headline", "meta": "boilerplate"}
-
-
-def read_foreign_gold(path: Path) -> list[Block]:
-    """Gold records written by a newer toolkit: unknown block kinds mapped, no validation against a source."""
-    blocks = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            obj = json.loads(line)
-            obj["block"] = NEWER_KINDS.get(obj["block"], obj["block"])
-            blocks.append(Block.from_dict(obj))
-    return blocks
-
-
 def load_sets(wikiwars_gold: Path | None) -> dict[str, tuple[list[Block], bool]]:
     """name -> (gold blocks, is the set made of corpus documents)."""
     sets: dict[str, tuple[list[Block], bool]] = {
@@ -81,7 +66,7 @@ def load_sets(wikiwars_gold: Path | None) -> dict[str, tuple[list[Block], bool]]
         files = [p for p in sorted(wikiwars_gold.glob("*.jsonl"))
                  if p.stem not in {"serge-afterword", "train", "dev", "test"}]
         if files:
-            sets["wikiwars4"] = ([b for p in files for b in read_foreign_gold(p)], True)
+            sets["wikiwars4"] = ([b for p in files for b in read_records(p)], True)
     return sets
 
 

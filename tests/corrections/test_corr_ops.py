@@ -19,6 +19,7 @@ FIELDS = {
     "set_date": {"target": TARGET, "date": DateValue("DATE", "1925-21", mod="START")},
     "clear_date": {"target": TARGET},
     "mark_reviewed": {"reviewed": True},
+    "settle_conflict": {"start": 0, "end": 6, "settled": True},
 }
 
 

@@ -47,36 +47,59 @@ class ApplyResult:
 
 def apply_log(pre: Sequence[Block], ops: Sequence[Op]) -> ApplyResult:
     """Apply `ops` in order to `pre`; see the module doc for what is reported."""
-    _require_valid(pre)
-    state = {b.id: b for b in pre}
-    result = ApplyResult(blocks=[])
-    seen: dict[str, Op] = {}
+    replay = Replayer(pre)
     for op in ops:
-        if op.id in seen:
-            earlier = seen[op.id]
+        replay.feed(op)
+    return replay.result
+
+
+class Replayer:
+    """`apply_log` one op at a time, for a reader that follows a growing log (the web page).
+
+    Feeding the ops of a log one by one leaves `result` equal to `apply_log`
+    of all of them: it is the same code.
+    """
+
+    def __init__(self, pre: Sequence[Block]) -> None:
+        _require_valid(pre)
+        self.result = ApplyResult(blocks=list(pre))
+        self._where: dict[str, list[int]] = {}
+        for i, block in enumerate(pre):
+            self._where.setdefault(block.id, []).append(i)
+        self._seen: dict[str, Op] = {}
+
+    def block(self, record: str) -> Block | None:
+        where = self._where.get(record)
+        return self.result.blocks[where[0]] if where else None
+
+    def feed(self, op: Op) -> Status:
+        """Apply the next op of the log; say what became of it."""
+        result = self.result
+        if op.id in self._seen:
+            earlier = self._seen[op.id]
             where = f" ({earlier.origin})" if earlier.origin else ""
             if earlier == op:  # the same op met twice, e.g. a log copied into another
                 result.redundant.append((op, f"same op as an earlier one{where}"))
-            else:
-                result.skipped.append((op, f"op id {op.id} already used by another op{where}; give it its own id"))
-            continue
-        seen[op.id] = op
-        block = state.get(op.record)
+                return "redundant"
+            result.skipped.append((op, f"op id {op.id} already used by another op{where}; give it its own id"))
+            return "skipped"
+        self._seen[op.id] = op
+        block = self.block(op.record)
         if block is None:
             result.skipped.append((op, f"record not found: {op.record}"))
-            continue
+            return "skipped"
         outcome = apply_op(block, op)
         if outcome.status == "applied":
             assert outcome.block is not None and outcome.inverse is not None
-            state[op.record] = outcome.block
+            for i in self._where[op.record]:
+                result.blocks[i] = outcome.block
             result.applied.append(op)
             result.inverses[op.id] = outcome.inverse
         elif outcome.status == "redundant":
             result.redundant.append((op, outcome.reason))
         else:
             result.skipped.append((op, outcome.reason))
-    result.blocks = [state[b.id] for b in pre]
-    return result
+        return outcome.status
 
 
 def apply_op(block: Block, op: Op) -> Outcome:
@@ -197,6 +220,31 @@ def _mark_reviewed(block: Block, op: Op) -> Outcome:
     return _applied(replace(block, meta=meta), _inverse(op, "mark_reviewed", reviewed=not reviewed))
 
 
+def _settle_conflict(block: Block, op: Op) -> Outcome:
+    """Mark a merge conflict settled as it stands (adjudication; "nothing" is a choice), or reopen it."""
+    conflicts = block.meta.get("conflicts")
+    where = f"[{op.start}, {op.end})"
+    found = [
+        i
+        for i, c in enumerate(conflicts if isinstance(conflicts, list) else [])
+        if isinstance(c, dict) and (c.get("start"), c.get("end")) == (op.start, op.end)
+    ]
+    if not found:
+        return Outcome("skipped", f"no merge conflict at {where} in this record")
+    assert isinstance(conflicts, list)
+    conflict = conflicts[found[0]]
+    if bool(conflict.get("settled")) == bool(op.settled):
+        return Outcome("redundant", f"conflict at {where} already {'settled' if op.settled else 'open'}")
+    changed = {k: v for k, v in conflict.items() if k != "settled"}
+    if op.settled:
+        assert op.start is not None and op.end is not None
+        kept = [s.to_dict() for s in _overlapping(block, op.start, op.end)]
+        changed["settled"] = {"by": op.annotator, "at": op.timestamp, "spans": kept}
+    meta = {**block.meta, "conflicts": [changed if i == found[0] else c for i, c in enumerate(conflicts)]}
+    inverse = _inverse(op, "settle_conflict", start=op.start, end=op.end, settled=not op.settled)
+    return _applied(replace(block, meta=meta), inverse)
+
+
 _DISPATCH = {
     "add_span": _add_span,
     "delete_span": _delete_span,
@@ -205,6 +253,7 @@ _DISPATCH = {
     "set_date": _set_date,
     "clear_date": _clear_date,
     "mark_reviewed": _mark_reviewed,
+    "settle_conflict": _settle_conflict,
 }
 
 

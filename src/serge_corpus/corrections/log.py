@@ -12,7 +12,8 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,19 +82,35 @@ def read_logs(paths: Sequence[str | Path]) -> list[Op]:
 
 def append_ops(path: str | Path, ops: Iterable[Op]) -> None:
     """Append ops to a log (created if missing), each durably before the next."""
+    with appending(path) as append:
+        append(ops)
+
+
+@contextmanager
+def appending(path: str | Path) -> Iterator[Callable[[Iterable[Op]], None]]:
+    """The log locked against other writers; yields the function that appends.
+
+    A writer that must check an op against the log's latest state (the web
+    page, with a second server on the same log) reads the tail and appends
+    inside one `with`, so no other op can land in between.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # O_APPEND: every write lands at the current end, even with other writers.
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        _refuse_torn_tail(path)
-        for op in ops:
-            line = json.dumps(op.to_dict(), ensure_ascii=False) + "\n"
-            data = line.encode("utf-8")
-            while data:  # a regular file takes it in one write; loop for the rare short write
-                data = data[os.write(fd, data) :]
-            os.fsync(fd)
+
+        def append(ops: Iterable[Op]) -> None:
+            _refuse_torn_tail(path)
+            for op in ops:
+                line = json.dumps(op.to_dict(), ensure_ascii=False) + "\n"
+                data = line.encode("utf-8")
+                while data:  # a regular file takes it in one write; loop for the rare short write
+                    data = data[os.write(fd, data) :]
+                os.fsync(fd)
+
+        yield append
     finally:
         os.close(fd)  # closing releases the lock
 
@@ -129,6 +146,50 @@ def repair_log(path: str | Path) -> Repair:
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     with atomic_open(path) as fp:
         fp.buffer.write(data)
+@dataclass(frozen=True)
+class LogTail:
+    """The ops of a log after a byte offset, and where the next read starts."""
+
+    ops: list[Op]
+    offset: int  # bytes consumed: up to the end of the last complete line
+    line: int  # number of the last line consumed
+
+
+def read_log_tail(path: str | Path, offset: int = 0, line: int = 0) -> LogTail:
+    """The ops on the complete lines after byte `offset` (line `line` ends there).
+
+    A reader that follows a log another process appends to calls this with
+    the last answer's `offset` and `line`: only the new bytes are read, and a
+    line still being written (no newline yet) waits for the next call.
+    Malformed lines raise as in `read_log`; repeated ids are left to the
+    replay, which lists them (`apply_log`).
+    """
+    path = Path(path)
+    with path.open("rb") as fp:
+        fp.seek(offset)
+        data = fp.read()
+    complete = data[: data.rfind(b"\n") + 1]
+    ops: list[Op] = []
+    problems: list[Problem] = []
+    number = line
+    for raw in complete.split(b"\n")[:-1]:
+        number += 1
+        try:
+            text = raw.decode("utf-8")
+            parsed = json.loads(text) if text.strip() else None
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            problems.append(Problem("E010", str(err), file=str(path), line=number))
+            continue
+        if parsed is None:
+            continue
+        found = check_op_dict(parsed)
+        record = parsed.get("record") if isinstance(parsed, dict) and isinstance(parsed.get("record"), str) else None
+        problems += [Problem(code, detail, str(path), number, record, field) for code, field, detail in found]
+        if not found:
+            ops.append(Op.from_dict(parsed, origin=Origin(str(path), number)))
+    if problems:
+        raise SergeCorpusError(problems)
+    return LogTail(ops, offset + len(complete), number)
 
 
 def _refuse_torn_tail(path: Path) -> None:

@@ -16,6 +16,7 @@ carry beyond the common ones (`id`, `op`, `record`, `annotator`, `timestamp`,
 | `set_date`      | `target` (a DATE span), `date`                               |
 | `clear_date`    | `target` (a DATE span): value, mod, anchor -> null, noisy off|
 | `mark_reviewed` | `reviewed` (true or false)                                   |
+| `settle_conflict` | `start`, `end` (a merge conflict's stretch), `settled` (true or false) |
 
 `change_boundaries` is accepted as another name for `resize`.
 """
@@ -39,6 +40,7 @@ OP_KINDS: tuple[str, ...] = (
     "set_date",
     "clear_date",
     "mark_reviewed",
+    "settle_conflict",
 )
 ALIASES: dict[str, str] = {"change_boundaries": "resize"}
 # Fields each kind needs on top of the common ones.
@@ -50,6 +52,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "set_date": ("target", "date"),
     "clear_date": ("target",),
     "mark_reviewed": ("reviewed",),
+    "settle_conflict": ("start", "end", "settled"),
 }
 _COMMON = ("id", "op", "record", "annotator", "timestamp")
 _OPTIONAL = ("comment", "undoes")
@@ -88,6 +91,7 @@ class Op:
     text: str | None = None
     date: DateValue | None = None
     reviewed: bool | None = None
+    settled: bool | None = None
     comment: str | None = None
     undoes: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -130,6 +134,7 @@ class Op:
             text=data.get("text"),
             date=DateValue.from_dict(date) if date is not None else None,
             reviewed=data.get("reviewed"),
+            settled=data.get("settled"),
             comment=data.get("comment"),
             undoes=data.get("undoes"),
             extra={k: v for k, v in given.items() if k not in known},
@@ -143,6 +148,8 @@ class Op:
             return f"{where}: add {_show(self.span)}"
         if self.op == "mark_reviewed":
             return f"{where}: mark {'reviewed' if self.reviewed else 'not reviewed'}"
+        if self.op == "settle_conflict":
+            return f"{where}: {'settle' if self.settled else 'reopen'} conflict [{self.start}, {self.end})"
         assert self.target is not None
         what = _show(self.target)
         if self.op == "relabel":
@@ -240,6 +247,13 @@ def _check_kind(kind: str, data: dict[str, Any]) -> list[OpFinding]:
         found += _check_date(data["date"], "date")
     elif kind == "mark_reviewed" and not isinstance(data["reviewed"], bool):
         found.append(("E183", "reviewed", "expected true or false"))
+    elif kind == "settle_conflict":
+        if not isinstance(data["settled"], bool):
+            found.append(("E183", "settled", "expected true or false"))
+        if not (_is_int(data["start"]) and _is_int(data["end"])):
+            found.append(("E183", "start/end", "expected integers"))
+        elif not 0 <= data["start"] < data["end"]:
+            found.append(("E184", "start/end", f"[{data['start']}, {data['end']}) is empty or negative"))
     if kind in ("set_date", "clear_date") and isinstance(data["target"], dict):
         if data["target"].get("label") != "DATE":
             found.append(("E184", "target.label", f"{kind} acts on DATE spans, got {data['target'].get('label')!r}"))

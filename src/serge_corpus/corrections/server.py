@@ -17,21 +17,22 @@ Endpoints: `GET /` (the page), `GET /static/<file>`, `GET /api/state`,
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import json
 import threading
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from serge_corpus.corrections.apply import ApplyResult, apply_log, apply_op
-from serge_corpus.corrections.log import append_ops, read_log
+from serge_corpus.corrections.apply import ApplyResult, Replayer, apply_op
+from serge_corpus.corrections.log import appending, read_log_tail
 from serge_corpus.corrections.ops import Op, check_op_dict, utc_now, with_id
 from serge_corpus.date_object import check_date_object
 from serge_corpus.errors import CATALOGUE, Problem, SergeCorpusError
@@ -40,6 +41,8 @@ from serge_corpus.model import DATE_MODS, DATE_TYPES, LABELS, Block, Span
 from serge_corpus.ner.boundaries import load_boundary_policy, snap_to_tokens, trim
 from serge_corpus.segment import tokenize
 
+EVENTS_POLL_S = 0.25  # how often an open page's event stream looks at the log
+EVENTS_KEEPALIVE_S = 15.0
 STATIC_FILES = {
     "app.js": "text/javascript",
     "app.css": "text/css",
@@ -73,14 +76,58 @@ def is_loopback(host: str) -> bool:
 
 
 @dataclass
-class _Replay:
-    stamp: tuple[int, int]
-    ops: list[Op]
-    result: ApplyResult
+class _Tally:
+    """Counts over all blocks, kept up to date op by op (a sum over 1,000 blocks per edit is not free)."""
+
+    annotated: int = 0
+    reviewed: int = 0
+    conflicts: int = 0
+    open_conflicts: int = 0
+
+    def count(self, block: Block, sign: int = 1) -> None:
+        self.annotated += sign * block.annotated
+        self.reviewed += sign * (block.annotated and bool(block.meta.get("reviewed")))
+        self.conflicts += sign * len(block.meta.get("conflicts", []))
+        self.open_conflicts += sign * len(open_conflicts_of(block))
+
+
+@dataclass
+class _View:
+    """The log replayed on the pre-annotation, as far as this server has read it.
+
+    `version` counts the log's ops read so far; `changed` gives, per record,
+    the version that last changed it, so a page at version v fetches only the
+    records changed after v. `epoch` changes when the log had to be read again
+    from the start (it was replaced or shortened): pages then reload.
+    """
+
+    replay: Replayer
+    ops: list[Op] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    offset: int = 0
+    line: int = 0
+    file: tuple[int, int] | None = None  # (device, inode) of the log read
+    changed: dict[str, int] = field(default_factory=dict)
+    epoch: int = 0
+    tally: _Tally = field(default_factory=_Tally)
+
+    def __post_init__(self) -> None:
+        for block in self.replay.result.blocks:
+            self.tally.count(block)
+
+    @property
+    def version(self) -> int:
+        return len(self.ops)
 
 
 class CorrectionSession:
-    """One annotator correcting one annotation file, edits going to one log."""
+    """One annotator correcting one annotation file, edits going to one log.
+
+    Other writers may append to the same log (a second server, `correct`
+    commands): every request first reads the log's new lines by offset, and
+    an edit is checked and appended under the log's lock, so this view is
+    always the replay of the log and no edit lands on a stale state.
+    """
 
     def __init__(self, annotations: str | Path, log: str | Path, annotator: str, root: str | Path = ".") -> None:
         if not annotator.strip():
@@ -90,55 +137,124 @@ class CorrectionSession:
         self.log = inside_root(log, self.root, "correction log")
         self.annotator = annotator
         self.pre = read_records(self.annotations)
+        self._shown_annotations, self._shown_log = self._shown(self.annotations), self._shown(self.log)
+        self._meta = _common_meta(self.pre)
         self.keys = _load_keys()
-        self._lock = threading.Lock()
-        self._replay: _Replay | None = None
-        self._current()  # a bad log fails now, not on the first page load
+        self._lock = threading.RLock()
+        self._view = _View(Replayer(self.pre))
+        self._epochs = 0
+        self._shown_blocks: dict[str, tuple[Block, dict[str, Any]]] = {}
+        self.set_order([])
+        self.catch_up()  # a bad log fails now, not on the first page load
+
+    def set_order(self, records: Sequence[str]) -> None:
+        """Show the blocks in this order: these record ids first, the others after them in file order.
+
+        For a start-up step that ranks the blocks (the most uncertain first,
+        say); the log and the replay are untouched, only the page's order.
+        """
+        known = {b.id for b in self.pre}
+        unknown = [r for r in records if r not in known]
+        if unknown:
+            raise SergeCorpusError([Problem("E191", f"{r!r} (in the order given)", record_id=r) for r in unknown])
+        first = list(dict.fromkeys(records))
+        named = set(first)
+        with self._lock:
+            self._order = first + [b.id for b in self.pre if b.id not in named]
+            self._position = {record: i for i, record in enumerate(self._order)}
+
+    # -------------------------------------------------------- following the log
+
+    def catch_up(self) -> int:
+        """Read what was appended to the log since the last call; the version now."""
+        with self._lock:
+            view = self._view
+            info = self.log.stat() if self.log.exists() else None
+            file = (info.st_dev, info.st_ino) if info else None
+            size = info.st_size if info else 0
+            if (view.file is not None and file != view.file) or size < view.offset:
+                self._epochs += 1  # replaced or cut: read it again from the start
+                view = self._view = _View(Replayer(self.pre), epoch=self._epochs)
+            if info is None or size == view.offset:
+                return view.version
+            tail = read_log_tail(self.log, view.offset, view.line)
+            view.file, view.offset, view.line = file, tail.offset, tail.line
+            for op in tail.ops:
+                before = view.replay.block(op.record)
+                status = view.replay.feed(op)
+                view.ops.append(op)
+                view.statuses.append(status)
+                if status == "applied":
+                    view.changed[op.record] = view.version
+                    assert before is not None
+                    view.tally.count(before, -1)
+                    view.tally.count(_block_of(view.replay, op.record))
+            return view.version
 
     # -------------------------------------------------------- state
-
-    def _current(self) -> _Replay:
-        """Pre-annotation + log, replayed again whenever the log file changed."""
-        stamp = self._log_stamp()
-        if self._replay is None or self._replay.stamp != stamp:
-            ops = read_log(self.log) if self.log.exists() else []
-            self._replay = _Replay(stamp, ops, apply_log(self.pre, ops))
-        return self._replay
-
-    def _log_stamp(self) -> tuple[int, int]:
-        if not self.log.exists():
-            return (0, 0)
-        info = self.log.stat()
-        return (info.st_mtime_ns, info.st_size)
 
     def state(self) -> dict[str, Any]:
         """Everything the page shows, as JSON-ready data."""
         with self._lock:
-            replay = self._current()
-        blocks = replay.result.blocks
-        annotated = [b for b in blocks if b.annotated]
-        undo = self._undo_candidate(replay)
+            self.catch_up()
+            view = self._view
+            return {
+                **self._header(view),
+                "labels": [{"label": label, "key": self.keys["labels"].get(label, "")} for label in LABELS],
+                "actions": self.keys["actions"],
+                "date_types": list(DATE_TYPES),
+                "date_mods": list(DATE_MODS),
+                "blocks": [self._block_view(_block_of(view.replay, r)) for r in self._order],
+            }
+
+    def changes(self, since: int, epoch: int | None = None) -> dict[str, Any]:
+        """What changed after version `since`: the records changed, the header, and who did what.
+
+        `reset` is true when the page's version belongs to an earlier reading
+        of the log (another `epoch`): it must load the whole state again.
+        """
+        with self._lock:
+            self.catch_up()
+            view = self._view
+            if (epoch is not None and epoch != view.epoch) or since > view.version:
+                return {"reset": True, "version": view.version, "epoch": view.epoch}
+            since = max(0, since)
+            records = sorted((r for r, v in view.changed.items() if v > since), key=self._position.__getitem__)
+            blocks = [
+                {**self._block_view(_block_of(view.replay, r)), "index": self._position[r]} for r in records
+            ]
+            events = [
+                {"by": op.annotator, "what": op.describe(), "status": status, "record": op.record}
+                for op, status in zip(view.ops[since:], view.statuses[since:])
+            ]
+            return {"reset": False, **self._header(view), "changed": blocks, "events": events}
+
+    def _header(self, view: _View) -> dict[str, Any]:
+        result, tally = view.replay.result, view.tally
+        undo = self._undo_candidate(result)
         return {
-            "annotations": {
-                "file": self._shown(self.annotations),
-                "records": len(blocks),
-                "meta": _common_meta(self.pre),
-            },
-            "log": {"file": self._shown(self.log), "ops": len(replay.ops)},
+            "version": view.version,
+            "epoch": view.epoch,
+            "annotations": {"file": self._shown_annotations, "records": len(result.blocks), "meta": self._meta},
+            "log": {"file": self._shown_log, "ops": view.version},
             "annotator": self.annotator,
-            "labels": [{"label": label, "key": self.keys["labels"].get(label, "")} for label in LABELS],
-            "actions": self.keys["actions"],
-            "date_types": list(DATE_TYPES),
-            "date_mods": list(DATE_MODS),
-            "progress": {"reviewed": sum(bool(b.meta.get("reviewed")) for b in annotated), "total": len(annotated)},
+            "progress": {"reviewed": tally.reviewed, "total": tally.annotated},
+            "conflicts": {"open": tally.open_conflicts, "total": tally.conflicts},
             "replay": {
-                "applied": len(replay.result.applied),
-                "redundant": [_entry(op, reason) for op, reason in replay.result.redundant],
-                "skipped": [_entry(op, reason) for op, reason in replay.result.skipped],
+                "applied": len(result.applied),
+                "redundant": [_entry(op, reason) for op, reason in result.redundant],
+                "skipped": [_entry(op, reason) for op, reason in result.skipped],
             },
             "undo": undo.describe() if undo else None,
-            "blocks": [_block_view(b) for b in blocks],
         }
+
+    def _block_view(self, block: Block) -> dict[str, Any]:
+        """The page's view of a block, made once per block value (tokenizing is not free)."""
+        cached = self._shown_blocks.get(block.id)
+        if cached is None or cached[0] is not block:
+            cached = (block, _block_view(block))
+            self._shown_blocks[block.id] = cached
+        return cached[1]
 
     def _shown(self, path: Path) -> str:
         return str(path.relative_to(self.root))
@@ -146,60 +262,87 @@ class CorrectionSession:
     # -------------------------------------------------------- edits
 
     def submit(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Check an edit from the page against the current state, log it, answer the new block."""
+        """Check an edit from the page against the log's latest state, log it, answer what changed."""
         with self._lock:
-            replay = self._current()
-            block = _block_of(replay.result.blocks, request.get("record"))
-            op = self._op_from_request(block, request)
-            return self._commit(block, op)
+            self.catch_up()
+            block = _block_of(self._view.replay, request.get("record"))
+            try:
+                op, suggestions = self._op_from_request(block, request)
+            except SergeCorpusError as err:  # a stale target: say who changed the record
+                meanwhile = self._meanwhile(block.id, _since(request))
+                if not meanwhile or err.problems[0].code != "E192":
+                    raise
+                raise SergeCorpusError([replace(err.problems[0], detail=err.problems[0].detail + meanwhile)]) from err
+            answer = self._commit(op, _since(request))
+            return {**answer, "suggestions": suggestions} if suggestions else answer
 
-    def undo(self) -> dict[str, Any]:
+    def undo(self, request: dict[str, Any] | None = None) -> dict[str, Any]:
         """Append the inverse of this annotator's latest edit not yet undone."""
         with self._lock:
-            replay = self._current()
-            last = self._undo_candidate(replay)
+            self.catch_up()
+            result = self._view.replay.result
+            last = self._undo_candidate(result)
             if last is None:
                 raise SergeCorpusError(Problem("E192", f"nothing of {self.annotator}'s to undo"))
-            inverse = replay.result.inverses[last.id]
+            inverse = result.inverses[last.id]
             op = with_id(replace(inverse, annotator=self.annotator, timestamp=utc_now()))
-            block = _block_of(replay.result.blocks, op.record)
-            return {**self._commit(block, op), "undone": last.describe()}
+            return {**self._commit(op, _since(request or {})), "undone": last.describe()}
 
-    def _commit(self, block: Block, op: Op) -> dict[str, Any]:
-        outcome = apply_op(block, op)
+    def _commit(self, op: Op, since: int | None) -> dict[str, Any]:
+        """Append `op` if it applies to the log's latest state; checked again under the log's lock."""
+        self._check(op, since)  # before the lock: a refused edit leaves the log untouched
+        with appending(self.log) as append:
+            before = self._view.version
+            if self.catch_up() != before:  # another writer appended meanwhile
+                self._check(op, since)
+            append([op])
+            self.catch_up()  # reads back this op, and only it: the lock is held
+        view = self._view
+        assert view.ops[-1].id == op.id and view.statuses[-1] == "applied"
+        answer = {"op": op.to_dict(), "block": self._block_view(_block_of(view.replay, op.record))}
+        if since is not None:
+            answer["changes"] = self.changes(since, None)
+        return answer
+
+    def _check(self, op: Op, since: int | None) -> None:
+        outcome = apply_op(_block_of(self._view.replay, op.record), op)
         if outcome.status != "applied":
-            raise SergeCorpusError(Problem("E192", f"{outcome.status}: {outcome.reason}", record_id=op.record))
-        append_ops(self.log, [op])
-        assert outcome.block is not None and outcome.inverse is not None
-        self._remember(op, outcome.block, outcome.inverse)
-        return {"op": op.to_dict(), "block": _block_view(outcome.block)}
+            detail = f"{outcome.status}: {outcome.reason}{self._meanwhile(op.record, since)}"
+            raise SergeCorpusError(Problem("E192", detail, record_id=op.record))
 
-    def _remember(self, op: Op, block: Block, inverse: Op) -> None:
-        """Update the cached replay as a full replay of the log would (it is deterministic)."""
-        replay = self._replay
-        assert replay is not None
-        result = replay.result
-        result.blocks = [block if b.id == block.id else b for b in result.blocks]
-        result.applied.append(op)
-        result.inverses[op.id] = inverse
-        replay.ops.append(op)
-        replay.stamp = self._log_stamp()
+    def _meanwhile(self, record: str, since: int | None) -> str:
+        """Others' edits of this record the page had not seen yet: why an edit no longer fits."""
+        if since is None:
+            return ""
+        view = self._view
+        theirs = [
+            f"{op.annotator}: {op.describe()}"
+            for op, status in zip(view.ops[since:], view.statuses[since:])
+            if op.record == record and status == "applied" and op.annotator != self.annotator
+        ]
+        return f" (changed meanwhile by {'; '.join(theirs)})" if theirs else ""
 
-    def _undo_candidate(self, replay: _Replay) -> Op | None:
-        undone = {op.undoes for op in replay.result.applied if op.undoes}
-        for op in reversed(replay.result.applied):
+    def _undo_candidate(self, result: ApplyResult) -> Op | None:
+        undone = {op.undoes for op in result.applied if op.undoes}
+        for op in reversed(result.applied):
             if op.annotator == self.annotator and op.undoes is None and op.id not in undone:
                 return op
         return None
 
-    def _op_from_request(self, block: Block, request: dict[str, Any]) -> Op:
-        """The page names spans by offsets; fill in the rest from the state it sees."""
+    def _op_from_request(self, block: Block, request: dict[str, Any]) -> tuple[Op, list[dict[str, Any]]]:
+        """The page names spans by offsets; fill in the rest from the state it sees.
+
+        Also returns what the date module suggests for a new DATE span.
+        """
         # Who, when, the id and undo links are the server's to set, never the page's.
-        data = {k: v for k, v in request.items() if k not in ("snap", "id", "annotator", "timestamp", "undoes")}
+        private = ("snap", "since", "id", "annotator", "timestamp", "undoes")
+        data = {k: v for k, v in request.items() if k not in private}
+        suggestions: list[dict[str, Any]] = []
         if isinstance(data.get("target"), dict):
             data["target"] = self._target(block, data["target"]).to_dict()
         if data.get("op") == "add_span" and request.get("snap") and isinstance(data.get("span"), dict):
-            data["span"] = self._snapped_span(block, data["span"])
+            proposal = self._snapped_span(block, data["span"])
+            data["span"], suggestions = proposal.span, proposal.suggestions
         if data.get("op") == "resize" and _ints(data, "start", "end"):
             data["text"] = block.text[data["start"] : data["end"]]
         data.update(annotator=self.annotator, timestamp=utc_now(), id="pending")
@@ -207,7 +350,7 @@ class CorrectionSession:
         if found:
             problems = [Problem(code, detail, record_id=block.id, field=field) for code, field, detail in found]
             raise SergeCorpusError(problems)
-        return with_id(Op.from_dict(data))
+        return with_id(Op.from_dict(data)), suggestions
 
     def _target(self, block: Block, given: dict[str, Any]) -> Span:
         if not _ints(given, "start", "end"):
@@ -218,17 +361,18 @@ class CorrectionSession:
         where = f"[{given['start']}, {given['end']})"
         raise SergeCorpusError(Problem("E192", f"no span at {where} in {block.id} now", record_id=block.id))
 
-    def _snapped_span(self, block: Block, given: dict[str, Any]) -> dict[str, Any]:
+    def _snapped_span(self, block: Block, given: dict[str, Any]) -> DateProposal:
         if not _ints(given, "start", "end"):
             raise SergeCorpusError(Problem("E193", "span needs integer start and end", field="span"))
         start, end = snap(block, given["start"], given["end"], str(given.get("label", "")))
         span = {**given, "start": start, "end": end, "text": block.text[start:end]}
-        return propose_date(block, span) if span.get("label") == "DATE" else span
+        return propose_date(block, span) if span.get("label") == "DATE" else DateProposal(span, [])
 
     def snap(self, request: dict[str, Any]) -> dict[str, Any]:
         """Where a selection lands once snapped to tokens and trimmed (no label yet)."""
         with self._lock:
-            block = _block_of(self._current().result.blocks, request.get("record"))
+            self.catch_up()
+            block = _block_of(self._view.replay, request.get("record"))
         if not _ints(request, "start", "end"):
             raise SergeCorpusError(Problem("E193", "snap needs integer start and end"))
         start, end = snap(block, request["start"], request["end"], str(request.get("label", "")))
@@ -238,24 +382,47 @@ class CorrectionSession:
 # ---------------------------------------------------------------- pure helpers
 
 
-def propose_date(block: Block, span: dict[str, Any]) -> dict[str, Any]:
-    """A new DATE span cut and normalised as the date module reads it.
+@dataclass(frozen=True)
+class DateProposal:
+    """A new DATE span as the person selected it, and what the date module reads in it."""
 
-    When the selection holds exactly one temporal expression, the span shrinks
-    to it (a leading `on`/`in`/`the` goes, guidelines §4) and, if the page sent
-    no value, the module's date object is proposed; the person then confirms
-    or edits it in the date form. Anything else is left as the person chose.
+    span: dict[str, Any]
+    # Expressions the date module finds inside a selection it does not read whole:
+    # shown to the person, never applied for them.
+    suggestions: list[dict[str, Any]]
+
+
+def propose_date(block: Block, span: dict[str, Any]) -> DateProposal:
+    """A new DATE span with the date module's value when it reads the whole selection.
+
+    The selection is the annotator's: only the guidelines' edge rule applies
+    (a leading `on`/`in`/`the` and edge punctuation go, §4). When the date
+    module reads the whole of what is left as one expression and the page
+    sent no value, its date object is proposed (the person then confirms or
+    edits it). When it reads only a part (`1968` in `Christmas Eve 1968`),
+    the span is kept as selected, with an unknown value, and that part comes
+    back as a suggestion.
     """
-    from serge_corpus.dates import find_dates
+    from serge_corpus.dates import find_dates, load_vocabulary
+    from serge_corpus.dates.find import core_bounds
 
-    found = find_dates(span["text"])
-    if len(found) != 1 or found[0].date is None:
-        return span
-    start, end = span["start"] + found[0].start, span["start"] + found[0].end
+    lo, hi = core_bounds(span["text"], load_vocabulary())
+    start, end = (span["start"] + lo, span["start"] + hi) if lo < hi else (span["start"], span["end"])
+    text = block.text[start:end]
+    found = [f for f in find_dates(text) if f.date is not None]
+    whole = [f for f in found if (f.start, f.end) == (0, len(text))]
     given = span.get("date")
-    date = given if isinstance(given, dict) and given.get("value") is not None else found[0].date.to_dict()
-    return {**span, "start": start, "end": end, "text": block.text[start:end], "date": date}
-
+    date = given if isinstance(given, dict) and given.get("value") is not None else None
+    if date is None and len(whole) == 1 and whole[0].date is not None:
+        date = whole[0].date.to_dict()
+    if date is None:
+        date = given if isinstance(given, dict) else {"type": "DATE", "value": None, "mod": None, "anchor": None}
+    suggestions = [
+        {"start": start + f.start, "end": start + f.end, "text": f.text, "date": f.date.to_dict()}
+        for f in found
+        if not whole and f.date is not None
+    ]
+    return DateProposal({**span, "start": start, "end": end, "text": text, "date": date}, suggestions)
 
 
 def snap(block: Block, start: int, end: int, label: str = "") -> tuple[int, int]:
@@ -289,11 +456,42 @@ def _ints(data: dict[str, Any], *names: str) -> bool:
     return all(isinstance(data.get(n), int) and not isinstance(data.get(n), bool) for n in names)
 
 
-def _block_of(blocks: list[Block], record: Any) -> Block:
-    for block in blocks:
-        if block.id == record:
-            return block
-    raise SergeCorpusError(Problem("E191", f"{record!r}", record_id=str(record)))
+def _block_of(replay: Replayer, record: Any) -> Block:
+    block = replay.block(record) if isinstance(record, str) else None
+    if block is None:
+        raise SergeCorpusError(Problem("E191", f"{record!r}", record_id=str(record)))
+    return block
+
+
+def _since(request: dict[str, Any]) -> int | None:
+    """The version of the state the page saw when it sent the request, if it said."""
+    since = request.get("since")
+    return since if isinstance(since, int) and not isinstance(since, bool) and since >= 0 else None
+
+
+def open_conflicts_of(block: Block) -> list[dict[str, Any]]:
+    """The merge conflicts of a block not yet settled by adjudication.
+
+    A conflict is settled when a `settle_conflict` op marked it (any choice,
+    "nothing" included) or when the spans over its stretch are now exactly
+    one annotator's version.
+    """
+    conflicts = block.meta.get("conflicts", [])
+    if not isinstance(conflicts, list):
+        return []
+    return [c for c in conflicts if isinstance(c, dict) and not _settled(block, c)]
+
+
+def _settled(block: Block, conflict: dict[str, Any]) -> bool:
+    if conflict.get("settled"):
+        return True
+    start, end = conflict.get("start", 0), conflict.get("end", 0)
+    here = {(s.start, s.end, s.label) for s in block.spans if s.start < end and start < s.end}
+    for version in conflict.get("versions", []):
+        spans = {(s["start"], s["end"], s["label"]) for s in version.get("spans", [])}
+        if spans and spans == here:
+            return True
+    return False
 
 
 def _block_view(block: Block) -> dict[str, Any]:
@@ -339,6 +537,7 @@ class _Handler(BaseHTTPRequestHandler):
     """Parse, call the session, answer JSON. Nothing else."""
 
     session: CorrectionSession
+    server_closing: threading.Event
     allowed_hosts: frozenset[str] | None  # None: any Host (a non-loopback bind the user asked for)
     server_version = "serge-corpus"
 
@@ -355,6 +554,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._static(path[len("/static/") :])
         elif path == "/api/state":
             self._answer(self.session.state)
+        elif path == "/api/changes":
+            since, epoch = self._version_query()
+            self._answer(lambda: self.session.changes(since, epoch))
+        elif path == "/api/events":
+            self._events()
         else:
             self._error(HTTPStatus.NOT_FOUND, [f"no such page: {path}"])
 
@@ -363,7 +567,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         routes: dict[str, Callable[[dict[str, Any]], Any]] = {
             "/api/op": self.session.submit,
-            "/api/undo": lambda _: self.session.undo(),
+            "/api/undo": self.session.undo,
             "/api/snap": self.session.snap,
             "/api/check-date": lambda body: {"problems": check_date(body.get("date"))},
         }
@@ -374,6 +578,46 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._json_body()
         if body is not None:
             self._answer(lambda: route(body))
+
+    def _version_query(self) -> tuple[int, int | None]:
+        query = parse_qs(urlsplit(self.path).query)
+        since = query.get("since", ["0"])[0]
+        epoch = query.get("epoch", [""])[0]
+        return (int(since) if since.isdigit() else 0, int(epoch) if epoch.isdigit() else None)
+
+    def _events(self) -> None:
+        """Server-sent events: what other writers of the log changed, pushed to the open page.
+
+        The stream polls the log's size (a `stat`) a few times a second and
+        sends the changes since the version the page named; a comment line now
+        and then finds out when the page has gone.
+        """
+        since, epoch = self._version_query()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        quiet = 0.0
+        try:
+            while not self.server_closing.is_set():
+                version = self.session.catch_up()
+                if version != since:
+                    changes = self.session.changes(since, epoch)
+                    since, epoch = changes["version"], changes["epoch"]
+                    self.wfile.write(f"data: {json.dumps(changes, ensure_ascii=False)}\n\n".encode())
+                    self.wfile.flush()
+                    quiet = 0.0
+                elif quiet >= EVENTS_KEEPALIVE_S:
+                    self.wfile.write(b": still here\n\n")
+                    self.wfile.flush()
+                    quiet = 0.0
+                self.server_closing.wait(EVENTS_POLL_S)
+                quiet += EVENTS_POLL_S
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the page was closed
+        except SergeCorpusError as err:  # the log became unreadable: say so once
+            message = {"errors": [str(p) for p in err.problems]}
+            self.wfile.write(f"event: failure\ndata: {json.dumps(message, ensure_ascii=False)}\n\n".encode())
 
     # -------------------------------------------------------- plumbing
 
@@ -437,11 +681,37 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class _Server(ThreadingHTTPServer):
+    """The stdlib threading server, telling open event streams when it closes."""
+
+    daemon_threads = True
+    allow_reuse_port = False  # never share a port with another server: that is E600
+
+    def __init__(self, address: tuple[str, int], handler: type[_Handler], closing: threading.Event) -> None:
+        self.closing = closing  # before binding: a failed bind calls server_close
+        super().__init__(address, handler)
+
+    def server_close(self) -> None:
+        self.closing.set()
+        super().server_close()
+
+
 def make_server(session: CorrectionSession, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
-    """A server for `session`, bound but not yet serving (port 0 picks a free one)."""
-    handler: type[_Handler] = type("Handler", (_Handler,), {"session": session, "allowed_hosts": None})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    """A server for `session`, bound but not yet serving (port 0 picks a free one).
+
+    A port in use or an address that cannot be bound is a user error (E600,
+    E601), not a traceback.
+    """
+    closing = threading.Event()
+    attrs = {"session": session, "allowed_hosts": None, "server_closing": closing}
+    handler: type[_Handler] = type("Handler", (_Handler,), attrs)
+    try:
+        server = _Server((host, port), handler, closing)
+    except OSError as err:
+        where = f"{host}:{port}"
+        if err.errno == errno.EADDRINUSE:
+            raise SergeCorpusError(Problem("E600", f"{where} is taken by another program", field="port")) from err
+        raise SergeCorpusError(Problem("E601", f"{where}: {err.strerror or err}", field="host/port")) from err
     bound = server.server_address[1]
     if is_loopback(host):
         names = {host, "localhost", "127.0.0.1", "[::1]"}
@@ -478,9 +748,16 @@ def serve(
     port: int = 8000,
     root: str | Path = ".",
     announce: Callable[[str], None] = print,
+    prepare: Callable[[CorrectionSession], None] | None = None,
 ) -> None:
-    """Run the correction page until interrupted."""
+    """Run the correction page until interrupted.
+
+    `prepare` runs on the session before the server starts (e.g. ordering the
+    blocks with `session.set_order`).
+    """
     session = CorrectionSession(annotations, log, annotator, root)
+    if prepare is not None:
+        prepare(session)
     server = make_server(session, host, port)
     for line in startup_messages(session, host, server.server_address[1]):
         announce(line)

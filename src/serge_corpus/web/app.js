@@ -1,15 +1,30 @@
 // The correction page. Plain JS, no build step: the server (serge_corpus.corrections.server)
-// owns the state; every edit is POSTed, appended to the log, and the page re-reads the state.
+// owns the state. The page loads it once, then only what changed: each edit's answer carries the
+// records changed since the page's version, and an event stream pushes what other writers of the
+// log (a second server, another annotator) changed. Only the blocks near the viewport are drawn
+// token by token; the others show their plain text, so a long document stays fast.
 "use strict";
 
 const NULL_DATE = (type) => ({ type, value: null, mod: null, anchor: null });
+const NEAR = "1200px 0px"; // how far outside the viewport blocks are drawn in full
 
-let S = null;          // the server's state (GET /api/state)
-let current = 0;       // index of the current block in S.blocks
-let selected = null;   // {record, start, end} of the selected span
-let pending = null;    // {record, start, end, text} of a snapped selection waiting for a label
-let busy = false;      // one edit at a time, in order
-let dateCheck = 0;     // sequence number of the latest date check
+let S = null;           // the server's state: header fields and `blocks`
+let where = new Map();  // record id -> index in S.blocks
+let current = 0;        // index of the current block
+let selected = null;    // {record, start, end} of the selected span
+let pending = null;     // {record, start, end, text} of a snapped selection waiting for a label
+let dateCheck = 0;      // sequence number of the latest date check
+let near = new Set();   // indexes of the blocks near the viewport
+let observer = null;
+let events = null;      // the EventSource of the server's changes
+
+// Every action (key, click, selection) runs in order, each after the previous one's save: keys
+// pressed during a save wait their turn. After a failed save the actions queued behind it are
+// dropped, and the message says how many, since they were meant for a state that did not come.
+let queue = Promise.resolve();
+let waiting = 0;     // actions queued, not started
+let unfinished = 0;  // actions queued or running
+let generation = 0;
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,30 +42,72 @@ async function api(path, body) {
 
 async function load() {
   S = await api("/api/state");
+  where = new Map(S.blocks.map((b, i) => [b.id, i]));
   if (current >= S.blocks.length) current = Math.max(0, S.blocks.length - 1);
-  render();
+  renderAll();
+  follow();
 }
 
-// Send one edit; afterwards re-read the state so the page shows what the log replays to.
+// Server-sent events: what other writers appended to the log, as changes since our version.
+function follow() {
+  if (events) events.close();
+  events = new EventSource(`/api/events?since=${S.version}&epoch=${S.epoch}`);
+  events.onmessage = (message) => enqueue(() => applyChanges(JSON.parse(message.data)), false);
+  events.addEventListener("failure", (message) => say(JSON.parse(message.data).errors.join("\n"), true));
+}
+
+function enqueue(action, isKey = true) {
+  const mine = generation;
+  if (isKey) waiting++;
+  unfinished++;
+  showQueue();
+  queue = queue.then(async () => {
+    if (isKey) waiting--;
+    showQueue();
+    try {
+      if (isKey && mine !== generation) return; // what the server pushes is never dropped
+      await action();
+    } catch (err) {
+      generation++;
+      const lost = waiting ? ` (${waiting} key${waiting > 1 ? "s" : ""} pressed meanwhile not applied)` : "";
+      say(err.message + lost, true);
+    } finally {
+      unfinished--;
+      showQueue();
+    }
+  });
+  return queue;
+}
+
+// data-queued: actions waiting for their turn; data-busy: those and the one running.
+function showQueue() {
+  document.body.dataset.queued = String(waiting);
+  document.body.dataset.busy = String(unfinished);
+  $("queue").textContent = waiting ? `saving… ${waiting} more queued` : "";
+}
+
+// Send one edit with the version the page shows; the answer brings the changes since then.
 async function edit(body, afterwards) {
-  if (busy) return;
-  busy = true;
-  try {
-    const answer = await api("/api/op", body);
-    if (afterwards) afterwards(answer);
-    say(describe(answer.op));
-    await load();
-  } catch (err) {
-    say(err.message, true);
-  } finally {
-    busy = false;
-  }
+  const answer = await api("/api/op", { ...body, since: S.version });
+  applyChanges(answer.changes);
+  if (afterwards) afterwards(answer);
+  say(describe(answer.op) + suggestionsOf(answer));
+  renderSelection();
+  return answer;
 }
 
 function describe(op) {
   const span = op.target || op.span;
   const what = span ? ` ${span.label} “${span.text}”` : "";
-  return `saved: ${op.op.replace("_", " ")}${what}`;
+  return `saved: ${op.op.replaceAll("_", " ")}${what}`;
+}
+
+function suggestionsOf(answer) {
+  const found = answer.suggestions || [];
+  if (!found.length) return "";
+  const read = found.map((s) => `“${s.text}” as ${s.date.value}`).join(", ");
+  return ` — the date module reads only ${read} here; the span is kept as you selected it, ` +
+    "give its value in the date form";
 }
 
 function say(text, isError = false) {
@@ -59,16 +116,105 @@ function say(text, isError = false) {
   box.className = isError ? "error" : "";
 }
 
-// ------------------------------------------------------------------ rendering
+// ------------------------------------------------------------------ changes
 
-function render() {
+const HEADER = ["version", "epoch", "annotations", "log", "annotator", "progress", "conflicts", "replay", "undo"];
+
+function applyChanges(changes) {
+  if (!changes) return;
+  if (changes.reset) return load().then(() => say("the log was replaced or cut: the page shows it read again", true));
+  if (changes.version <= S.version) return; // an answer older than what the page shows
+  for (const key of HEADER) S[key] = changes[key];
+  for (const { index, ...block } of changes.changed) S.blocks[index] = block;
+  if (selected && !spanAt(selected)) selected = null;
+  if (pending && !sameText(pending)) pending = null;
+  for (const { index } of changes.changed) redraw(index);
   renderHeader();
   renderReplay();
+  noticeOthers(changes.events);
+  renderSelection();
+}
+
+// Edits of other annotators: said on the page, and named when they touch what we work on.
+function noticeOthers(list) {
+  const theirs = (list || []).filter((e) => e.by !== S.annotator && e.status === "applied");
+  if (!theirs.length) return;
+  const mine = selected ? selected.record : pending ? pending.record : S.blocks[current]?.id;
+  const touching = theirs.filter((e) => e.record === mine);
+  const shown = (touching.length ? touching : theirs).slice(-3).map((e) => `${e.by}: ${e.what}`).join(" · ");
+  const box = $("others");
+  box.textContent = touching.length
+    ? `changed by another annotator in the block you work on — ${shown}`
+    : `others' edits: ${shown}`;
+  box.className = touching.length ? "conflict" : "";
+}
+
+// A pending selection stays valid while its block's text is the same (it always is) and no span covers it.
+function sameText(ref) {
+  const block = blockOf(ref.record);
+  return block && !block.spans.some((s) => s.start < ref.end && ref.start < s.end);
+}
+
+// ------------------------------------------------------------------ rendering
+
+function renderAll() {
+  renderHeader();
+  renderReplay();
+  if (observer) observer.disconnect();
+  near = new Set();
   const main = $("blocks");
-  main.replaceChildren(...S.blocks.map(renderBlock));
+  main.replaceChildren(...S.blocks.map((_, i) => shell(i)));
+  observer = new IntersectionObserver(onNear, { rootMargin: NEAR });
+  for (const el of main.children) observer.observe(el);
   if (selected && !spanAt(selected)) selected = null;
   markCurrent(false);
   renderSelection();
+}
+
+function onNear(entries) {
+  for (const entry of entries) {
+    const i = Number(entry.target.dataset.index);
+    if (entry.isIntersecting) near.add(i); else near.delete(i);
+    if (detailed(i) !== (entry.target.dataset.detailed === "1")) fillBlock(entry.target);
+  }
+  renderSelection();
+}
+
+const detailed = (i) => near.has(i) || i === current || (pending !== null && pending.record === S.blocks[i].id);
+
+function shell(i) {
+  const el = document.createElement("article");
+  el.id = `block-${i}`;
+  el.dataset.index = i;
+  fillBlock(el);
+  return el;
+}
+
+// One block drawn again from S.blocks: in full near the viewport, as plain text elsewhere.
+function fillBlock(el) {
+  const i = Number(el.dataset.index);
+  const block = S.blocks[i];
+  const full = detailed(i);
+  const kind = String(block.block).replace(/[^A-Za-z0-9_-]/g, "_");
+  el.className = `block kind-${kind}` + (block.annotated ? "" : " unannotated") + (i === current ? " current" : "");
+  el.dataset.record = block.id;
+  el.dataset.detailed = full ? "1" : "0";
+  const head = document.createElement("div");
+  head.className = "block-head";
+  head.append(small(block.id), small(block.block + (block.section != null ? ` · section ${block.section}` : "")));
+  if (block.reviewed) {
+    const mark = document.createElement("span");
+    mark.className = "reviewed";
+    mark.textContent = "✓ reviewed";
+    head.append(mark);
+  }
+  const body = document.createElement("div");
+  body.className = "text";
+  body.lang = "en";
+  if (full) body.append(...pieces(block)); else body.textContent = block.text;
+  el.replaceChildren(head, body);
+  const conflicts = block.meta.conflicts || [];
+  if (conflicts.length) el.append(renderConflicts(block, conflicts));
 }
 
 function renderHeader() {
@@ -80,6 +226,8 @@ function renderHeader() {
   const { reviewed, total } = S.progress;
   $("progress-text").textContent = `${reviewed} / ${total} reviewed`;
   $("progress-fill").style.width = total ? `${(100 * reviewed) / total}%` : "0";
+  $("conflict-count").hidden = !S.conflicts.total;
+  $("conflict-count").textContent = `${S.conflicts.open} open conflict${S.conflicts.open === 1 ? "" : "s"} of ${S.conflicts.total}`;
   $("undo").disabled = !S.undo;
   $("undo").title = S.undo ? `undo: ${S.undo} (${S.actions.undo})` : "nothing to undo";
   if (!$("labels").childElementCount) {
@@ -91,7 +239,7 @@ function renderHeader() {
       button.style.borderColor = `var(--${label})`;
       button.append(text(label));
       if (key) button.append(kbd(key));
-      button.addEventListener("click", () => chooseLabel(label));
+      button.addEventListener("click", () => enqueue(() => chooseLabel(label)));
       $("labels").append(button);
     }
     renderHelp();
@@ -118,9 +266,14 @@ function renderHelp() {
   }));
 }
 
+let shownReplay = "";
+
 function renderReplay() {
   const box = $("replay");
   const { skipped, redundant, applied } = S.replay;
+  const key = `${skipped.length}:${redundant.length}:${applied}`;
+  if (key === shownReplay) return;
+  shownReplay = key;
   if (!skipped.length) {
     box.hidden = true;
     return;
@@ -139,31 +292,6 @@ function renderReplay() {
   );
 }
 
-function renderBlock(block, index) {
-  const div = document.createElement("article");
-  div.className = "block" + (block.annotated ? "" : " unannotated");
-  div.id = `block-${index}`;
-  div.dataset.index = index;
-  div.dataset.record = block.id;
-  const head = document.createElement("div");
-  head.className = "block-head";
-  head.append(small(block.id), small(block.block + (block.section != null ? ` · section ${block.section}` : "")));
-  if (block.reviewed) {
-    const mark = document.createElement("span");
-    mark.className = "reviewed";
-    mark.textContent = "✓ reviewed";
-    head.append(mark);
-  }
-  const body = document.createElement("div");
-  body.className = "text";
-  body.lang = "en";
-  body.append(...pieces(block));
-  div.append(head, body);
-  const conflicts = block.meta.conflicts || [];
-  if (conflicts.length) div.append(renderConflicts(block, conflicts));
-  return div;
-}
-
 // The text cut at every token and span edge; each piece knows its offsets.
 function pieces(block) {
   const cuts = new Set([0, block.text.length]);
@@ -174,6 +302,7 @@ function pieces(block) {
   const edges = [...cuts].sort((x, y) => x - y);
   const out = [];
   let k = 0;
+  let open = null; // the mark of the span being filled
   const spans = [...block.spans].sort((x, y) => x.start - y.start);
   for (let i = 0; i < edges.length - 1; i++) {
     const [s, e] = [edges[i], edges[i + 1]];
@@ -186,13 +315,13 @@ function pieces(block) {
     if (mine && s >= mine.start && e <= mine.end) piece.classList.add("pending");
     const span = spans[k];
     if (span && span.start <= s && e <= span.end) {
-      let mark = out.length && out[out.length - 1].dataset.spanStart == span.start ? out[out.length - 1] : null;
-      if (!mark || !mark.classList.contains("ent")) {
-        mark = entity(block, span);
-        out.push(mark);
+      if (!open || open.span !== span) {
+        open = { span, mark: entity(block, span) };
+        out.push(open.mark);
       }
-      mark.insertBefore(piece, mark.querySelector(".lbl"));
+      open.mark.insertBefore(piece, open.mark.querySelector(".lbl"));
     } else {
+      open = null;
       out.push(piece);
     }
   }
@@ -230,11 +359,12 @@ function renderConflicts(block, conflicts) {
   const list = document.createElement("ul");
   for (const conflict of conflicts) {
     const li = document.createElement("li");
+    li.dataset.start = conflict.start;
     li.append(text(`${conflict.kind} “${conflict.text}”: `));
-    const chosen = chosenVersion(block, conflict);
+    const chosen = settledAs(block, conflict);
     if (chosen) {
       li.className = "resolved";
-      li.append(text(`✓ resolved as ${chosen.annotator}'s version`));
+      li.append(text(`✓ resolved as ${chosen}`));
       list.append(li);
       continue;
     }
@@ -243,9 +373,8 @@ function renderConflicts(block, conflicts) {
       const use = document.createElement("button");
       use.type = "button";
       use.textContent = `${version.annotator}: ${shown}`;
-      use.title = "add this annotator's span(s)";
-      use.disabled = !version.spans.length;
-      use.addEventListener("click", () => adopt(block, version.spans));
+      use.title = version.spans.length ? "keep this annotator's span(s) here" : "keep no span here";
+      use.addEventListener("click", () => enqueue(() => adopt(block.id, conflict, version)));
       li.append(use, text(" "));
     }
     list.append(li);
@@ -254,13 +383,17 @@ function renderConflicts(block, conflicts) {
   return box;
 }
 
-// The version whose spans are now exactly the spans over the conflict's stretch, if any.
-function chosenVersion(block, conflict) {
+// How a conflict was settled: by a settle_conflict op, or the spans over it are one version's.
+function settledAs(block, conflict) {
+  if (conflict.settled) {
+    const kept = conflict.settled.spans.map((s) => `${s.label} “${s.text}”`).join(", ");
+    return kept ? `${kept} (${conflict.settled.by})` : `nothing (${conflict.settled.by})`;
+  }
   const here = block.spans.filter((s) => s.start < conflict.end && conflict.start < s.end);
   const same = (a, b) => a.start === b.start && a.end === b.end && a.label === b.label;
-  // "Nothing" is the merged file's starting point, so it never counts as a choice made.
-  return conflict.versions.find((v) => v.spans.length &&
-    v.spans.length === here.length && v.spans.every((s) => here.some((h) => same(h, s)))) || null;
+  const version = conflict.versions.find((v) => v.spans.length &&
+    v.spans.length === here.length && v.spans.every((s) => here.some((h) => same(h, s))));
+  return version ? `${version.annotator}'s version` : null;
 }
 
 function renderSelection() {
@@ -310,6 +443,7 @@ function markCurrent(scroll = true) {
   for (const el of document.querySelectorAll(".block.current")) el.classList.remove("current");
   const el = $(`block-${current}`);
   if (!el) return;
+  if (el.dataset.detailed !== "1") fillBlock(el);
   el.classList.add("current");
   if (scroll) el.scrollIntoView({ block: "nearest" });
 }
@@ -317,7 +451,7 @@ function markCurrent(scroll = true) {
 // ------------------------------------------------------------------ lookups
 
 const keyOf = (ref) => `${ref.record}:${ref.start}:${ref.end}`;
-const blockOf = (record) => S.blocks.find((b) => b.id === record);
+const blockOf = (record) => (where.has(record) ? S.blocks[where.get(record)] : undefined);
 
 function spanAt(ref) {
   const block = blockOf(ref.record);
@@ -325,9 +459,8 @@ function spanAt(ref) {
 }
 
 function markOf(ref) {
-  return document.querySelector(
-    `.ent[data-record="${CSS.escape(ref.record)}"][data-span-start="${ref.start}"][data-span-end="${ref.end}"]`,
-  );
+  const el = $(`block-${where.get(ref.record)}`);
+  return el ? el.querySelector(`.ent[data-span-start="${ref.start}"][data-span-end="${ref.end}"]`) : null;
 }
 
 function tokenAt(block, offset) {
@@ -337,6 +470,7 @@ function tokenAt(block, offset) {
 // A DOM point inside a block's text -> a character offset in the block.
 function offsetOf(node, offset, textEl) {
   if (node.nodeType === Node.TEXT_NODE) {
+    if (node.parentElement === textEl) return offset; // a block drawn as plain text
     const piece = node.parentElement.closest(".t");
     if (piece && textEl.contains(piece)) return Number(piece.dataset.start) + offset;
     const mark = node.parentElement.closest(".ent");
@@ -359,12 +493,24 @@ function offsetOf(node, offset, textEl) {
 function setCurrent(index, scroll = true) {
   if (index < 0 || index >= S.blocks.length) return;
   if (index !== current) {
+    const before = current;
     current = index;
     if (selected && selected.record !== S.blocks[current].id) selected = null;
-    if (pending && pending.record !== S.blocks[current].id) { pending = null; render(); return; }
+    if (pending && pending.record !== S.blocks[current].id) {
+      const was = where.get(pending.record);
+      pending = null;
+      redraw(was);
+    }
+    const el = $(`block-${before}`);
+    if (el && el.dataset.detailed === "1" && !detailed(before)) fillBlock(el); // back to plain text, far away
   }
   markCurrent(scroll);
   renderSelection();
+}
+
+function redraw(i) {
+  const el = i === undefined ? null : $(`block-${i}`);
+  if (el) fillBlock(el);
 }
 
 function step(direction) {
@@ -389,6 +535,7 @@ function addSpan(label) {
   return edit({ op: "add_span", record, span, snap: true }, (answer) => {
     pending = null;
     selected = { record, start: answer.op.span.start, end: answer.op.span.end };
+    redraw(where.get(record));
   });
 }
 
@@ -425,11 +572,11 @@ function nudge(edge, direction) {
   if (edge === "start") {
     const starts = tokens.map(([s]) => s);
     const next = direction < 0 ? starts.filter((s) => s < span.start).pop() : starts.find((s) => s > span.start);
-    if (next !== undefined && next < span.end) resizeTo(next, span.end);
+    if (next !== undefined && next < span.end) return resizeTo(next, span.end);
   } else {
     const ends = tokens.map(([, e]) => e);
     const next = direction < 0 ? ends.filter((e) => e < span.end).pop() : ends.find((e) => e > span.end);
-    if (next !== undefined && next > span.start) resizeTo(span.start, next);
+    if (next !== undefined && next > span.start) return resizeTo(span.start, next);
   }
 }
 
@@ -469,9 +616,13 @@ async function checkDate() {
 
 function saveDate(event) {
   event.preventDefault();
-  const span = selected && spanAt(selected);
-  if (!span || $("date-save").disabled) return;
-  return edit({ op: "set_date", record: selected.record, target: { start: span.start, end: span.end }, date: readDateForm() });
+  if ($("date-save").disabled) return;
+  const date = readDateForm();
+  enqueue(() => {
+    const span = selected && spanAt(selected);
+    if (!span) return;
+    return edit({ op: "set_date", record: selected.record, target: { start: span.start, end: span.end }, date });
+  });
 }
 
 function clearDate() {
@@ -480,39 +631,35 @@ function clearDate() {
   return edit({ op: "clear_date", record: selected.record, target: { start: span.start, end: span.end } });
 }
 
-function toggleReviewed() {
+async function toggleReviewed() {
   const block = S.blocks[current];
   if (!block || !block.annotated) return;
   const reviewed = !block.reviewed;
-  return edit({ op: "mark_reviewed", record: block.id, reviewed }, () => {
-    if (reviewed) {
-      selected = null;
-      let i = current + 1;
-      while (i < S.blocks.length && !S.blocks[i].annotated) i++;
-      if (i < S.blocks.length) current = i;
-    }
-  }).then(() => markCurrent(true));
+  await edit({ op: "mark_reviewed", record: block.id, reviewed });
+  if (reviewed) {
+    selected = null;
+    let i = current + 1;
+    while (i < S.blocks.length && !S.blocks[i].annotated) i++;
+    if (i < S.blocks.length) return setCurrent(i);
+  }
+  markCurrent(true);
 }
 
 async function undo() {
-  if (busy) return;
-  busy = true;
-  try {
-    const answer = await api("/api/undo", {});
-    say(`undone: ${answer.undone}`);
-    selected = null;
-    await load();
-  } catch (err) {
-    say(err.message, true);
-  } finally {
-    busy = false;
-  }
+  const answer = await api("/api/undo", { since: S.version });
+  selected = null;
+  applyChanges(answer.changes);
+  say(`undone: ${answer.undone}`);
 }
 
-async function adopt(block, spans) {
-  for (const span of spans) {
-    await edit({ op: "add_span", record: block.id, span });
+// Adjudication: keep one annotator's version of a conflict (its spans, or nothing) and settle it.
+async function adopt(record, conflict, version) {
+  for (const span of version.spans) {
+    const block = blockOf(record);
+    const there = block.spans.find((s) => s.start === span.start && s.end === span.end && s.label === span.label);
+    if (!there) await edit({ op: "add_span", record, span });
   }
+  await edit({ op: "settle_conflict", record, start: conflict.start, end: conflict.end, settled: true });
 }
 
 function selectNextSpan() {
@@ -526,30 +673,45 @@ function selectNextSpan() {
   renderSelection();
 }
 
-// ------------------------------------------------------------------ events
-
-function onClick(event) {
-  const blockEl = event.target.closest(".block");
-  if (!blockEl) return;
-  const index = Number(blockEl.dataset.index);
-  const block = S.blocks[index];
-  const mark = event.target.closest(".ent");
-  if (event.shiftKey && selected && selected.record === block.id) {
-    const piece = event.target.closest(".t");
-    if (piece) shiftClick(block, Number(piece.dataset.start));
-    return;
-  }
-  if (!window.getSelection().isCollapsed) return; // a text selection is handled on mouseup
-  if (mark) {
-    pending = null;
-    selected = { record: block.id, start: Number(mark.dataset.spanStart), end: Number(mark.dataset.spanEnd) };
-  } else if (!pending) {
-    selected = null;
-  }
-  setCurrent(index, false);
+function cancel() {
+  const was = pending ? where.get(pending.record) : undefined;
+  pending = null;
+  selected = null;
+  redraw(was);
+  renderSelection();
 }
 
-async function onMouseUp(event) {
+// ------------------------------------------------------------------ events
+
+// What a click means is read from the DOM now; what it does runs in turn.
+function onClick(event) {
+  const blockEl = event.target.closest(".block");
+  if (!blockEl || event.target.closest(".conflicts")) return;
+  const index = Number(blockEl.dataset.index);
+  const mark = event.target.closest(".ent");
+  const piece = event.target.closest(".t");
+  const shift = event.shiftKey;
+  const collapsed = window.getSelection().isCollapsed;
+  enqueue(() => {
+    const block = S.blocks[index];
+    if (shift && selected && selected.record === block.id) {
+      if (piece) return shiftClick(block, Number(piece.dataset.start));
+      return;
+    }
+    if (!collapsed) return; // a text selection is handled on mouseup
+    if (mark) {
+      const was = pending ? where.get(pending.record) : undefined;
+      pending = null;
+      redraw(was);
+      selected = { record: block.id, start: Number(mark.dataset.spanStart), end: Number(mark.dataset.spanEnd) };
+    } else if (!pending) {
+      selected = null;
+    }
+    setCurrent(index, false);
+  });
+}
+
+function onMouseUp(event) {
   if (event.shiftKey) return;
   const selection = window.getSelection();
   if (selection.isCollapsed || !selection.rangeCount) return;
@@ -558,22 +720,23 @@ async function onMouseUp(event) {
     ? range.commonAncestorContainer.closest(".text")
     : range.commonAncestorContainer.parentElement.closest(".text");
   if (!textEl) return;
-  const blockEl = textEl.closest(".block");
-  const block = S.blocks[Number(blockEl.dataset.index)];
+  const index = Number(textEl.closest(".block").dataset.index);
   const start = offsetOf(range.startContainer, range.startOffset, textEl);
   const end = offsetOf(range.endContainer, range.endOffset, textEl);
   selection.removeAllRanges();
   if (start === null || end === null || start >= end) return;
-  if (!block.annotated) return say(`${block.block} blocks carry no annotation`, true);
-  try {
+  enqueue(async () => {
+    const block = S.blocks[index];
+    if (!block.annotated) return say(`${block.block} blocks carry no annotation`, true);
     const snapped = await api("/api/snap", { record: block.id, start, end });
+    const was = pending ? where.get(pending.record) : undefined;
     pending = { record: block.id, ...snapped };
     selected = null;
-    current = Number(blockEl.dataset.index);
-    render();
-  } catch (err) {
-    say(err.message, true);
-  }
+    redraw(was);
+    setCurrent(index, false);
+    redraw(index);
+    renderSelection();
+  });
 }
 
 function onKey(event) {
@@ -586,7 +749,7 @@ function onKey(event) {
   }
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") {
     event.preventDefault();
-    return undo();
+    return enqueue(undo);
   }
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const label = S.labels.find((l) => l.key && l.key === event.key);
@@ -603,14 +766,14 @@ function onKey(event) {
     [a.end_left]: () => nudge("end", -1),
     [a.end_right]: () => nudge("end", 1),
     [a.next_span]: selectNextSpan,
-    [a.cancel]: () => { pending = null; selected = null; render(); },
+    [a.cancel]: cancel,
   };
   if (label) {
     event.preventDefault();
-    chooseLabel(label.label);
+    enqueue(() => chooseLabel(label.label));
   } else if (actions[event.key]) {
     event.preventDefault();
-    actions[event.key]();
+    enqueue(actions[event.key]);
   }
 }
 
@@ -627,12 +790,12 @@ function kbd(s) { const el = document.createElement("kbd"); el.textContent = s; 
 document.addEventListener("keydown", onKey);
 $("blocks").addEventListener("click", onClick);
 $("blocks").addEventListener("mouseup", onMouseUp);
-$("delete").addEventListener("click", deleteSpan);
-$("review").addEventListener("click", toggleReviewed);
-$("undo").addEventListener("click", undo);
+$("delete").addEventListener("click", () => enqueue(deleteSpan));
+$("review").addEventListener("click", () => enqueue(toggleReviewed));
+$("undo").addEventListener("click", () => enqueue(undo));
 $("date-form").addEventListener("submit", saveDate);
 $("date-form").addEventListener("input", () => checkDate());
-$("date-clear").addEventListener("click", clearDate);
+$("date-clear").addEventListener("click", () => enqueue(clearDate));
 $("help-toggle").addEventListener("click", () => {
   const help = $("help");
   help.hidden = !help.hidden;
