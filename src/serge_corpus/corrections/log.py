@@ -146,6 +146,8 @@ def repair_log(path: str | Path) -> Repair:
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     with atomic_open(path) as fp:
         fp.buffer.write(data)
+
+
 @dataclass(frozen=True)
 class LogTail:
     """The ops of a log after a byte offset, and where the next read starts."""
