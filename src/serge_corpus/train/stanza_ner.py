@@ -42,8 +42,6 @@ def _tagger_args(options: dict[str, Any]) -> list[str]:
 
 def fit_stanza(train: Sequence[Block], dev: Sequence[Block], out: Path, *, config: dict[str, Any], seed: int,
                resume: Path | None = None) -> dict[str, Any]:
-    from stanza.models import ner_tagger
-
     options = {k: v for k, v in config.items() if not k.startswith("_")}
     vector_options = dict(options.pop("vectors", {}) or {})
     unknown = sorted(set(vector_options) - _VECTOR_KEYS)
@@ -62,6 +60,19 @@ def fit_stanza(train: Sequence[Block], dev: Sequence[Block], out: Path, *, confi
     (data_dir / "train.json").write_text(json.dumps(train_data, ensure_ascii=False), encoding="utf-8")
     (data_dir / "dev.json").write_text(json.dumps(dev_data, ensure_ascii=False), encoding="utf-8")
     pretrain = out / STANZA_PRETRAIN
+    stanza_logger = logging.getLogger("stanza")
+    level = stanza_logger.level
+    stanza_logger.setLevel(logging.WARNING)  # its per-step log would drown the progress messages
+    try:
+        return _run_tagger(train_data, data_dir, pretrain, out, options, vector_options, seed, resume)
+    finally:
+        stanza_logger.setLevel(level)
+
+
+def _run_tagger(train_data: list[Any], data_dir: Path, pretrain: Path, out: Path, options: dict[str, Any],
+                vector_options: dict[str, Any], seed: int, resume: Path | None) -> dict[str, Any]:
+    from stanza.models import ner_tagger
+
     if resume is not None:
         shutil.copyfile(resume / STANZA_PRETRAIN, pretrain)
         vectors = {"from": str(resume / STANZA_PRETRAIN)}
@@ -74,9 +85,6 @@ def fit_stanza(train: Sequence[Block], dev: Sequence[Block], out: Path, *, confi
     ]
     if resume is not None:
         args += ["--finetune", "--finetune_load_name", str(resume / STANZA_MODEL)]
-    stanza_logger = logging.getLogger("stanza")
-    level = stanza_logger.level
-    stanza_logger.setLevel(logging.WARNING)  # its per-step log would drown the progress bar
     with open(data_dir / "train.log", "w", encoding="utf-8") as log, \
             contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         try:
@@ -86,8 +94,6 @@ def fit_stanza(train: Sequence[Block], dev: Sequence[Block], out: Path, *, confi
                                            f"{data_dir / 'train.log'})", field="stanza")) from err
         except Exception as err:  # torch/stanza raise many kinds; all mean "this run failed"
             raise SergeCorpusError(Problem("E460", f"{type(err).__name__}: {err}", field="stanza")) from err
-        finally:
-            stanza_logger.setLevel(level)
     if not (out / STANZA_MODEL).is_file():
         raise SergeCorpusError(Problem("E460", f"stanza saved no model (see {data_dir / 'train.log'})",
                                        file=str(out)))
