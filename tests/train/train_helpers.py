@@ -11,8 +11,8 @@ from serge_corpus.cli import app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "train"
 GOLD = FIXTURES / "gold"
-TINY = {"spacy": FIXTURES / "spacy_tiny.cfg", "crf": FIXTURES / "crf_tiny.json",
-        "stanza": FIXTURES / "stanza_tiny.json"}
+CONFIGS = FIXTURES / "configs"  # tiny configurations under the default names
+TINY = {"spacy": CONFIGS / "spacy_ner.cfg", "crf": CONFIGS / "crf.json", "stanza": CONFIGS / "stanza_ner.json"}
 runner = CliRunner()
 
 

@@ -39,12 +39,13 @@ def train_command(
     compare: Annotated[bool, typer.Option("--compare", help="Run every method under the same folds; write a "
                                           "report to -o.")] = False,
     methods: Annotated[str, typer.Option(help="--compare: trained methods.")] = "spacy,crf,stanza",
-    baselines: Annotated[str, typer.Option(help="--compare: untrained backends.")] = "pretrained,rules",
+    baselines: Annotated[str, typer.Option(help="--compare: untrained backends.")] = "pretrained,rules,rules-in-sample",
     seeds: Annotated[str, typer.Option(help="--compare: seeds of the fixed-split runs.")] = "0,1,2",
     curve: Annotated[str, typer.Option(help="--compare: learning-curve shares of the train split.")]
     = "0.25,0.5,0.75,1.0",
     curve_methods: Annotated[str, typer.Option(help="--compare: methods with a learning curve.")] = "spacy,crf",
-    stanza_config: Annotated[Path | None, typer.Option(help="--compare: stanza's configuration.")] = None,
+    config_dir: Annotated[Path, typer.Option(help="--compare: folder of the methods' configurations, by their "
+                                             "default names.")] = Path("configs"),
     report: Annotated[Path | None, typer.Option(help="--cv without -o: write the result as JSON here.")] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for CIs (0: none).")] = 1000,
 ) -> None:
@@ -56,7 +57,7 @@ def train_command(
     if compare:
         written = api.run_compare(gold, output, methods=methods, baselines=baselines, k=cv or 5, by=cv_by,
                                   docs=_split(docs), ood=_split(ood), seeds=seeds, curve=curve,
-                                  curve_methods=curve_methods, stanza_config=stanza_config, bootstrap=bootstrap,
+                                  curve_methods=curve_methods, config_dir=config_dir, bootstrap=bootstrap,
                                   command=command, progress=typer.echo)
         for path in written:
             typer.echo(f"wrote {path}")

@@ -93,7 +93,7 @@ def summary(result: dict[str, Any]) -> str:
 
 def run_compare(gold_dir: Path, output: Path | None, *, methods: str, baselines: str, k: int, by: str,
                 docs: list[str] | None, ood: list[str] | None, seeds: str, curve: str, curve_methods: str,
-                stanza_config: Path | None, bootstrap: int, command: str, progress: Progress) -> list[Path]:
+                config_dir: Path, bootstrap: int, command: str, progress: Progress) -> list[Path]:
     from serge_corpus.train.compare import compare, write_compare
 
     if output is None:
@@ -104,10 +104,10 @@ def run_compare(gold_dir: Path, output: Path | None, *, methods: str, baselines:
     if bad:
         raise SergeCorpusError(Problem("E454", f"{', '.join(bad)}; baselines: {', '.join(BASELINES)}",
                                        field="baselines"))
-    settings = {m: FitSettings(m, config_path(m, stanza_config if m == "stanza" else None)) for m in trained}
+    settings = {m: FitSettings(m, config_path(m, None, config_dir)) for m in trained}
     gold = load_gold(gold_dir)
     result = compare(gold, settings, baselines=untrained, k=k, by=_fold_by(by), docs=docs, ood=ood,
                      seeds=_numbers(seeds, int, "seeds"), fractions=_numbers(curve, float, "curve"),
                      curve_methods=[m for m in curve_methods.split(",") if m in trained], bootstrap=bootstrap,
-                     progress=progress)
+                     progress=progress, on_method=lambda partial: write_compare(partial, output, command, plots=False))
     return write_compare(result, output, command)

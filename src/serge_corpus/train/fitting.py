@@ -43,10 +43,10 @@ def check_method(method: str) -> str:
     return method
 
 
-def config_path(method: str, config: str | Path | None) -> Path:
-    """The configuration file to use; E455 when it does not exist."""
+def config_path(method: str, config: str | Path | None, config_dir: Path = CONFIG_DIR) -> Path:
+    """The configuration file to use (`config`, else the method's default in `config_dir`); E455 if missing."""
     check_method(method)
-    path = Path(config) if config is not None else CONFIG_DIR / DEFAULT_CONFIGS[method]
+    path = Path(config) if config is not None else config_dir / DEFAULT_CONFIGS[method]
     if not path.is_file():
         hint = "" if config is not None else " (run from the project folder, or pass --config)"
         raise SergeCorpusError(Problem("E455", f"no configuration file{hint}", file=str(path), field="config"))
