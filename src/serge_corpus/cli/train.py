@@ -48,6 +48,9 @@ def train_command(
                                              "default names.")] = Path("configs"),
     report: Annotated[Path | None, typer.Option(help="--cv without -o: write the result as JSON here.")] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for CIs (0: none).")] = 1000,
+    jobs: Annotated[int, typer.Option(help="--cv / --compare: train this many models at once (processes).")] = 1,
+    extend: Annotated[bool, typer.Option("--extend", help="--compare: keep the methods of the report in -o and "
+                                         "run only the others (same settings).")] = False,
 ) -> None:
     """Train a NER model on the gold (spaCy fine-tuning, CRF, stanza) with a model card; or cross-validate; or
     compare every method. See docs/train.md."""
@@ -58,13 +61,13 @@ def train_command(
         written = api.run_compare(gold, output, methods=methods, baselines=baselines, k=cv or 5, by=cv_by,
                                   docs=_split(docs), ood=_split(ood), seeds=seeds, curve=curve,
                                   curve_methods=curve_methods, config_dir=config_dir, bootstrap=bootstrap,
-                                  command=command, progress=typer.echo)
+                                  command=command, progress=typer.echo, jobs=jobs, extend=extend)
         for path in written:
             typer.echo(f"wrote {path}")
         return
     result = api.run_train(gold, output, method=method, config=config, docs=_split(docs), ood=_split(ood),
                            seed=seed, cv=cv, cv_by=cv_by, resume=resume, rehearsal=rehearsal or [],
-                           bootstrap=bootstrap, command=command, progress=typer.echo)
+                           bootstrap=bootstrap, command=command, progress=typer.echo, jobs=jobs)
     typer.echo(api.summary(result))
     if report is not None:
         from serge_corpus.jsonl import write_text

@@ -43,7 +43,8 @@ def rehearsal_blocks_from(paths: Sequence[Path]) -> list[Block]:
 
 def run_train(gold_dir: Path, output: Path | None, *, method: str, config: Path | None, docs: list[str] | None,
               ood: list[str] | None, seed: int, cv: int | None, cv_by: str, resume: Path | None,
-              rehearsal: Sequence[Path], bootstrap: int, command: str, progress: Progress) -> dict[str, Any]:
+              rehearsal: Sequence[Path], bootstrap: int, command: str, progress: Progress,
+              jobs: int = 1) -> dict[str, Any]:
     """Train a model (with -o), cross-validate (with --cv), or both: the CV is recorded in the card."""
     check_method(method)
     if output is None and cv is None:
@@ -64,7 +65,7 @@ def run_train(gold_dir: Path, output: Path | None, *, method: str, config: Path 
     result: dict[str, Any] = {}
     if cv is not None:
         result["cv"] = cross_validate(gold, method, cv, settings=settings, docs=docs, by=by, bootstrap=bootstrap,
-                                      progress=progress)
+                                      progress=progress, jobs=jobs)
     if output is not None:
         result["card"] = train_model(gold, settings, output, docs=docs, ood=ood, bootstrap=bootstrap,
                                      command=command, cv=result.get("cv"), progress=progress)
@@ -93,7 +94,8 @@ def summary(result: dict[str, Any]) -> str:
 
 def run_compare(gold_dir: Path, output: Path | None, *, methods: str, baselines: str, k: int, by: str,
                 docs: list[str] | None, ood: list[str] | None, seeds: str, curve: str, curve_methods: str,
-                config_dir: Path, bootstrap: int, command: str, progress: Progress) -> list[Path]:
+                config_dir: Path, bootstrap: int, command: str, progress: Progress, jobs: int = 1,
+                extend: bool = False) -> list[Path]:
     from serge_corpus.train.compare import compare, write_compare
 
     if output is None:
@@ -106,8 +108,17 @@ def run_compare(gold_dir: Path, output: Path | None, *, methods: str, baselines:
                                        field="baselines"))
     settings = {m: FitSettings(m, config_path(m, None, config_dir)) for m in trained}
     gold = load_gold(gold_dir)
+    previous = None
+    if extend and (output / "compare.json").is_file():
+        import json
+
+        previous = json.loads((output / "compare.json").read_text(encoding="utf-8"))
+    before = previous or {}
+    commands = [*before.get("commands", [before["command"]] if "command" in before else []), command]
     result = compare(gold, settings, baselines=untrained, k=k, by=_fold_by(by), docs=docs, ood=ood,
                      seeds=_numbers(seeds, int, "seeds"), fractions=_numbers(curve, float, "curve"),
                      curve_methods=[m for m in curve_methods.split(",") if m in trained], bootstrap=bootstrap,
-                     progress=progress, on_method=lambda partial: write_compare(partial, output, command, plots=False))
-    return write_compare(result, output, command)
+                     progress=progress, jobs=jobs, previous=previous,
+                     on_method=lambda partial: write_compare(partial | {"commands": commands}, output, command,
+                                                             plots=False))
+    return write_compare(result | {"commands": commands}, output, command)

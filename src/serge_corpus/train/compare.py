@@ -31,7 +31,7 @@ from serge_corpus.train.fitting import FitSettings
 from serge_corpus.train.folds import FoldBy, subsample
 from serge_corpus.train.gold_set import GoldSet
 from serge_corpus.train.scoring import predict_blocks, score_blocks
-from serge_corpus.train.training import Progress, cross_validate, fit_and_predict, select_docs
+from serge_corpus.train.training import FitTask, Progress, cross_validate, fit_many, select_docs
 
 
 def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
@@ -40,7 +40,7 @@ def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
 
 def _fixed_runs(method: str, settings: FitSettings | None, train: Sequence[Block], targets: dict[str, list[Block]],
                 seeds: Sequence[int], fractions: Sequence[float], patterns: Path,
-                say: Progress) -> dict[str, Any]:
+                say: Progress, jobs: int = 1) -> dict[str, Any]:
     """Predictions of `method` on every target set, per (fraction, seed)."""
     runs: dict[str, Any] = {}
     everything = [b for blocks in targets.values() for b in blocks]
@@ -51,15 +51,15 @@ def _fixed_runs(method: str, settings: FitSettings | None, train: Sequence[Block
         runs["1.0/0"] = {"predicted": predicted, "seconds": 0.0, **extra}
         return runs
     assert settings is not None
-    for fraction in fractions:
-        for seed in seeds:
-            say(f"{method}: {int(fraction * 100)}% of train, seed {seed}")
-            started = time.perf_counter()
-            use = FitSettings(settings.method, settings.config, seed, settings.resume, settings.rehearsal,
-                              settings.overrides)
-            predicted = fit_and_predict(use, subsample(train, fraction, seed), everything,
-                                        dev=targets.get("dev", []))
-            runs[f"{fraction}/{seed}"] = {"predicted": predicted, "seconds": time.perf_counter() - started}
+    keys = [(fraction, seed) for fraction in fractions for seed in seeds]
+    tasks: list[FitTask] = [
+        (FitSettings(settings.method, settings.config, seed, settings.resume, settings.rehearsal, settings.overrides),
+         subsample(train, fraction, seed), everything, targets.get("dev", [])) for fraction, seed in keys]
+    started = time.perf_counter()
+    predicted_all = fit_many(tasks, jobs, say, [f"{method}: {int(f * 100)}% of train, seed {s}" for f, s in keys])
+    seconds = (time.perf_counter() - started) / max(1, len(keys))
+    for (fraction, seed), predicted in zip(keys, predicted_all):
+        runs[f"{fraction}/{seed}"] = {"predicted": predicted, "seconds": seconds}
     return runs
 
 
@@ -91,9 +91,14 @@ def compare(
     bootstrap: int = 1000,
     patterns: Path = Path("annotations/patterns.jsonl"),
     progress: Progress | None = None,
-    on_method: Callable[[dict[str, Any]], None] | None = None,
+    on_method: Callable[[dict[str, Any]], object] | None = None,
+    jobs: int = 1,
+    previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Run everything; the JSON result the report is made from (`on_method` sees it after each method)."""
+    """Run everything; the JSON result the report is made from (`on_method` sees it after each method).
+
+    With `previous` (an earlier result of the same settings), its methods are kept and only the others run.
+    """
     say = progress or (lambda _msg: None)
     selection = select_docs(gold, docs, ood)
     mine = gold.of_docs(selection.docs)
@@ -104,15 +109,20 @@ def compare(
     result: dict[str, Any] = {"docs": list(selection.docs), "ood": list(selection.ood), "k": k, "seeds": list(seeds),
                               "fractions": list(fractions), "methods": methods, "cv": {}, "fixed": {}, "curve": {},
                               "seconds": {}}
-    for method in [*baselines, *settings]:
+    if previous is not None:
+        check_same_settings(previous, result)
+        result.update({key: previous[key] for key in ("cv", "fixed", "curve", "seconds")})
+        methods.extend(previous["methods"])
+    for method in [m for m in [*baselines, *settings] if m not in methods]:
         methods.append(method)  # the list in `result` grows as methods finish: partial reports are complete
         started = time.perf_counter()
         result["cv"][method] = cross_validate(gold, method, k, settings=settings.get(method), docs=selection.docs,
-                                              by=by, bootstrap=bootstrap, patterns=patterns, progress=say)
+                                              by=by, bootstrap=bootstrap, patterns=patterns, progress=say,
+                                              jobs=jobs)
         in_curve = method in curve_methods
         runs = _fixed_runs(method, settings.get(method), mine.splits["train"], targets,
                            seeds if method not in BASELINES else (0,),
-                           fractions if in_curve else (1.0,), patterns, say)
+                           fractions if in_curve else (1.0,), patterns, say, jobs)
         fixed: dict[str, Any] = {}
         full = [key for key in runs if key.startswith("1.0/")]
         for name in targets:
@@ -135,6 +145,16 @@ def compare(
     return result
 
 
+def check_same_settings(previous: dict[str, Any], current: dict[str, Any]) -> None:
+    """Adding methods to a report is only sound under the same documents, folds, seeds and shares."""
+    from serge_corpus.errors import Problem, SergeCorpusError
+
+    differing = [key for key in ("docs", "ood", "k", "seeds", "fractions") if previous.get(key) != current[key]]
+    if differing:
+        raise SergeCorpusError([Problem("E461", f"{key}: the report has {previous.get(key)!r}, this run "
+                                        f"{current[key]!r}", field=key) for key in differing])
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -149,7 +169,7 @@ def compare_markdown(result: dict[str, Any], command: str) -> str:
     lines = [
         "# NER methods compared on the gold",
         "",
-        f"Made by `{command}`.",
+        "Made by " + " then ".join(f"`{c}`" for c in result.get("commands", [command])) + ".",
         "",
         f"Documents trained and cross-validated: {', '.join(result['docs'])}; out-of-domain: "
         f"{', '.join(result['ood']) or 'none in the gold yet'}. Strict F1 = exact boundaries and label; raw NER "
@@ -260,6 +280,6 @@ def write_compare(result: dict[str, Any], out: Path, command: str, plots: bool =
     """compare.json, compare.md and (with `plots`) the PNGs; also called after each method with partial results."""
     out.mkdir(parents=True, exist_ok=True)
     plain = json.loads(json.dumps(result, default=str))
-    write_text(out / "compare.json", json.dumps(plain | {"command": command}, indent=2, ensure_ascii=False) + "\n")
+    write_text(out / "compare.json", json.dumps(plain, indent=2, ensure_ascii=False) + "\n")
     write_text(out / "compare.md", compare_markdown(result, command))
     return [out / "compare.json", out / "compare.md", *(_plots(result, out) if plots else [])]

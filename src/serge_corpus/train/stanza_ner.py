@@ -75,7 +75,7 @@ def _run_tagger(train_data: list[Any], data_dir: Path, pretrain: Path, out: Path
 
     if resume is not None:
         shutil.copyfile(resume / STANZA_PRETRAIN, pretrain)
-        vectors = {"from": str(resume / STANZA_PRETRAIN)}
+        vectors: dict[str, Any] = {"from": str(resume / STANZA_PRETRAIN)}
     else:
         vectors = build_pretrain([[t["text"] for t in s] for s in train_data], pretrain, **vector_options)
     args = [

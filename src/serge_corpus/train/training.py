@@ -169,6 +169,42 @@ def fit_and_predict(settings: FitSettings, train: Sequence[Block], test: Sequenc
         return predict_blocks(get_backend("model", path=tmp), test)
 
 
+FitTask = tuple[FitSettings, Sequence[Block], Sequence[Block], Sequence[Block]]
+"""(settings, train, test, dev) of one throw-away model."""
+
+
+def fit_many(tasks: Sequence[FitTask], jobs: int = 1, progress: Progress | None = None,
+             labels: Sequence[str] = ()) -> list[list[Block]]:
+    """Predictions of each task's model on its test blocks; `jobs` > 1 trains in that many processes.
+
+    Each process trains single-threaded (OMP_NUM_THREADS=1), so results do not
+    depend on `jobs`; spawned, not forked, so no library state is shared.
+    """
+    say = progress or (lambda _msg: None)
+    if jobs <= 1 or len(tasks) <= 1:
+        out = []
+        for i, (settings, train, test, dev) in enumerate(tasks):
+            if labels:
+                say(labels[i])
+            out.append(fit_and_predict(settings, train, test, dev))
+        return out
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # inherited by the workers before numpy loads
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(fit_and_predict, settings, list(train), list(test), list(dev))
+                   for settings, train, test, dev in tasks]
+        results = []
+        for i, future in enumerate(futures):
+            results.append(future.result())
+            if labels:
+                say(f"{labels[i]}: done")
+        return results
+
+
 # ---------------------------------------------------------------- cross-validation
 
 
@@ -201,8 +237,12 @@ def cross_validate(
     fraction: float = 1.0,
     patterns: Path = Path("annotations/patterns.jsonl"),
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> dict[str, Any]:
-    """K-fold CV of a method (`spacy`, `crf`, `stanza`) or a baseline (`pretrained`, `rules`)."""
+    """K-fold CV of a method (`spacy`, `crf`, `stanza`) or a baseline (`pretrained`, `rules`).
+
+    `jobs` > 1 trains the folds' models in parallel processes (same results).
+    """
     from serge_corpus.train.folds import resolve_fold_by, subsample
 
     selection = select_docs(gold, docs, None)
@@ -213,18 +253,25 @@ def cross_validate(
     results: list[dict[str, Any]] = []
     gold_all: list[Block] = []
     pred_all: list[Block] = []
-    for fold in folds:
-        say(f"{method}: fold {fold.index + 1}/{k}")
+    fitted: list[list[Block]] = []
+    if method not in BASELINES:
+        assert settings is not None
+        tasks: list[FitTask] = [
+            (settings, subsample(f.train, fraction, settings.seed) if fraction < 1 else list(f.train), f.test, ())
+            for f in folds]
         started = time.perf_counter()
+        fitted = fit_many(tasks, jobs, say, [f"{method}: fold {f.index + 1}/{k}" for f in folds])
+        per_fold = (time.perf_counter() - started) / len(folds)
+    for fold in folds:
         extra: dict[str, Any] = {}
         if method in BASELINES:
+            say(f"{method}: fold {fold.index + 1}/{k}")
+            started = time.perf_counter()
             backend, extra = baseline_backend(method, fold.train, fold.test, patterns)
             predicted = predict_blocks(backend, fold.test)
+            seconds = time.perf_counter() - started
         else:
-            assert settings is not None
-            train_blocks = subsample(fold.train, fraction, settings.seed) if fraction < 1 else list(fold.train)
-            predicted = fit_and_predict(settings, train_blocks, fold.test)
-        seconds = time.perf_counter() - started
+            predicted, seconds = fitted[fold.index], per_fold
         gold_all.extend(fold.test)
         pred_all.extend(predicted)
         results.append({"index": fold.index, "held_out": [list(u) for u in fold.held_out],
