@@ -71,7 +71,7 @@ def card_markdown(card: Mapping[str, Any]) -> str:
         "",
         f"- **method**: `{card['method']}`; trained {card['created']} in {card['training_seconds']:.1f} s "
         f"(seed {card['seed']}){'; resumed from `' + card['resume_from'] + '`' if card.get('resume_from') else ''}",
-        f"- **use**: `serge-corpus annotate SOURCE --ner model:{card['name']}`"
+        f"- **use**: `serge-corpus annotate SOURCE --ner model:DIR` (DIR: this folder)"
         + ("; `spacy.load(DIR)` loads it" if card["method"] == "spacy" else ""),
         f"- **labels**: the guidelines' labels (scheme `{card['label_scheme']}` mapped by data/ner_label_map.json)",
         f"- **trained on**: documents {', '.join(card['docs'])}; out-of-domain: "
