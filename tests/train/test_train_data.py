@@ -181,3 +181,38 @@ def test_local_vectors_are_unit_length_and_similar_for_shared_contexts():
     assert norms == pytest.approx([1.0] * len(vocab))
     red, white, took = (matrix[vocab.index(w)] for w in ("red", "white", "took"))
     assert red @ white > red @ took
+
+
+# ---------------------------------------------------------------- the comparison report
+
+
+def test_compare_runs_every_method_under_the_same_folds(tmp_path: Path):
+    from train_helpers import CONFIGS
+
+    out = tmp_path / "report"
+    result = train_cli("--compare", "--gold", str(GOLD), "--config-dir", str(CONFIGS), "--methods", "crf",
+                       "--baselines", "rules,rules-in-sample", "--docs", "serge-afterword", "--ood", "other-doc",
+                       "--cv", "2", "--seeds", "0,1", "--curve", "0.5,1.0", "--curve-methods", "crf",
+                       "--bootstrap", "20", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "compare.json").read_text())
+    assert data["methods"] == ["rules", "rules-in-sample", "crf"]
+    held = [[f["held_out"] for f in data["cv"][m]["folds"]] for m in data["methods"]]
+    assert held[0] == held[1] == held[2]
+    assert set(data["fixed"]["crf"]) == {"test", "dev", "ood:other-doc"} and data["fixed"]["crf"]["test"]["runs"] == 2
+    assert set(data["curve"]["crf"]) == {"0.5", "1.0"} and len(data["curve"]["crf"]["0.5"]["f1"]) == 2
+    # In-sample patterns can only help on the text they were written on.
+    assert data["cv"]["rules-in-sample"]["mean"] >= data["cv"]["rules"]["mean"]
+    text = (out / "compare.md").read_text()
+    assert "## Cross-validation (2 folds by section" in text and "## Learning curve" in text
+    assert "Made by `serge-corpus " in text  # the command line (under pytest: its own argv)
+    assert (out / "learning_curve.png").stat().st_size > 0 and (out / "cv_f1.png").stat().st_size > 0
+    # A CV run with other folds cannot join the report.
+    from serge_corpus.train.compare import add_cv
+
+    other = dict(data["cv"]["crf"], method="x", folds=list(reversed(data["cv"]["crf"]["folds"])))
+    with pytest.raises(SergeCorpusError) as err:
+        add_cv(data, other, "cmd")
+    assert err.value.problems[0].code == "E461"
+    merged = add_cv(data, dict(data["cv"]["crf"], method="crf-again"), "cmd")
+    assert merged["methods"][-1] == "crf-again" and merged["commands"][-1] == "cmd"

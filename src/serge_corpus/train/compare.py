@@ -215,6 +215,9 @@ def compare_markdown(result: dict[str, Any], command: str) -> str:
     names = [n for n in next(iter(result["fixed"].values()))]
     lines += ["| method | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for m in methods:
+        if m not in result["fixed"]:
+            lines.append(f"| {m} | " + " | ".join("not run" for _ in names) + " |")
+            continue
         cells = []
         for n in names:
             f = result["fixed"][m][n]
@@ -236,7 +239,23 @@ def compare_markdown(result: dict[str, Any], command: str) -> str:
             lines.append(f"| {m} | " + " | ".join(
                 f"{_f(curve[str(f)]['mean'])} ± {_f(curve[str(f)]['sd'])}" for f in fractions) + " |")
     lines += ["", "![cross-validated F1](cv_f1.png)", ""]
+    if result.get("notes"):
+        lines += ["## Notes", "", *[f"- {note}" for note in result["notes"]], ""]
     return "\n".join(lines)
+
+
+def add_cv(result: dict[str, Any], cv: dict[str, Any], command: str) -> dict[str, Any]:
+    """A report with one more method's cross-validation (`train --cv K --report`), run under the same folds."""
+    from serge_corpus.errors import Problem, SergeCorpusError
+
+    first = next(iter(result["cv"].values()))
+    if cv["k"] != result["k"] or [f["held_out"] for f in cv["folds"]] != [f["held_out"] for f in first["folds"]]:
+        raise SergeCorpusError(Problem("E461", f"{cv['method']}: its folds differ from the report's", field="cv"))
+    method = cv["method"]
+    methods = [*[m for m in result["methods"] if m != method], method]
+    commands = [*result.get("commands", []), command]
+    return result | {"methods": methods, "cv": result["cv"] | {method: cv}, "commands": commands,
+                     "seconds": result["seconds"] | {method: round(sum(f["seconds"] for f in cv["folds"]), 1)}}
 
 
 def _plots(result: dict[str, Any], out: Path) -> list[Path]:
