@@ -27,7 +27,8 @@ from serge_corpus.train.scoring import score_backend
 
 def renamed_gold(gold: Path, kinds: dict[str, str], into: Path) -> Path:
     for split in ("train", "dev", "test"):
-        rows = [obj | {"block": kinds.get(obj.get("block"), obj.get("block"))} for _, obj in read_raw(gold / f"{split}.jsonl")]
+        rows = [obj | {"block": kinds.get(obj.get("block"), obj.get("block"))}
+                for _, obj in read_raw(gold / f"{split}.jsonl")]
         (into / f"{split}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                                              encoding="utf-8")
     return into

@@ -85,7 +85,8 @@ def card_markdown(card: Mapping[str, Any]) -> str:
         "|---|---|---|---|---|",
     ]
     for split, info in data.items():
-        lines.append(f"| {split} | `{info['file']}` | `{info['sha256'][:16]}…` | {info['records']} | {info['spans']} |")
+        lines.append(f"| {split} | `{info['file']}` | `{info['sha256'][:16]}…` | {info['records']} | "
+                     f"{info['spans']} |")
     lines += ["", "## Scores", "", "Strict F1 (exact boundaries and label), 95% percentile bootstrap over blocks "
               "(1,000 resamples), raw NER output (no date pass).", "", SCORE_HEADER]
     for name, score in card["scores"].items():
