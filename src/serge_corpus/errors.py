@@ -163,6 +163,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "stop the program that holds it, choose another --port, or give --port 0 for any free port",
     ),
     "E601": ("cannot listen on this address", "check --host (an address of this machine) and --port (1024 or above)"),
+    # E450-E499: training (serge-corpus train, src/serge_corpus/train/)
+    "E450": ("gold has nothing to train on", "give a gold folder whose train split holds annotated blocks with spans (serge-corpus build-gold writes one)"),
+    "E451": ("gold split is missing", "give --gold a folder with train.jsonl, dev.jsonl and test.jsonl (serge-corpus build-gold writes them)"),
+    "E452": ("span label is not a guidelines label", "use one of the guidelines' eleven labels, or map the label first (data/ner_label_map.json)"),
+    "E453": ("spans overlap in training data", "annotation is flat: remove or shorten one span, then rebuild the gold"),
+    "E454": ("unknown training method", "use one of the methods named in the message"),
+    "E455": ("training configuration is invalid", "fix the file or key named in the message (docs/train.md lists each method's keys)"),
+    "E456": ("not a trained model directory", "give a folder written by `serge-corpus train` (it holds model_card.json)"),
+    "E457": ("cross-validation cannot be set up", "use 2 <= K <= the number of sections (or documents) named in the message"),
+    "E458": ("document not in the gold", "name documents the gold holds (doc_id), see the message"),
+    "E459": ("output folder is not empty and not a model", "give a new folder, or a folder written by `serge-corpus train`"),
+    "E460": ("training failed", "read the library's message; check the configuration and the data"),
+    "E461": ("training option has a bad value", "fix the option named in the message"),
 }
 
 

@@ -15,7 +15,7 @@ REPO = Path(__file__).parents[2]
 
 
 def test_registered_names():
-    assert registered_backends() == ["spacy", "stanza", "gazetteer", "rules", "ensemble"]
+    assert registered_backends() == ["spacy", "stanza", "gazetteer", "rules", "ensemble", "model"]
 
 
 def test_unknown_backend_lists_the_known_ones():

@@ -19,5 +19,6 @@ from serge_corpus.cli import evaluate  # noqa: F401,E402
 from serge_corpus.cli import formats  # noqa: F401,E402
 from serge_corpus.cli import dates  # noqa: F401,E402
 from serge_corpus.cli import publish  # noqa: F401,E402
+from serge_corpus.cli import train  # noqa: F401,E402
 
 __all__ = ["app", "main"]

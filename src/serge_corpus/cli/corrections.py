@@ -94,8 +94,31 @@ def serve_command(
     root: Annotated[
         Path, typer.Option(help="Project folder; annotation and log files outside it are refused.")
     ] = Path("."),
+    model: Annotated[
+        Path | None, typer.Option(help="Trained model (serge-corpus train): pre-annotates the blocks not yet "
+                                  "reviewed, into a review file that the page then corrects.")
+    ] = None,
+    order: Annotated[
+        str, typer.Option(help="With --model: document | uncertain (committee disagreement first).")
+    ] = "uncertain",
+    review_file: Annotated[
+        Path | None, typer.Option(help="With --model: the review file (default: ANNOTATIONS.review.jsonl).")
+    ] = None,
 ) -> None:
     """Open the browser correction page for ANNOTATIONS; every edit is appended to --log at once."""
     from serge_corpus.corrections.server import serve
 
+    if model is not None:
+        annotations = _review_with_model(annotations, log, model, order, review_file)
     serve(annotations, log, annotator or getpass.getuser(), host=host, port=port, root=root, announce=typer.echo)
+
+
+def _review_with_model(annotations: Path, log: Path, model: Path, order: str, review_file: Path | None) -> Path:
+    """`serve --model`: write the review file (train/loop.py) and serve it instead."""
+    from serge_corpus.train.loop import prepare_review
+
+    plan = prepare_review(annotations, log, model, order=order, out=review_file)
+    typer.echo(f"{plan.path}: {plan.pre_annotated} blocks pre-annotated by {model}, {plan.kept} kept as logged; "
+               f"order {plan.order}" + (f" (disagreement with {', '.join(plan.committee)})"
+                                        if plan.order == "uncertain" else ""))
+    return plan.path

@@ -38,6 +38,8 @@ _REGISTRY: dict[str, BackendEntry] = {
                      "for its own documents, or --patterns)"),
         BackendEntry("ensemble", "serge_corpus.ner.ensemble:EnsembleBackend",
                      "combines other backends by a policy file (priority, vote, per-label trust)"),
+        BackendEntry("model", "serge_corpus.ner.trained:TrainedBackend",
+                     "a model trained by `serge-corpus train` (spacy, crf or stanza): --ner model:DIR"),
     )
 }
 
@@ -59,6 +61,8 @@ def backend_class(name: str) -> Any:
 
 def get_backend(name: str, **options: Any) -> NerBackend:
     """Build the backend `name` with its options; unknown options are an error (E121)."""
+    if name.startswith("model:"):  # `--ner model:DIR`: a trained model directory
+        name, options = "model", {"path": name.split(":", 1)[1], **options}
     cls = backend_class(name)
     accepted = _option_names(cls)
     unknown = sorted(set(options) - set(accepted))
