@@ -72,9 +72,9 @@ def load_blocks(source: str | Path | Document, corpus: Corpus | None = None) -> 
 
 
 def annotate_blocks(
-    blocks: Sequence[Block], ner: str | None = None, progress: Progress | None = None
+    blocks: Sequence[Block], ner: str | None = None, progress: Progress | None = None, dct: str | None = None
 ) -> Annotated:
-    """NER on every annotatable block, then date detection and normalisation."""
+    """NER on every annotatable block, then date detection and normalisation (`dct`: document creation time)."""
     from serge_corpus.dates import apply_dates
 
     name = ner or default_backend()
@@ -94,7 +94,7 @@ def annotate_blocks(
         for b in blocks
     ]
     doc_id = blocks[0].doc_id if blocks else ""
-    return Annotated(doc_id=doc_id, backend=name, blocks=apply_dates(with_ner))
+    return Annotated(doc_id=doc_id, backend=name, blocks=apply_dates(with_ner, dct=dct))
 
 
 def annotate(
@@ -102,9 +102,10 @@ def annotate(
     ner: str | None = None,
     corpus: Corpus | None = None,
     progress: Progress | None = None,
+    dct: str | None = None,
 ) -> Annotated:
-    """Annotate one source (see module docstring)."""
-    return annotate_blocks(load_blocks(source, corpus), ner=ner, progress=progress)
+    """Annotate one source (see module docstring); `dct` (EDTF) fixes "today", "last week" (news mode)."""
+    return annotate_blocks(load_blocks(source, corpus), ner=ner, progress=progress, dct=dct)
 
 
 def text_files(folder: Path) -> list[Path]:

@@ -111,6 +111,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E192": ("edit does not apply to the current annotations", "reload the page and redo the edit"),
     "E193": ("bad request to the correction server", "send the JSON body the endpoint expects"),
     "E194": ("output file is also an input", "write the output to another path"),
+    # dates: document creation time and benchmarks (E400-E449)
+    "E400": ("document creation time (DCT) is not a valid EDTF date", "give the date the document was written, e.g. --dct 2013-03-15"),
 }
 
 

@@ -25,10 +25,10 @@ def _corpus(root: Path) -> Corpus | None:
     return load_corpus(root) if (root / "manifest.json").is_file() else None
 
 
-def _annotate_with_bar(blocks: list[Block], ner: str | None, label: str) -> Annotated:
+def _annotate_with_bar(blocks: list[Block], ner: str | None, label: str, dct: str | None = None) -> Annotated:
     todo = sum(1 for b in blocks if b.annotated)
     with tqdm(total=todo, desc=label, unit="block", disable=todo < 32) as bar:
-        return annotate_blocks(blocks, ner=ner, progress=bar.update)
+        return annotate_blocks(blocks, ner=ner, progress=bar.update, dct=dct)
 
 
 @app.command("annotate")
@@ -37,13 +37,17 @@ def annotate_command(
     output: Arg[Path, typer.Option("-o", "--output", help="JSONL file (or folder when SOURCE is a folder).")],
     ner: NerOption = None,
     corpus: CorpusOption = Path("corpus"),
+    dct: Arg[
+        str | None,
+        typer.Option("--dct", metavar="DATE", help="Document creation time (EDTF, e.g. 2013-03-15): news mode."),
+    ] = None,
 ) -> None:
     """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5)."""
     known = _corpus(corpus)
     sources = text_files(source) if source.is_dir() else [source]
     for path in sources:
         target = output / f"{path.stem}.jsonl" if source.is_dir() else output
-        result = _annotate_with_bar(load_blocks(path, known), ner, path.name)
+        result = _annotate_with_bar(load_blocks(path, known), ner, path.name, dct)
         write_records(target, result.blocks)
         spans = sum(len(b.spans) for b in result.blocks)
         typer.echo(f"{target}: {len(result.blocks)} blocks, {spans} spans ({result.backend})")

@@ -16,24 +16,35 @@ _EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?…–—- \t\n"
 
 
 def check_anchor(anchor: str | None, field: str = "anchor") -> None:
-    """Raise E101 unless `anchor` is None or valid EDTF."""
+    """Raise E101 (E400 for the DCT) unless `anchor` is None or valid EDTF without an interval."""
     if anchor is not None and not is_edtf(anchor):
-        raise SergeCorpusError(Problem("E101", repr(anchor), field=field))
+        raise SergeCorpusError(Problem("E400" if field == "dct" else "E101", repr(anchor), field=field))
+    if field == "dct" and anchor is not None and "/" in anchor:
+        raise SergeCorpusError(Problem("E400", f"{anchor!r} is an interval", field=field))
 
 
-def find_dates(text: str, anchor: str | None = None, *, vocabulary: Vocabulary | None = None) -> list[Span]:
+def find_dates(
+    text: str, anchor: str | None = None, dct: str | None = None, *, vocabulary: Vocabulary | None = None
+) -> list[Span]:
     """Every temporal expression of `text` as a DATE span with its date object.
 
     Relative expressions resolve against a reference time that starts at
-    `anchor` (EDTF) and moves with each absolute date of the text.
+    `anchor` (EDTF; the DCT when no anchor is given) and moves with each
+    absolute date of the text. `dct`, the document creation time (news
+    mode), fixes deictic expressions: "today", "last week", "three years ago",
+    weekdays (DECISIONS D127, D128). Without it (narrative mode) they resolve
+    against the reference time, and "now"/"today" get `ref: "PRESENT"`.
     """
     check_anchor(anchor)
+    check_anchor(dct, "dct")
     expressions = detector_for(vocabulary).detect(text)
-    resolved, _ = resolve_all(expressions, anchor)
+    resolved, _ = resolve_all(expressions, anchor, dct=dct)
     return [Span(e.start, e.end, "DATE", text[e.start : e.end], date) for e, date in resolved]
 
 
-def normalize(text: str, anchor: str | None = None, *, vocabulary: Vocabulary | None = None) -> DateValue | None:
+def normalize(
+    text: str, anchor: str | None = None, dct: str | None = None, *, vocabulary: Vocabulary | None = None
+) -> DateValue | None:
     """The date object of a text that is one temporal expression, or None.
 
     Leading prepositions and articles and surrounding punctuation are
@@ -42,6 +53,7 @@ def normalize(text: str, anchor: str | None = None, *, vocabulary: Vocabulary | 
     is returned even if words around it are not part of it ("aged 57" -> P57Y).
     """
     check_anchor(anchor)
+    check_anchor(dct, "dct")
     vocab = vocabulary or load_vocabulary()
     start, end = core_bounds(text, vocab)
     if start >= end:
@@ -49,9 +61,9 @@ def normalize(text: str, anchor: str | None = None, *, vocabulary: Vocabulary | 
     expressions = detector_for(vocabulary).detect(text, whole=True)
     for expr in expressions:
         if expr.start == start and expr.end == end:
-            return resolve(expr, anchor)
+            return resolve(expr, anchor or dct, dct)
     if len(expressions) == 1:
-        return resolve(expressions[0], anchor)
+        return resolve(expressions[0], anchor or dct, dct)
     return None
 
 

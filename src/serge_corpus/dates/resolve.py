@@ -29,14 +29,26 @@ EDTF string. It runs through the expressions in reading order (and, in
 - An interval reference: "later"/"following" count from its end,
   "earlier"/"previous" from its start, "that year"/"December of that year"
   need both ends in the same year (else value null).
+- Document creation time (DCT, news mode; DECISIONS D127, D128): the
+  reference starts at the DCT when no anchor is given, and deictic
+  expressions ("today", "yesterday", "last week", "this year", "next month",
+  "three years ago", weekdays) resolve against the DCT itself, whatever the
+  reference has moved to. Without a DCT they resolve against the reference
+  ("last year" = the year before it), except those that only the time of
+  writing fixes ("ago"): value null. `now`, `at present` (and `today` with no
+  DCT) carry `ref: "PRESENT"` (TIMEX3 PRESENT_REF), with the DCT as value
+  when there is one, else value null.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+
 from serge_corpus.dates.expression import Expression, Relative
 from serge_corpus.dates.values import (
     UNIT_PRECISION,
+    holiday_day,
     Point,
     format_point,
     is_real_day,
@@ -50,22 +62,45 @@ from serge_corpus.model import DateValue
 
 # Where a vague distance of a unit lands: somewhere in the next coarser unit.
 _VAGUE_PRECISION = {"D": "month", "W": "month", "M": "year"}
+# A month this many months before the reference's month is read in the next year (D129).
+_FORWARD_MONTHS = 6
 # Any leap year: a day that exists in it exists in some year.
 _LEAP_YEAR = 2000
 
 
-def resolve(expr: Expression, reference: str | None) -> DateValue:
-    """The date object of `expr`, relative expressions computed from `reference`."""
+def resolve(expr: Expression, reference: str | None, dct: str | None = None) -> DateValue:
+    """The date object of `expr`, relative expressions computed from `reference` (deictic ones from `dct`)."""
     if expr.date is not None:
         return expr.date
     rel = expr.relative
     assert rel is not None
-    kind = "INTERVAL" if rel.end_day is not None else "DATE"
+    if rel.kind == "present":
+        return _present(rel, dct)
+    if rel.deictic == "only" and dct is None:
+        return DateValue("DATE", None, mod=rel.mod)
+    if rel.deictic is not None and dct is not None:
+        reference = dct
+    kind = "INTERVAL" if rel.end_day is not None or rel.kind == "week" else "DATE"
     ref = parse_reference(reference)
     if rel.kind == "unfixed" or ref is None:
         return DateValue(kind, None, mod=rel.mod)
-    value, mod, noisy = _compute(rel, ref)
+    value, mod, noisy = _compute(rel, ref, dct is not None)
+    if value is None:
+        kind = "DATE" if rel.kind == "week" else kind
     return DateValue(kind, value, mod=rel.mod or mod, anchor=reference, noisy=noisy)
+
+
+def _present(rel: Relative, dct: str | None) -> DateValue:
+    """"now", "today", "yesterday": from the DCT; without one, PRESENT_REF for now/today, else null (D128)."""
+    ref = parse_reference(dct)
+    day = ref[1] if ref is not None and ref[0] == ref[1] else None
+    if rel.unit == "now":
+        return DateValue("DATE", dct if dct is not None else None, anchor=dct, extra={"ref": "PRESENT"})
+    if day is None or not day.knows("day"):
+        extra = {"ref": "PRESENT"} if (rel.amount or 0) == 0 else {}
+        return DateValue("DATE", None, mod=rel.mod, extra=extra)
+    moved = shift(day, "D", rel.amount or 0)
+    return DateValue("DATE", format_point(moved) if moved else None, mod=rel.mod, anchor=dct)
 
 
 def moves_reference(expr: Expression, date: DateValue) -> bool:
@@ -80,25 +115,37 @@ def moves_reference(expr: Expression, date: DateValue) -> bool:
 
 
 def resolve_all(
-    expressions: Iterable[Expression], reference: str | None, *, narrative: bool = True
+    expressions: Iterable[Expression], reference: str | None, *, narrative: bool = True, dct: str | None = None
 ) -> tuple[list[tuple[Expression, DateValue]], str | None]:
     """Resolve in reading order; returns each expression with its date, and the final reference.
 
     `narrative=False` (captions, notes, references) resolves against the
-    reference without moving it.
+    reference without moving it. The reference starts at `dct` when it is None.
     """
     out: list[tuple[Expression, DateValue]] = []
+    if reference is None:
+        reference = dct
     for expr in expressions:
-        date = resolve(expr, reference)
+        date = resolve(expr, reference, dct)
         out.append((expr, date))
         if narrative and moves_reference(expr, date):
             reference = date.value
     return out, reference
 
 
-def _compute(rel: Relative, ref: tuple[Point, Point]) -> tuple[str | None, str | None, bool]:
+def _compute(rel: Relative, ref: tuple[Point, Point], news: bool = False) -> tuple[str | None, str | None, bool]:
     """(value, implied mod, noisy) of a relative expression; value None when the reference is too coarse."""
     start, end = ref
+    if rel.kind == "week":
+        base = end if rel.amount and rel.amount > 0 else start
+        return _week(base, rel.amount or 0), None, False
+    if rel.kind == "weekday":
+        return _weekday(end, rel.weekday or 1, rel.direction, news), None, False
+    if rel.kind == "holiday":
+        if not (start.knows("year") and end.knows("year")) or start.year != end.year:
+            return None, None, False
+        p = holiday_day(start.year + rel.years, rel.holiday or "")
+        return (format_point(p) if p else None), None, False
     if rel.kind == "shift":
         base = end if rel.direction > 0 else start
         if rel.amount is None or rel.unit is None:
@@ -142,6 +189,9 @@ def _within(rel: Relative, start: Point, end: Point) -> tuple[str | None, bool]:
     if not (start.knows("year") and end.knows("year")) or start.year != end.year:
         return None, False
     year = start.year + rel.years
+    if rel.years == 0 and rel.month is not None and end.month is not None and end.month - rel.month >= _FORWARD_MONTHS:
+        # "…declared war on 11 December 1941. In January, …": a narrative moves forward (D129).
+        year += 1
     if rel.season is not None:
         return format_point(Point("season", year, season=rel.season)), False
     if rel.month is None:
@@ -155,3 +205,27 @@ def _within(rel: Relative, start: Point, end: Point) -> tuple[str | None, bool]:
     if len(days) == 2 and days[1] <= days[0]:
         return None, True
     return "/".join(format_point(Point("day", year, m, d)) for m, d in days), False
+
+
+def _week(base: Point, amount: int) -> str | None:
+    """The ISO week (Monday/Sunday interval) `amount` weeks from the one holding `base`."""
+    if not base.knows("day"):
+        return None
+    day = dt.date(base.year, base.month, base.day) + dt.timedelta(weeks=amount)  # type: ignore[arg-type]
+    monday = day - dt.timedelta(days=day.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    return f"{monday.isoformat()}/{sunday.isoformat()}"
+
+
+def _weekday(base: Point, weekday: int, direction: int, news: bool) -> str | None:
+    """The weekday (1 = Monday) nearest `base`: the next one (direction 1, or 0 in a narrative) or the last one."""
+    if not base.knows("day"):
+        return None
+    day = dt.date(base.year, base.month, base.day)  # type: ignore[arg-type]
+    gap = (weekday - 1 - day.weekday()) % 7
+    if direction > 0 or (direction == 0 and not news):
+        moved = day + dt.timedelta(days=gap if direction == 0 else (gap or 7))
+    else:
+        back = (day.weekday() - (weekday - 1)) % 7
+        moved = day - dt.timedelta(days=back if direction == 0 else (back or 7))
+    return moved.isoformat() if moved.year >= 1 else None

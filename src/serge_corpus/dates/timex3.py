@@ -22,10 +22,12 @@ A value with no counterpart raises `SergeCorpusError` (E102/E103).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from serge_corpus.date_object import is_duration, is_edtf
 from serge_corpus.dates.values import year_text
 from serge_corpus.errors import Problem, SergeCorpusError
+from serge_corpus.model import DateValue, Span
 
 _SEASON = {"21": "SP", "22": "SU", "23": "FA", "24": "WI"}
 _QUARTER = {"33": "Q1", "34": "Q2", "35": "Q3", "36": "Q4"}
@@ -44,6 +46,81 @@ _TIMEX_BC = re.compile(r"^BC(?P<year>\d{4})(?P<rest>(?:-\d{2}){0,2})$")
 _TIMEX_DECADE = re.compile(r"^\d{3}$")
 _TIMEX_CENTURY = re.compile(r"^\d{2}$")
 _TIMEX_PLAIN = re.compile(r"^[\dX]{4}(?:-[\dX]{2}){0,2}(?:T[\d:]+Z?)?$")
+
+# The `ref` field of a date object (DECISIONS D128) and its TIMEX3 value.
+REF_TO_TIMEX = {"PRESENT": "PRESENT_REF", "PAST": "PAST_REF", "FUTURE": "FUTURE_REF"}
+TIMEX_TO_REF = {v: k for k, v in REF_TO_TIMEX.items()}
+# Where an INTERVAL span is cut into its two TIMEX3 mentions, most telling first.
+_INTERVAL_JOINERS = (
+    re.compile(r"\s+(?i:to|until|till|through|and)\s+"),
+    re.compile(r"\s*/\s*"),
+    re.compile(r"\s*[-–—‐‑]\s*(?=\D)|\s+[-–—‐‑]\s+|\s*[–—]\s*|(?<=\d{4})-(?=\d{1,4}\b)|(?<=\d)-(?=\d{1,2}\b)"),
+)
+
+
+@dataclass(frozen=True)
+class Timex3:
+    """One TIMEX3 mention: offsets into the text it was found in, TIMEX3 type and value."""
+
+    start: int
+    end: int
+    type: str
+    value: str | None
+    mod: str | None = None
+
+
+def date_to_timex3(date: DateValue) -> tuple[str, str | None]:
+    """(TIMEX3 type, value) of a date object that is not an interval; value None when it has no counterpart."""
+    ref = date.extra.get("ref")
+    if ref in REF_TO_TIMEX:
+        return "DATE", REF_TO_TIMEX[ref]
+    kind = date.type if date.type in ("DURATION", "SET") else "DATE"
+    if date.value is None:
+        return kind, None
+    if kind == "SET":
+        return kind, date.value
+    try:
+        return kind, edtf_to_timex3(date.value)
+    except SergeCorpusError:
+        return kind, None
+
+
+def span_timex3(span: Span, offset: int = 0) -> list[Timex3]:
+    """The TIMEX3 mentions of a DATE span: one, or two for an INTERVAL (TimeML has no interval value).
+
+    "1915-17" -> `1915` + `17` (1917); "July 1 to July 3, 1863" -> `July 1` + `July 3, 1863`.
+    Offsets are shifted by `offset` (the block's offset in its document).
+    """
+    date = span.date or DateValue("DATE", None)
+    start, end = span.start + offset, span.end + offset
+    if date.type != "INTERVAL":
+        kind, value = date_to_timex3(date)
+        return [Timex3(start, end, kind, value, date.mod)]
+    first, _, last = (date.value or "").partition("/")
+    cut = _interval_cut(span.text)
+    values = [_point_timex3(first), _point_timex3(last)]
+    if cut is None or last in ("", ".."):
+        return [Timex3(start, end, "DATE", values[0], date.mod)]
+    a, b = cut
+    return [Timex3(start, start + a, "DATE", values[0]), Timex3(start + b, end, "DATE", values[1])]
+
+
+def _point_timex3(value: str) -> str | None:
+    if not value or value == "..":
+        return None
+    try:
+        return edtf_to_timex3(value)
+    except SergeCorpusError:
+        return None
+
+
+def _interval_cut(text: str) -> tuple[int, int] | None:
+    """(end of the first part, start of the second) of an interval's text, or None."""
+    for joiner in _INTERVAL_JOINERS:
+        for m in joiner.finditer(text):
+            if 0 < m.start() and m.end() < len(text):
+                return m.start(), m.end()
+    return None
 
 
 def edtf_to_timex3(value: str) -> str:
