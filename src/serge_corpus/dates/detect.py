@@ -560,7 +560,8 @@ class Detector:
 
     def _weekday(self, m: re.Match[str], text: str) -> Expression | None:
         det = (m["det"] or "").lower()
-        before = self._previous_word(text, m.start())
+        raw = _PREV_WORD.search(text, max(0, m.start() - 24), m.start())
+        before = raw[1] if raw else ""
         if not det and before[:1].isupper() and before.lower() not in self.v.prepositions:
             return None  # "Bloody Sunday", "Black Tuesday": part of a name
         direction = 1 if det in ("next", "coming") else -1 if det in ("last", "past") else 0

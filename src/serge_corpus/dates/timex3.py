@@ -21,6 +21,7 @@ A value with no counterpart raises `SergeCorpusError` (E102/E103).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -97,12 +98,27 @@ def span_timex3(span: Span, offset: int = 0) -> list[Timex3]:
         kind, value = date_to_timex3(date)
         return [Timex3(start, end, kind, value, date.mod)]
     first, _, last = (date.value or "").partition("/")
+    week = _iso_week(first, last)
+    if week is not None and _interval_cut(span.text) is None:
+        return [Timex3(start, end, "DATE", week, date.mod)]  # "last week" (D127)
     cut = _interval_cut(span.text)
     values = [_point_timex3(first), _point_timex3(last)]
     if cut is None or last in ("", ".."):
         return [Timex3(start, end, "DATE", values[0], date.mod)]
     a, b = cut
     return [Timex3(start, start + a, "DATE", values[0]), Timex3(start + b, end, "DATE", values[1])]
+
+
+def _iso_week(first: str, last: str) -> str | None:
+    """"2013-W10" when the interval is one ISO week, Monday to Sunday."""
+    try:
+        a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except ValueError:
+        return None
+    if a.isoweekday() != 1 or (b - a).days != 6:
+        return None
+    year, week, _ = a.isocalendar()
+    return f"{year:04d}-W{week:02d}"
 
 
 def _point_timex3(value: str) -> str | None:
