@@ -114,7 +114,9 @@ def date_block(
     for item in _flat(items):
         if item.expression is not None:
             date = resolve(item.expression, reference, dct)
-            if narrative and moves_reference(item.expression, date):
+            rel = item.expression.relative
+            deictic = rel is not None and (rel.deictic is not None or rel.kind == "present")
+            if narrative and moves_reference(item.expression, date) and not (dct is not None and deictic):
                 reference = date.value
             dates.append(Span(item.start, item.end, "DATE", text[item.start : item.end], date))
         else:

@@ -61,6 +61,8 @@ _PUNCT_AFTER = re.compile(r"\s*(?:[,.;:!?)\]]|$)")
 _NEXT_WORDS = re.compile(r"[^\S\n]*([\w%]+)(?:[^\S\n]+([\w%]+))?")
 _PREV_WORD = re.compile(r"([^\s(\[]+)\s*\Z")
 _JOINER = re.compile(r",?\s*(?:[-–—]|(?i:to|until|till|through|and))\s*")
+# Words before a bare weekday, in its sentence, that point to the coming one (D127).
+_FUTURE_CUE = re.compile(r"(?i:\b(?:will|shall|expected\s+to|plans?\s+to|due|until|till|from)\b)[^.!?]*\Z")
 # A "now" right after one of these is the narrative's past, not the time of writing (D128).
 _PAST_AUXILIARIES = frozenset({"was", "were", "had", "been"})
 # Duration units from the longest down, for composite durations ("two years and three months").
@@ -565,6 +567,8 @@ class Detector:
         if not det and before[:1].isupper() and before.lower() not in self.v.prepositions:
             return None  # "Bloody Sunday", "Black Tuesday": part of a name
         direction = 1 if det in ("next", "coming") else -1 if det in ("last", "past") else 0
+        if direction == 0 and _FUTURE_CUE.search(text, max(0, m.start() - 60), m.start()):
+            direction = 1  # "will vote on Tuesday", "until Monday": the coming one
         rel = Relative("weekday", weekday=self._weekday_index[m["w"].lower()], direction=direction, deictic="prefer")
         return self._relative(m, "weekday", rel)
 

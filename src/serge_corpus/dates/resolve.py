@@ -128,6 +128,9 @@ def resolve_all(
     for expr in expressions:
         date = resolve(expr, reference, dct)
         out.append((expr, date))
+        deictic = expr.relative is not None and (expr.relative.deictic is not None or expr.relative.kind == "present")
+        if dct is not None and deictic:
+            continue  # news: "five years ago" does not become the story's time (D127)
         if narrative and moves_reference(expr, date):
             reference = date.value
     return out, reference
@@ -163,7 +166,7 @@ def _compute(rel: Relative, ref: tuple[Point, Point], news: bool = False) -> tup
         a, b = truncate(start, precision), truncate(end, precision)
         return (format_point(a) if a is not None and a == b else None), None, False
     if rel.kind == "within":
-        value, noisy = _within(rel, start, end)
+        value, noisy = _within(rel, start, end, forward=not news)
         return value, None, noisy
     if rel.kind == "next_named":
         base = end if rel.direction > 0 else start
@@ -180,7 +183,7 @@ def _compute(rel: Relative, ref: tuple[Point, Point], news: bool = False) -> tup
     return None, None, False
 
 
-def _within(rel: Relative, start: Point, end: Point) -> tuple[str | None, bool]:
+def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tuple[str | None, bool]:
     """(value, noisy): a month, day or season of the reference year (shifted by `rel.years`).
 
     A day no calendar has ("November 31") gives value null and noisy; a leap
@@ -189,7 +192,7 @@ def _within(rel: Relative, start: Point, end: Point) -> tuple[str | None, bool]:
     if not (start.knows("year") and end.knows("year")) or start.year != end.year:
         return None, False
     year = start.year + rel.years
-    if rel.years == 0 and rel.month is not None and end.month is not None and end.month - rel.month >= _FORWARD_MONTHS:
+    if forward and rel.years == 0 and rel.month is not None and end.month is not None and end.month - rel.month >= _FORWARD_MONTHS:
         # "…declared war on 11 December 1941. In January, …": a narrative moves forward (D129).
         year += 1
     if rel.season is not None:
