@@ -811,8 +811,9 @@ def _composite_duration(a: Expression, b: Expression, text: str) -> Expression |
         return None
     if not _COMPOSITE_GAP.fullmatch(text, a.end, b.start):
         return None
-    parts = [_DURATION_PARTS.match(d.value or "") for d in (a.date, b.date)]
-    if parts[0] is None or parts[1] is None:
+    found = [_DURATION_PARTS.match(d.value or "") for d in (a.date, b.date)]
+    parts = [p for p in found if p is not None]
+    if len(parts) != 2:
         return None
     units = [p["u"] or ("H" if p["tu"] == "H" else "MIN") for p in parts]
     amounts = [p["n"] or p["tn"] for p in parts]
