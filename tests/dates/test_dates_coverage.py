@@ -49,6 +49,9 @@ FAMILIES = [
     ("Exports grew in the third quarter of 1925.", "third quarter of 1925", date("DATE", "1925-35")),
     ("Fighting went on for the rest of 1942.", "rest of 1942", date("DATE", "1942")),
     # ordinal and spelled centuries and decades
+    ("The revolt lasted from 499 to 493 BC in Ionia.", "499 to 493 BC", date("INTERVAL", "-0498/-0492")),
+    ("Riots spread over the following days in the port.", "following days", date("DURATION", "PXD")),
+    ("The rebels were routed within days.", "days", date("DURATION", "PXD")),
     ("Temples were built in the fifth century BC.", "fifth century BC", date("DATE", "-04XX")),
     ("Steam changed the twenty-first century less.", "twenty-first century", date("DATE", "20XX")),
 ]
@@ -77,6 +80,13 @@ RELATIVE = [
      [("1812", date("DATE", "1812")), ("15 Febuary of that year", date("DATE", "1812-02-15", anchor="1812"))]),
     ("In 1941 the blockade began. On Christmas Eve the bread ran out.", None,
      [("1941", date("DATE", "1941")), ("Christmas Eve", date("DATE", "1941-12-24", anchor="1941"))]),
+    # D134: "the summer" after a preposition, no adjective: the reference year's
+    ("The offensive stalled in 1942. During the summer, the front held.", None,
+     [("1942", date("DATE", "1942")), ("summer", date("DATE", "1942-22", anchor="1942"))]),
+    ("The harvest failed in 1921. In the bitter winter, people starved.", None,
+     [("1921", date("DATE", "1921")), ("winter", date("DATE", None))]),
+    ("The town fell in 1807. By the start of July the army had left.", None,
+     [("1807", date("DATE", "1807")), ("start of July", date("DATE", "1807-07", "START", anchor="1807"))]),
     # D129: a month well before the reference month is in the next year
     ("War was declared on 11 December 1941. In January, the convoys sailed.", None,
      [("11 December 1941", date("DATE", "1941-12-11")), ("January", date("DATE", "1942-01", anchor="1941-12-11"))]),

@@ -192,6 +192,7 @@ class Detector:
             ("decade", rf"(?<![\w.,$])(?P<y>\d{{3}}0)'?s(?:{connector}(?P<y2>\d{{3}}0|\d0)'?s)?(?!\w)", self._decade, False),
             ("decade_word", rf"(?<!\w)(?i:the)\s+(?P<body>['’]?(?P<dd>[1-9]0)['’]?s|(?P<dw>{_alt(v.decade_words, ci=True)}))(?!\w)", self._decade_word, False),
             ("year_range", rf"{_NUM_LEFT}(?P<y>\d{{4}})\s*(?P<sep>{_DASH}|/)\s*(?P<y2>\d{{4}}|\d{{2}}|\d)(?![\w%]|[.,]\d|\s*%|[-–—/]\d)", self._year_range, False),
+            ("era_range", rf"{_NUM_LEFT}(?P<y>\d{{1,4}})(?:\s*{_DASH}\s*|\s+(?i:to|until|till)\s+)(?P<y2>\d{{1,4}})\s*(?P<era>{era})(?![\w%])", self._era_range, False),
             ("era", rf"{_NUM_LEFT}(?:(?P<y>\d{{1,4}})\s*(?P<era>B\.C\.E\.|BCE|B\.C\.|BC|A\.D\.|AD|C\.E\.|CE)|(?P<era2>A\.D\.|AD)\s*(?P<y2>\d{{1,4}}))(?![\w%])", self._era, False),
             ("age_old", rf"(?<![\w.,])(?P<n>{number})(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?:\s*{_DASH}\s*|\s+)(?:(?i:old)|(?i:of\s+age))(?!\w)", self._age, False),
             ("age_aged", rf"(?<!\w)(?i:aged|age\s+of|at\s+age)\s+(?P<body>(?P<n>{number})(?:\s+(?P<u>{unit}))?)(?!\w)", self._age, False),
@@ -201,10 +202,13 @@ class Detector:
             ("set_frequency", rf"(?<!\w)(?P<f>(?i:once|twice)|(?P<n>{number})\s+(?i:times))\s+(?i:a|an|per|every)\s+(?P<u>{unit_singular})(?!\w)", self._set, False),
             ("set_every", rf"(?<!\w)(?i:every|each)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit}|{season}|{weekday}|{full_month})(?!\w)", self._set, False),
             ("duration", rf"(?<![\w.,])(?:(?P<n>{number})|(?P<halfa>(?i:half\s+an?)))(?P<half>\s+(?i:and\s+a\s+half))?(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?P<half2>\s+(?i:and\s+a\s+half))?(?!\w)", self._duration, False),
-            ("for_unit", rf"(?<!\w)(?i:for|over)\s+(?P<body>(?P<u>{unit_plural}))(?!\w)", self._duration, False),
+            ("unit_span", rf"(?<!\w)(?i:the)\s+(?P<body>(?i:following|succeeding|subsequent|ensuing|preceding|previous|intervening|coming)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit_plural}))(?!\w)", self._unit_span, False),
+            ("for_unit", rf"(?<!\w)(?i:for|over|within)\s+(?P<body>(?P<u>{unit_plural}))(?!\w)", self._duration, False),
             ("noise_token", rf"(?<!\w){preps}\s+(?P<body>{_alt(v.noise_tokens)})(?!\w)", self._noise, False),
             ("bare_month", rf"(?<!\w){preps_month}(?:\s+|-)(?P<body>(?P<m>{full_month}))(?!\w)(?!\s*\d)", self._bare_month, False),
             # "In the extreme winter," / "freezing in the winter.": closed by punctuation (dates.toml [seasons]).
+            # "During the summer, …", "the spring and summer": the season of the reference year (D134).
+            ("the_season", rf"(?<!\w){preps_month}\s+(?i:the)\s+(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)", self._the_season, False),
             ("bare_season", rf"(?<!\w){preps_month}\s+(?:(?i:the)\s+(?:[a-z]+\s+)?)?(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$))", self._bare_season, False),
             ("year", rf"{_NUM_LEFT}(?P<y>\d{{4}}){_NUM_RIGHT}", self._year, False),
             # Only when the whole string is known to be a date (normalize, NER spans).
@@ -417,6 +421,24 @@ class Detector:
             return self._fixed(m, "year_range", DateValue("INTERVAL", None, noisy=True))
         return self._fixed(m, "year_range", DateValue("INTERVAL", f"{year_text(year)}/{year_text(end)}"))
 
+    def _era_range(self, m: re.Match[str], text: str) -> Expression | None:
+        """"499-493 BC", "from 264 to 241 BC": both ends in the era the second names."""
+        first, last = int(m["y"]), int(m["y2"])
+        if m["era"].replace(".", "") in ("BC", "BCE"):
+            if not first > last > 0:
+                return None
+            value = f"{year_text(1 - first)}/{year_text(1 - last)}"
+        else:
+            if not 0 < first < last:
+                return None
+            value = f"{year_text(first)}/{year_text(last)}"
+        return self._fixed(m, "era_range", DateValue("INTERVAL", value))
+
+    def _unit_span(self, m: re.Match[str], text: str) -> Expression | None:
+        """"the following days" PXD, "the four previous weeks" P4W: a length of time (D133)."""
+        amount = self._number(m["n"]) if m["n"] else None
+        return self._fixed(m, "duration", DateValue("DURATION", _duration(amount, self.v.units[m["u"].lower()])))
+
     def _era(self, m: re.Match[str], text: str) -> Expression | None:
         era = (m["era"] or m["era2"]).replace(".", "")
         year = int(m["y"] or m["y2"])
@@ -625,6 +647,9 @@ class Detector:
         if m["m"] in self.v.months_also_names and _CAPITALISED_NEXT.match(text, m.end()):
             return None  # "by August Bebel"
         return self._relative(m, "bare_month", Relative("within", month=self._months[m["m"]]))
+
+    def _the_season(self, m: re.Match[str], text: str) -> Expression | None:
+        return self._relative(m, "the_season", Relative("within", season=self._seasons[m["s"].lower()]))
 
     def _bare_season(self, m: re.Match[str], text: str) -> Expression | None:
         # A season with no year and no determiner: the text does not fix which one (D123).
