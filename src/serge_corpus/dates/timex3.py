@@ -11,6 +11,7 @@ The two differ for a few granularities:
 | 1st half       | `1925-40`      | `1925-H1`     |
 | the 1930s      | `193X`         | `193`         |
 | the 19th c.    | `18XX`         | `18`          |
+| the 5th c. BC  | `-04XX`        | `BC04`        |
 | 44 BC          | `-0043`        | `BC0044`      |
 | an interval    | `1934/1938`    | two values: `1934`, `1938` |
 
@@ -40,9 +41,11 @@ _EDTF_YEAR = re.compile(r"^(?P<year>-?\d{4})(?P<rest>(?:-\d{2}){0,2}(?:T[\d:]+Z?
 _EDTF_SUB = re.compile(r"^(?P<year>-?\d{4})-(?P<code>2[1-4]|3[3-6]|4[01])$")
 _EDTF_DECADE = re.compile(r"^(?P<digits>\d{3})X$")
 _EDTF_CENTURY = re.compile(r"^(?P<digits>\d{2})XX$")
+_EDTF_BC_CENTURY = re.compile(r"^-(?P<digits>\d{2})XX$")
 _EDTF_UNSPECIFIED = re.compile(r"^[\dX]{4}(?:-[\dX]{2}){0,2}$")
 
 _TIMEX_SUB = re.compile(r"^(?P<year>\d{4})-(?P<code>SP|SU|FA|WI|Q[1-4]|H[12])$")
+_TIMEX_BC_CENTURY = re.compile(r"^BC(?P<digits>\d{2})$")
 _TIMEX_BC = re.compile(r"^BC(?P<year>\d{4})(?P<rest>(?:-\d{2}){0,2})$")
 _TIMEX_DECADE = re.compile(r"^\d{3}$")
 _TIMEX_CENTURY = re.compile(r"^\d{2}$")
@@ -153,6 +156,8 @@ def edtf_to_timex3(value: str) -> str:
         return m["digits"]
     if m := _EDTF_CENTURY.match(value):
         return m["digits"]
+    if m := _EDTF_BC_CENTURY.match(value):  # -04XX (500-401 BC) is TIMEX3 BC04
+        return f"BC{m['digits']}"
     if m := _EDTF_YEAR.match(value):
         return _timex_year(m["year"]) + m["rest"]
     if _EDTF_UNSPECIFIED.match(value):
@@ -166,6 +171,8 @@ def timex3_to_edtf(value: str) -> str:
         return value
     if m := _TIMEX_SUB.match(value):
         out = f"{m['year']}-{_TO_EDTF[m['code']]}"
+    elif m := _TIMEX_BC_CENTURY.match(value):
+        out = f"-{m['digits']}XX"
     elif m := _TIMEX_BC.match(value):
         out = year_text(1 - int(m["year"])) + m["rest"]
     elif _TIMEX_DECADE.match(value):
