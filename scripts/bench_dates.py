@@ -264,14 +264,17 @@ def tml_docs(folder: Path) -> list[BenchDoc]:
     return docs
 
 
-def project_timexes(docs: list[BenchDoc]) -> tuple[list[list[Any]], float]:
+def project_timexes(docs: list[BenchDoc], conventions: str = "guidelines") -> tuple[list[list[Any]], float]:
     """The project's TIMEX3 mentions of each document, and the seconds it took."""
     from serge_corpus.dates import find_dates
     from serge_corpus.dates.timex3 import span_timex3
 
     find_dates("warm up in 1917")
     t0 = time.perf_counter()
-    out = [[t for s in find_dates(d.text, dct=d.dct) for t in span_timex3(s)] for d in docs]
+    out = [
+        [t for s in find_dates(d.text, dct=d.dct, conventions=conventions) for t in span_timex3(s)]  # type: ignore[arg-type]
+        for d in docs
+    ]
     return out, time.perf_counter() - t0
 
 
@@ -356,6 +359,8 @@ def accuracy(args: argparse.Namespace) -> dict[str, Any]:
         systems: dict[str, tuple[list[list[Any]] | None, float, str]] = {}
         mentions, seconds = project_timexes(docs)
         systems["serge_corpus"] = (mentions, seconds, "ok")
+        mentions, seconds = project_timexes(docs, "timeml")
+        systems["serge_corpus (TimeML conventions)"] = (mentions, seconds, "ok")
         if not args.no_heideltime:
             systems["heideltime"] = heideltime_timexes(docs, args.timeout, args.heideltime_cache)
         for subset, keep in _subsets(name, docs):

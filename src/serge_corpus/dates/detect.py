@@ -63,6 +63,9 @@ _PREV_WORD = re.compile(r"([^\s(\[]+)\s*\Z")
 _JOINER = re.compile(r",?\s*(?:[-–—]|(?i:to|until|till|through|and))\s*")
 # Words before a bare weekday, in its sentence, that point to the coming one (D127).
 _FUTURE_CUE = re.compile(r"(?i:\b(?:will|shall|expected\s+to|plans?\s+to|due|until|till|from)\b)[^.!?]*\Z")
+# The rule name of expressions only TimeML conventions annotate (D135): kept by
+# `conventions="timeml"`, dropped otherwise.
+TIMEML_ONLY = "timeml_only"
 # A "now" right after one of these is the narrative's past, not the time of writing (D128).
 _PAST_AUXILIARIES = frozenset({"was", "were", "had", "been"})
 # Duration units from the longest down, for composite durations ("two years and three months").
@@ -169,6 +172,7 @@ class Detector:
         holiday = _alt(v.holidays)
         present = _alt(v.present_words, ci=True)
         deictic_day = _alt(v.deictic_days, ci=True)
+        timeml_ref = _alt(v.timeml_refs, ci=True)
         spec: list[tuple[str, str, Callable[[re.Match[str], str], Expression | None], bool]] = [
             ("iso", rf"{_NUM_LEFT}(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\w-]|[.,]\d)", self._iso, False),
             ("numeric", rf"{_NUM_LEFT}(?P<a>\d{{1,2}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_NUM_RIGHT}", self._numeric, False),
@@ -186,6 +190,7 @@ class Detector:
             ("the_year", rf"(?<!\w)(?i:of|in|during|throughout)\s+(?i:the)\s+(?P<body>(?P<u>(?i:year|month)))(?!\s+(?i:of|before|after|when|that|in|which|\d)\b)(?!\w|-)", self._same_unit, False),
             ("holiday", rf"(?<![\w'’])(?P<h>{holiday})(?:,?\s+(?:(?i:of)\s+)?(?P<y>\d{{4}}))?(?![\w'’-]|\s+[A-Z])", self._holiday, False),
             ("present", rf"(?<![\w-])(?:(?i:at)\s+(?P<body>(?i:present))(?![\w-])|(?P<w>{present})(?![\w-]))", self._present, False),
+            ("timeml_ref", rf"(?<![\w-])(?P<w>{timeml_ref})(?![\w-])", self._timeml_ref, False),
             ("deictic_day", rf"(?<![\w-])(?P<w>{deictic_day})(?![\w-])", self._deictic_day, False),
             ("weekday", rf"(?<!\w)(?:(?P<det>(?i:last|next|this|past|coming))\s+)?(?P<w>{weekday})(?!\w)", self._weekday, False),
             ("past_unit", rf"(?<!\w)(?i:the)\s+(?P<body>(?i:past|last)\s+(?P<u>{unit_singular}))(?!\w)", self._past_unit, False),
@@ -575,8 +580,13 @@ class Detector:
         if before == "the":
             return None  # "the now “Father of the Peoples”": an adjective
         if before in _PAST_AUXILIARIES:
-            return None  # "was now part of": the narrative's "by then", a vague time word (D122, D128)
+            # "was now part of": the narrative's "by then", a vague time word (D122, D128); TimeML tags it
+            return self._relative(m, TIMEML_ONLY, Relative("present", unit="now"))
         return self._relative(m, "present", Relative("present", unit="now"))
+
+    def _timeml_ref(self, m: re.Match[str], text: str) -> Expression | None:
+        ref = self.v.timeml_refs[_norm(m["w"])]
+        return self._relative(m, TIMEML_ONLY, Relative("present", unit=ref.lower()))
 
     def _deictic_day(self, m: re.Match[str], text: str) -> Expression | None:
         offset = self.v.deictic_days[_norm(m["w"])]

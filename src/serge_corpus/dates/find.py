@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Literal
 
 from serge_corpus.date_object import is_edtf
-from serge_corpus.dates.detect import detector_for
+
+from serge_corpus.dates.detect import TIMEML_ONLY, detector_for
+from serge_corpus.dates.expression import Expression
 from serge_corpus.dates.resolve import resolve, resolve_all
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
 from serge_corpus.errors import Problem, SergeCorpusError
@@ -24,7 +27,12 @@ def check_anchor(anchor: str | None, field: str = "anchor") -> None:
 
 
 def find_dates(
-    text: str, anchor: str | None = None, dct: str | None = None, *, vocabulary: Vocabulary | None = None
+    text: str,
+    anchor: str | None = None,
+    dct: str | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    conventions: Conventions = "guidelines",
 ) -> list[Span]:
     """Every temporal expression of `text` as a DATE span with its date object.
 
@@ -34,12 +42,35 @@ def find_dates(
     mode), fixes deictic expressions: "today", "last week", "three years ago",
     weekdays (DECISIONS D127, D128). Without it (narrative mode) they resolve
     against the reference time, and "now"/"today" get `ref: "PRESENT"`.
+    `conventions="timeml"` also keeps what TimeML tags and the guidelines do
+    not (`former`, `recently`, `currently`, `future`, a past-tense `now`:
+    PAST_REF / PRESENT_REF / FUTURE_REF; D135), for TimeML output and benchmarks.
     """
     check_anchor(anchor)
     check_anchor(dct, "dct")
-    expressions = detector_for(vocabulary).detect(text)
+    expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions)
     resolved, _ = resolve_all(expressions, anchor, dct=dct)
+    if conventions == "timeml":
+        resolved = [(e, timeml_vague_shift(e, d)) for e, d in resolved]
     return [Span(e.start, e.end, "DATE", text[e.start : e.end], date) for e, date in resolved]
+
+
+def timeml_vague_shift(expr: Expression, date: DateValue) -> DateValue:
+    """TimeML writes a vague distance ("a few weeks later") as FUTURE_REF / PAST_REF, not a coarse date (D135)."""
+    rel = expr.relative
+    if rel is None or rel.kind != "shift" or rel.amount is not None or rel.deictic is not None:
+        return date
+    return DateValue("DATE", None, extra={"ref": "FUTURE" if rel.direction > 0 else "PAST"})
+
+
+Conventions = Literal["guidelines", "timeml"]
+
+
+def keep_conventions(expressions: list[Expression], conventions: Conventions) -> list[Expression]:
+    """The expressions the conventions annotate (D135)."""
+    if conventions == "timeml":
+        return expressions
+    return [e for e in expressions if e.rule != TIMEML_ONLY]
 
 
 def normalize(
@@ -58,7 +89,7 @@ def normalize(
     start, end = core_bounds(text, vocab)
     if start >= end:
         return None
-    expressions = detector_for(vocabulary).detect(text, whole=True)
+    expressions = keep_conventions(detector_for(vocabulary).detect(text, whole=True), "guidelines")
     for expr in expressions:
         if expr.start == start and expr.end == end:
             return resolve(expr, anchor or dct, dct)

@@ -96,6 +96,8 @@ def _present(rel: Relative, dct: str | None) -> DateValue:
     day = ref[1] if ref is not None and ref[0] == ref[1] else None
     if rel.unit == "now":
         return DateValue("DATE", dct if dct is not None else None, anchor=dct, extra={"ref": "PRESENT"})
+    if rel.unit in ("past", "present", "future"):  # TimeML's PAST_REF … (D135): no calendar value
+        return DateValue("DATE", None, extra={"ref": rel.unit.upper()})
     if day is None or not day.knows("day"):
         extra = {"ref": "PRESENT"} if (rel.amount or 0) == 0 else {}
         return DateValue("DATE", None, mod=rel.mod, extra=extra)

@@ -148,7 +148,7 @@ def edtf_to_timex3(value: str) -> str:
         return value
     if "/" in value:
         raise _cannot(value, "E103", "an interval is two TIMEX3 values: use interval_to_timex3")
-    if not is_edtf(value):
+    if not _plain_day_or_coarser(value) and not is_edtf(value):  # the edtf parser is slow: common shapes first
         raise _cannot(value, "E103", "not EDTF")
     if m := _EDTF_SUB.match(value):
         return f"{_timex_year(m['year'])}-{_TO_TIMEX[m['code']]}"
@@ -199,6 +199,21 @@ def interval_to_timex3(value: str) -> tuple[str, str]:
 def timex3_to_interval(begin: str, end: str) -> str:
     """Two TIMEX3 values (begin, end) as one EDTF interval."""
     return f"{timex3_to_edtf(begin)}/{timex3_to_edtf(end)}"
+
+
+_PLAIN = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
+
+
+def _plain_day_or_coarser(value: str) -> bool:
+    """True for a valid `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (checked without the edtf parser)."""
+    m = _PLAIN.match(value)
+    if m is None:
+        return False
+    try:
+        dt.date(int(m["y"]) or 1, int(m["m"] or 1), int(m["d"] or 1))
+    except ValueError:
+        return False
+    return True
 
 
 def _timex_year(year: str) -> str:

@@ -46,6 +46,7 @@ class Vocabulary:
     duration_lead: tuple[str, ...]
     present_words: tuple[str, ...]
     deictic_days: dict[str, int]
+    timeml_refs: dict[str, str]
     holidays: dict[str, str]
     onwards: tuple[str, ...]
     onwards_needs_from: frozenset[str]
@@ -141,6 +142,11 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
         duration_lead=reader.words("numbers.duration_lead"),
         present_words=reader.words("deixis.present"),
         deictic_days=reader.int_map("deixis.days"),
+        timeml_refs={
+            **{w.lower(): "PAST" for w in reader.words("deixis.timeml_past")},
+            **{w.lower(): "PRESENT" for w in reader.words("deixis.timeml_present")},
+            **{w.lower(): "FUTURE" for w in reader.words("deixis.timeml_future")},
+        },
         holidays=reader.str_map("holidays"),
         onwards=reader.words("modifiers.onwards"),
         onwards_needs_from=frozenset(reader.words("modifiers.onwards_needs_from")),
