@@ -177,3 +177,12 @@ def test_bad_dct_is_a_user_error() -> None:
 
 def test_normalize_with_dct() -> None:
     assert normalize("yesterday", dct="2013-03-15").value == "2013-03-14"
+
+
+def test_timeml_conventions_are_an_option() -> None:
+    text = "The former capital was now deserted. A few weeks later the future looked bleak."
+    assert [s.text for s in find_dates(text)] == ["A few weeks later"]
+    timeml = {s.text: s.date.extra.get("ref") for s in find_dates(text, conventions="timeml")}
+    assert timeml == {"former": "PAST", "now": "PRESENT", "A few weeks later": "FUTURE", "the future": "FUTURE"}
+    values = [t.value for s in find_dates(text, conventions="timeml") for t in span_timex3(s)]
+    assert values == ["PAST_REF", "PRESENT_REF", "FUTURE_REF", "FUTURE_REF"]
