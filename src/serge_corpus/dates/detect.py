@@ -173,6 +173,7 @@ class Detector:
         present = _alt(v.present_words, ci=True)
         deictic_day = _alt(v.deictic_days, ci=True)
         timeml_ref = _alt(v.timeml_refs, ci=True)
+        timeml_set = _alt(v.timeml_sets, ci=True)
         spec: list[tuple[str, str, Callable[[re.Match[str], str], Expression | None], bool]] = [
             ("iso", rf"{_NUM_LEFT}(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\w-]|[.,]\d)", self._iso, False),
             ("numeric", rf"{_NUM_LEFT}(?P<a>\d{{1,2}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_NUM_RIGHT}", self._numeric, False),
@@ -191,6 +192,7 @@ class Detector:
             ("holiday", rf"(?<![\w'’])(?P<h>{holiday})(?:,?\s+(?:(?i:of)\s+)?(?P<y>\d{{4}}))?(?![\w'’-]|\s+[A-Z])", self._holiday, False),
             ("present", rf"(?<![\w-])(?:(?i:at)\s+(?P<body>(?i:present))(?![\w-])|(?P<w>{present})(?![\w-]))", self._present, False),
             ("timeml_ref", rf"(?<![\w-])(?P<w>{timeml_ref})(?![\w-])", self._timeml_ref, False),
+            ("timeml_set", rf"(?<![\w-])(?P<w>{timeml_set})(?![\w-])", self._timeml_set, False),
             ("deictic_day", rf"(?<![\w-])(?P<w>{deictic_day})(?![\w-])", self._deictic_day, False),
             ("weekday", rf"(?<!\w)(?:(?P<det>(?i:last|next|this|past|coming))\s+)?(?P<w>{weekday})(?!\w)", self._weekday, False),
             ("past_unit", rf"(?<!\w)(?i:the)\s+(?P<body>(?i:past|last)\s+(?P<u>{unit_singular}))(?!\w)", self._past_unit, False),
@@ -583,6 +585,10 @@ class Detector:
             # "was now part of": the narrative's "by then", a vague time word (D122, D128); TimeML tags it
             return self._relative(m, TIMEML_ONLY, Relative("present", unit="now"))
         return self._relative(m, "present", Relative("present", unit="now"))
+
+    def _timeml_set(self, m: re.Match[str], text: str) -> Expression | None:
+        start, end = m.span()
+        return Expression(start, end, TIMEML_ONLY, date=DateValue("SET", self.v.timeml_sets[m["w"].lower()]))
 
     def _timeml_ref(self, m: re.Match[str], text: str) -> Expression | None:
         ref = self.v.timeml_refs[_norm(m["w"])]

@@ -47,6 +47,7 @@ class Vocabulary:
     present_words: tuple[str, ...]
     deictic_days: dict[str, int]
     timeml_refs: dict[str, str]
+    timeml_sets: dict[str, str]
     holidays: dict[str, str]
     onwards: tuple[str, ...]
     onwards_needs_from: frozenset[str]
@@ -142,6 +143,7 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
         duration_lead=reader.words("numbers.duration_lead"),
         present_words=reader.words("deixis.present"),
         deictic_days=reader.int_map("deixis.days"),
+        timeml_sets={k.lower(): v for k, v in reader.str_map("deixis.timeml_sets").items()},
         timeml_refs={
             **{w.lower(): "PAST" for w in reader.words("deixis.timeml_past")},
             **{w.lower(): "PRESENT" for w in reader.words("deixis.timeml_present")},
