@@ -271,10 +271,8 @@ def project_timexes(docs: list[BenchDoc], conventions: str = "guidelines") -> tu
 
     find_dates("warm up in 1917")
     t0 = time.perf_counter()
-    out = [
-        [t for s in find_dates(d.text, dct=d.dct, conventions=conventions) for t in span_timex3(s)]  # type: ignore[arg-type]
-        for d in docs
-    ]
+    spans = [find_dates(d.text, dct=d.dct, conventions=conventions) for d in docs]  # type: ignore[arg-type]
+    out = [[t for s in found for t in span_timex3(s)] for found in spans]
     return out, time.perf_counter() - t0
 
 
@@ -433,7 +431,8 @@ def main() -> None:
         return
     if args.accuracy:
         report = accuracy(args)
-        out = args.json if args.json != ROOT / "build" / "bench_dates.json" else ROOT / "build" / "bench_dates_accuracy.json"
+        default = ROOT / "build" / "bench_dates.json"
+        out = args.json if args.json != default else ROOT / "build" / "bench_dates_accuracy.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2), encoding="utf-8")
         table = accuracy_markdown(report)

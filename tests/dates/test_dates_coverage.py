@@ -23,7 +23,8 @@ def date(type_: str, value: str | None, mod: str | None = None, anchor: str | No
 ISSUE_15 = [
     ("Every July the fishermen bless the boats.", "Every July", date("SET", "XXXX-07")),
     ("The oak stood for about 1,500 years.", "about 1,500 years", date("DURATION", "P1500Y", "APPROX")),
-    ("The exhibition ran from 1 May to 3 June 1937.", "1 May to 3 June 1937", date("INTERVAL", "1937-05-01/1937-06-03")),
+    ("The exhibition ran from 1 May to 3 June 1937.", "1 May to 3 June 1937",
+     date("INTERVAL", "1937-05-01/1937-06-03")),
     ("The road was built in the 1st century BC.", "1st century BC", date("DATE", "-00XX")),
     ("The Winter Palace fell on Nov 7 1917 at night.", "Nov 7 1917", date("DATE", "1917-11-07")),
     ("Prices doubled in the first half of 1920.", "first half of 1920", date("DATE", "1920-40")),
@@ -35,7 +36,8 @@ FAMILIES = [
     ("The rising began on Easter Monday 1916 in Dublin.", "Easter Monday 1916", date("DATE", "1916-04-24")),
     ("Crowds gathered on Bastille Day 1880.", "Bastille Day 1880", date("DATE", "1880-07-14")),
     # full-date ranges, both sides
-    ("The siege lasted from May 1, 1937, to June 1938.", "May 1, 1937, to June 1938", date("INTERVAL", "1937-05-01/1938-06")),
+    ("The siege lasted from May 1, 1937, to June 1938.", "May 1, 1937, to June 1938",
+     date("INTERVAL", "1937-05-01/1938-06")),
     # composite durations, half a century, lead words (D133)
     ("The mandate lasted two years and three months.", "two years and three months", date("DURATION", "P2Y3M")),
     ("The dynasty ruled for half a century.", "half a century", date("DURATION", "P50Y")),
@@ -67,7 +69,8 @@ RELATIVE = [
     ("In 1905 the fleet sailed. The same year, the mutiny came.", None,
      [("1905", date("DATE", "1905")), ("same year", date("DATE", "1905", anchor="1905"))]),
     ("The treaty was signed on 3 March 1918. The following day, troops moved.", None,
-     [("3 March 1918", date("DATE", "1918-03-03")), ("following day", date("DATE", "1918-03-04", anchor="1918-03-03"))]),
+     [("3 March 1918", date("DATE", "1918-03-03")),
+      ("following day", date("DATE", "1918-03-04", anchor="1918-03-03"))]),
     ("The port fell on 12 June 1940. The next day the army left.", None,
      [("12 June 1940", date("DATE", "1940-06-12")), ("next day", date("DATE", "1940-06-13", anchor="1940-06-12"))]),
     ("The strike began in March 1926. The previous autumn had been calm.", None,
@@ -92,7 +95,8 @@ RELATIVE = [
      [("11 December 1941", date("DATE", "1941-12-11")), ("January", date("DATE", "1942-01", anchor="1941-12-11"))]),
     # a day-month without year after a full date keeps that date's year
     ("The armistice came on 11 November 1918; on 28 November the troops marched.", None,
-     [("11 November 1918", date("DATE", "1918-11-11")), ("28 November", date("DATE", "1918-11-28", anchor="1918-11-11"))]),
+     [("11 November 1918", date("DATE", "1918-11-11")),
+      ("28 November", date("DATE", "1918-11-28", anchor="1918-11-11"))]),
 ]
 
 
@@ -146,7 +150,8 @@ def test_week_and_interval_mentions() -> None:
     text = "The battle (July 1 to July 3, 1863) was decisive."
     (battle,) = find_dates(text)
     parts = span_timex3(battle)
-    assert [(text[t.start : t.end], t.value) for t in parts] == [("July 1", "1863-07-01"), ("July 3, 1863", "1863-07-03")]
+    found = [(text[t.start : t.end], t.value) for t in parts]
+    assert found == [("July 1", "1863-07-01"), ("July 3, 1863", "1863-07-03")]
 
 
 def test_time_expressions_stay_out_and_leave_the_date() -> None:

@@ -43,5 +43,6 @@ def test_annotate_function_passes_dct_to_the_date_pass(tmp_path: Path) -> None:
     source = tmp_path / "wire.txt"
     source.write_text("Wire report\n\n" + NEWS, encoding="utf-8")
     without = {s.text: s.date.value for b in annotate(source, ner="rules").blocks for s in b.spans if s.date}
-    with_dct = {s.text: s.date.value for b in annotate(source, ner="rules", dct="2013-03-15").blocks for s in b.spans if s.date}
+    news = annotate(source, ner="rules", dct="2013-03-15").blocks
+    with_dct = {s.text: s.date.value for b in news for s in b.spans if s.date}
     assert without["yesterday"] is None and with_dct["yesterday"] == "2013-03-14"

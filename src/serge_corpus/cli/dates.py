@@ -21,7 +21,9 @@ def dates_command(
     ] = None,
     dct: Annotated[
         str | None,
-        typer.Option("--dct", metavar="DATE", help="Document creation time (EDTF): news mode, fixes 'today', 'last week'."),
+        typer.Option(
+            "--dct", metavar="DATE", help="Document creation time (EDTF): news mode, fixes 'today', 'last week'."
+        ),
     ] = None,
     vocabulary: Annotated[
         Path | None, typer.Option("--vocabulary", help="Your own vocabulary (TOML, like data/dates.toml).")

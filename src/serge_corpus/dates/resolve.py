@@ -194,7 +194,8 @@ def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tu
     if not (start.knows("year") and end.knows("year")) or start.year != end.year:
         return None, False
     year = start.year + rel.years
-    if forward and rel.years == 0 and rel.month is not None and end.month is not None and end.month - rel.month >= _FORWARD_MONTHS:
+    far_back = rel.month is not None and end.month is not None and end.month - rel.month >= _FORWARD_MONTHS
+    if forward and rel.years == 0 and far_back:
         # "…declared war on 11 December 1941. In January, …": a narrative moves forward (D129).
         year += 1
     if rel.season is not None:

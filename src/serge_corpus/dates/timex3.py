@@ -58,7 +58,10 @@ TIMEX_TO_REF = {v: k for k, v in REF_TO_TIMEX.items()}
 _INTERVAL_JOINERS = (
     re.compile(r"\s+(?i:to|until|till|through|and)\s+"),
     re.compile(r"\s*/\s*"),
-    re.compile(r"\s*[-–—‐‑]\s*(?=\D)|\s+[-–—‐‑]\s+|\s*[–—]\s*|(?<=\d{4})-(?=\d{1,4}\b)|(?<=\d)-(?=\d{1,2}\b)"),
+    re.compile(
+        r"\s*[-–—‐‑]\s*(?=\D)|\s+[-–—‐‑]\s+|\s*[–—]\s*"
+        r"|(?<=\d{4})-(?=\d{1,4}\b)|(?<=\d)-(?=\d{1,2}\b)"
+    ),
 )
 
 

@@ -201,11 +201,16 @@ def easter(year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-_HOLIDAY_RULE = re.compile(r"^(?:(?P<m>\d{2})-(?P<d>\d{2})|easter(?P<off>[+-]\d+)?|(?P<nm>\d{2})-(?P<wd>[1-7])#(?P<n>-?[1-5]))$")
+_HOLIDAY_RULE = re.compile(
+    r"^(?:(?P<m>\d{2})-(?P<d>\d{2})|easter(?P<off>[+-]\d+)?|(?P<nm>\d{2})-(?P<wd>[1-7])#(?P<n>-?[1-5]))$"
+)
 
 
 def holiday_day(year: int, rule: str) -> Point | None:
-    """The day a holiday rule names in `year`: "12-25", "easter-2" (Good Friday), "11-4#4" (4th Thursday of November)."""
+    """The day a holiday rule names in `year`.
+
+    "12-25"; "easter-2" (Good Friday); "11-4#4" (the 4th Thursday of November).
+    """
     m = _HOLIDAY_RULE.match(rule)
     if m is None or year < 1:
         return None

@@ -170,7 +170,8 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
     )
     bad_rules = [name for name, rule in vocab.holidays.items() if not is_holiday_rule(rule)]
     for name in bad_rules:
-        reader.problems.append(Problem("E100", f"{name!r}: expected MM-DD, easter+N or MM-W#N", file=where, field="holidays"))
+        detail = f"{name!r}: expected MM-DD, easter+N or MM-W#N"
+        reader.problems.append(Problem("E100", detail, file=where, field="holidays"))
     reader.raise_if_problems()
     if vocab.year_min >= vocab.year_max:
         raise SergeCorpusError(
