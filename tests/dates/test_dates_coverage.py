@@ -90,6 +90,9 @@ RELATIVE = [
      [("1921", date("DATE", "1921")), ("winter", date("DATE", None))]),
     ("The town fell in 1807. By the start of July the army had left.", None,
      [("1807", date("DATE", "1807")), ("start of July", date("DATE", "1807-07", "START", anchor="1807"))]),
+    # D136: the day after an event, from the reference
+    ("The armistice was signed on 11 November 1918. The day after the armistice, crowds sang.", None,
+     [("11 November 1918", date("DATE", "1918-11-11")), ("day after", date("DATE", "1918-11-12", anchor="1918-11-11"))]),
     # D129: a month well before the reference month is in the next year
     ("War was declared on 11 December 1941. In January, the convoys sailed.", None,
      [("11 December 1941", date("DATE", "1941-12-11")), ("January", date("DATE", "1942-01", anchor="1941-12-11"))]),

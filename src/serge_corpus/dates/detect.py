@@ -205,6 +205,8 @@ class Detector:
             ("age_aged", rf"(?<!\w)(?i:aged|age\s+of|at\s+age)\s+(?P<body>(?P<n>{number})(?:\s+(?P<u>{unit}))?)(?!\w)", self._age, False),
             ("relative_shift", rf"(?<![\w.,])(?:(?:(?P<n>{number})(?P<half0>\s+(?i:and\s+a\s+half))?|(?P<halfa>(?i:half\s+an?)))\s+)?(?P<u>{unit})(?P<half>\s+(?i:and\s+a\s+half))?\s+(?P<dir>{later})(?!\w)", self._relative_shift, False),
             ("unit_after", rf"(?<!\w)(?i:the)\s+(?P<body>(?P<u>{unit_singular})\s+(?P<dir>(?i:after|before)))(?=\s*(?:[,.;:!?)\]]|$))", self._unit_after, False),
+            # "the day after the armistice": the event is outside; resolved from the reference (D136).
+            ("unit_after_event", rf"(?<!\w)(?i:the)\s+(?P<body>(?P<u>(?i:day|week|month|year))\s+(?P<dir>(?i:after|before)))(?=\s+(?i:the|his|her|their|its|a|an)\s)", self._unit_after, False),
             ("named_relative", rf"(?<!\w)(?P<det>{determiner})\s+(?P<what>{unit_singular}|{full_month}|{season})(?!\w)", self._named_relative, False),
             ("set_frequency", rf"(?<!\w)(?P<f>(?i:once|twice)|(?P<n>{number})\s+(?i:times))\s+(?i:a|an|per|every)\s+(?P<u>{unit_singular})(?!\w)", self._set, False),
             ("set_every", rf"(?<!\w)(?i:every|each)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit}|{season}|{weekday}|{full_month})(?!\w)", self._set, False),
