@@ -93,6 +93,10 @@ RELATIVE = [
     # D136: the day after an event, from the reference
     ("The armistice was signed on 11 November 1918. The day after the armistice, crowds sang.", None,
      [("11 November 1918", date("DATE", "1918-11-11")), ("day after", date("DATE", "1918-11-12", anchor="1918-11-11"))]),
+    # a range of bare months: the end may be in the next year; it does not move the reference
+    ("The fleet wintered there in 1915, from October to March. In June it sailed.", None,
+     [("1915", date("DATE", "1915")), ("October to March", date("INTERVAL", "1915-10/1916-03", anchor="1915")),
+      ("June", date("DATE", "1915-06", anchor="1915"))]),
     # D129: a month well before the reference month is in the next year
     ("War was declared on 11 December 1941. In January, the convoys sailed.", None,
      [("11 December 1941", date("DATE", "1941-12-11")), ("January", date("DATE", "1942-01", anchor="1941-12-11"))]),

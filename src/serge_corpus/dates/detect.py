@@ -214,6 +214,8 @@ class Detector:
             ("unit_span", rf"(?<!\w)(?i:the)\s+(?P<body>(?i:following|succeeding|subsequent|ensuing|preceding|previous|intervening|coming)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit_plural}))(?!\w)", self._unit_span, False),
             ("for_unit", rf"(?<!\w)(?i:for|over|within)\s+(?P<body>(?P<u>{unit_plural}))(?!\w)", self._duration, False),
             ("noise_token", rf"(?<!\w){preps}\s+(?P<body>{_alt(v.noise_tokens)})(?!\w)", self._noise, False),
+            # "from October to March": a range of months in the reference year (the end may be in the next).
+            ("month_range", rf"(?<!\w)(?i:from|between)\s+(?P<body>(?P<m>{full_month})\s+(?i:to|until|till|through|and)\s+(?P<m2>{full_month}))(?!\w)(?!,?\s*\d)", self._month_range, False),
             ("bare_month", rf"(?<!\w){preps_month}(?:\s+|-)(?P<body>(?P<m>{full_month}))(?!\w)(?!\s*\d)", self._bare_month, False),
             # "In the extreme winter," / "freezing in the winter.": closed by punctuation (dates.toml [seasons]).
             # "During the summer, …", "the spring and summer": the season of the reference year (D134).
@@ -660,6 +662,12 @@ class Detector:
 
     def _noise(self, m: re.Match[str], text: str) -> Expression | None:
         return self._fixed(m, "noise", DateValue("DATE", None, noisy=True))
+
+    def _month_range(self, m: re.Match[str], text: str) -> Expression | None:
+        first, last = self._months[m["m"]], self._months[m["m2"]]
+        if first == last:
+            return None
+        return self._relative(m, "month_range", Relative("within", month=first, end_month=last))
 
     def _bare_month(self, m: re.Match[str], text: str) -> Expression | None:
         if m["m"] in self.v.months_also_names and _CAPITALISED_NEXT.match(text, m.end()):

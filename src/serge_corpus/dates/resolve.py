@@ -13,6 +13,8 @@ EDTF string. It runs through the expressions in reading order (and, in
   - it is a DURATION (including ages) or a SET;
   - its value is null;
   - it only restates the reference ("that year": kind "same").
+  - it is a range of bare months read from the reference ("from October to
+    March", whose end may fall in the next year).
   A date with a mod moves it too, without the mod ("the end of 1923" -> 1923,
   "1930 onwards" -> 1930). A resolved relative date ("two years later" ->
   1947) does move it.
@@ -80,7 +82,7 @@ def resolve(expr: Expression, reference: str | None, dct: str | None = None) -> 
         return DateValue("DATE", None, mod=rel.mod)
     if rel.deictic is not None and dct is not None:
         reference = dct
-    kind = "INTERVAL" if rel.end_day is not None or rel.kind == "week" else "DATE"
+    kind = "INTERVAL" if rel.end_day is not None or rel.end_month is not None or rel.kind == "week" else "DATE"
     ref = parse_reference(reference)
     if rel.kind == "unfixed" or ref is None:
         return DateValue(kind, None, mod=rel.mod)
@@ -111,8 +113,9 @@ def moves_reference(expr: Expression, date: DateValue) -> bool:
         return False
     if date.value is None:
         return False
-    if expr.relative is not None and expr.relative.kind == "same":
-        return False
+    rel = expr.relative
+    if rel is not None and (rel.kind == "same" or (rel.end_month is not None and rel.end_day is None)):
+        return False  # "that year" restates it; "from October to March" is read from it
     return parse_reference(date.value) is not None
 
 
@@ -202,6 +205,9 @@ def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tu
         return format_point(Point("season", year, season=rel.season)), False
     if rel.month is None:
         return format_point(Point("year", year)), False
+    if rel.day is None and rel.end_month is not None:  # "from October to March": March of the next year
+        end_year = year + (1 if rel.end_month < rel.month else 0)
+        return f"{format_point(Point('month', year, rel.month))}/{format_point(Point('month', end_year, rel.end_month))}", False
     if rel.day is None:
         return format_point(Point("month", year, rel.month)), False
     last_month = rel.end_month or rel.month
