@@ -233,7 +233,7 @@ def _edge_punctuation(covered: str) -> str:
     inner = covered[1:-1]
     first, last = covered[0], covered[-1]
     if _ELIDED_DECADE.match(covered):
-        first = "\0"  # "'70s": the apostrophe stands for "19" and belongs to the date (DECISIONS D130)
+        first = "\0"  # "'70s": the apostrophe stands for "19" and belongs to the date (DECISIONS D161)
     if first in _LEADING_PUNCT and _OPENER_TO_CLOSER.get(first, "\0") not in inner:
         return f"starts with {first!r}"
     if last in _TRAILING_PUNCT and _PAIRS.get(last, "\0") not in inner:

@@ -1,4 +1,4 @@
-"""`--dct` on the `dates` and `annotate` commands, and `annotate(dct=)` (news mode, D127)."""
+"""`--dct` on the `dates` and `annotate` commands, and `annotate(dct=)` (news mode, D158)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Property: whatever prose the date pass sees, the records it writes pass `validate` (issue 15, D130).
+"""Property: whatever prose the date pass sees, the records it writes pass `validate` (issue 15, D161).
 
 The generated corpus mixes ordinary words with every kind of date expression
 the detector knows (elided decades, quotes and brackets around dates, ranges,

@@ -76,7 +76,7 @@ def apply_dates(
     """Blocks with normalised, reference-resolved DATE spans merged into their NER spans.
 
     `dct` (document creation time, EDTF) fixes deictic expressions and starts
-    the reference time when no `anchor` is given (DECISIONS D127).
+    the reference time when no `anchor` is given (DECISIONS D158).
     """
     check_anchor(anchor)
     check_anchor(dct, "dct")

@@ -61,12 +61,12 @@ _PUNCT_AFTER = re.compile(r"\s*(?:[,.;:!?)\]]|$)")
 _NEXT_WORDS = re.compile(r"[^\S\n]*([\w%]+)(?:[^\S\n]+([\w%]+))?")
 _PREV_WORD = re.compile(r"([^\s(\[]+)\s*\Z")
 _JOINER = re.compile(r",?\s*(?:[-–—]|(?i:to|until|till|through|and))\s*")
-# Words before a bare weekday, in its sentence, that point to the coming one (D127).
+# Words before a bare weekday, in its sentence, that point to the coming one (D158).
 _FUTURE_CUE = re.compile(r"(?i:\b(?:will|shall|expected\s+to|plans?\s+to|due|until|till|from)\b)[^.!?]*\Z")
-# The rule name of expressions only TimeML conventions annotate (D135): kept by
+# The rule name of expressions only TimeML conventions annotate (D166): kept by
 # `conventions="timeml"`, dropped otherwise.
 TIMEML_ONLY = "timeml_only"
-# A "now" right after one of these is the narrative's past, not the time of writing (D128).
+# A "now" right after one of these is the narrative's past, not the time of writing (D159).
 _PAST_AUXILIARIES = frozenset({"was", "were", "had", "been"})
 # Duration units from the longest down, for composite durations ("two years and three months").
 _UNIT_ORDER = ("ML", "CE", "DE", "Y", "M", "W", "D", "H", "MIN")
@@ -205,7 +205,7 @@ class Detector:
             ("age_aged", rf"(?<!\w)(?i:aged|age\s+of|at\s+age)\s+(?P<body>(?P<n>{number})(?:\s+(?P<u>{unit}))?)(?!\w)", self._age, False),
             ("relative_shift", rf"(?<![\w.,])(?:(?:(?P<n>{number})(?P<half0>\s+(?i:and\s+a\s+half))?|(?P<halfa>(?i:half\s+an?)))\s+)?(?P<u>{unit})(?P<half>\s+(?i:and\s+a\s+half))?\s+(?P<dir>{later})(?!\w)", self._relative_shift, False),
             ("unit_after", rf"(?<!\w)(?i:the)\s+(?P<body>(?P<u>{unit_singular})\s+(?P<dir>(?i:after|before)))(?=\s*(?:[,.;:!?)\]]|$))", self._unit_after, False),
-            # "the day after the armistice": the event is outside; resolved from the reference (D136).
+            # "the day after the armistice": the event is outside; resolved from the reference (D167).
             ("unit_after_event", rf"(?<!\w)(?i:the)\s+(?P<body>(?P<u>(?i:day|week|month|year))\s+(?P<dir>(?i:after|before)))(?=\s+(?i:the|his|her|their|its|a|an)\s)", self._unit_after, False),
             ("named_relative", rf"(?<!\w)(?P<det>{determiner})\s+(?P<what>{unit_singular}|{full_month}|{season})(?!\w)", self._named_relative, False),
             ("set_frequency", rf"(?<!\w)(?P<f>(?i:once|twice)|(?P<n>{number})\s+(?i:times))\s+(?i:a|an|per|every)\s+(?P<u>{unit_singular})(?!\w)", self._set, False),
@@ -218,7 +218,7 @@ class Detector:
             ("month_range", rf"(?<!\w)(?i:from|between)\s+(?P<body>(?P<m>{full_month})\s+(?i:to|until|till|through|and)\s+(?P<m2>{full_month}))(?!\w)(?!,?\s*\d)", self._month_range, False),
             ("bare_month", rf"(?<!\w){preps_month}(?:\s+|-)(?P<body>(?P<m>{full_month}))(?!\w)(?!\s*\d)", self._bare_month, False),
             # "In the extreme winter," / "freezing in the winter.": closed by punctuation (dates.toml [seasons]).
-            # "During the summer, …", "the spring and summer": the season of the reference year (D134).
+            # "During the summer, …", "the spring and summer": the season of the reference year (D165).
             ("the_season", rf"(?<!\w){preps_month}\s+(?i:the)\s+(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)", self._the_season, False),
             ("bare_season", rf"(?<!\w){preps_month}\s+(?:(?i:the)\s+(?:[a-z]+\s+)?)?(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$))", self._bare_season, False),
             ("year", rf"{_NUM_LEFT}(?P<y>\d{{4}}){_NUM_RIGHT}", self._year, False),
@@ -446,7 +446,7 @@ class Detector:
         return self._fixed(m, "era_range", DateValue("INTERVAL", value))
 
     def _unit_span(self, m: re.Match[str], text: str) -> Expression | None:
-        """"the following days" PXD, "the four previous weeks" P4W: a length of time (D133)."""
+        """"the following days" PXD, "the four previous weeks" P4W: a length of time (D164)."""
         amount = self._number(m["n"]) if m["n"] else None
         return self._fixed(m, "duration", DateValue("DURATION", _duration(amount, self.v.units[m["u"].lower()])))
 
@@ -508,7 +508,7 @@ class Detector:
         # "2.3 years later": no calendar step fits, so it is read as a vague distance.
         rel = Relative("shift", unit=step, amount=whole, direction=direction)
         if direction_word in self.v.to_writing_time:
-            # "ten years ago" counts from the date of writing: the DCT, or no value (D127).
+            # "ten years ago" counts from the date of writing: the DCT, or no value (D158).
             return self._relative(m, "relative_shift", replace(rel, deictic="only"))
         return self._relative(m, "relative_shift", rel)
 
@@ -525,7 +525,7 @@ class Detector:
         if previous == "to" and det == "this":
             return None  # "to this day" means until the time of writing
         direction = 1 if det in self._next else -1 if det in self._previous else 0
-        # "last year", "this week" (no article, not "that"): the time of writing when a DCT is given (D127).
+        # "last year", "this week" (no article, not "that"): the time of writing when a DCT is given (D158).
         deictic = "prefer" if previous != "the" and det in ("this", "last", "next", "coming") else None
         if what.lower() in self.v.units:
             unit = self.v.units[what.lower()]
@@ -586,7 +586,7 @@ class Detector:
         if before == "the":
             return None  # "the now “Father of the Peoples”": an adjective
         if before in _PAST_AUXILIARIES:
-            # "was now part of": the narrative's "by then", a vague time word (D122, D128); TimeML tags it
+            # "was now part of": the narrative's "by then", a vague time word (D122, D159); TimeML tags it
             return self._relative(m, TIMEML_ONLY, Relative("present", unit="now"))
         return self._relative(m, "present", Relative("present", unit="now"))
 

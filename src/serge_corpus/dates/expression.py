@@ -29,14 +29,14 @@ class Relative:
       - "unfixed": a season (`season`) with no year and no determiner ("In the
         extreme winter"): DATE with value null, whatever the reference (D123).
       - "present": the time of writing shifted by `amount` days ("today" 0,
-        "yesterday" -1); `unit` "now" for "now"/"at present" (D128).
+        "yesterday" -1); `unit` "now" for "now"/"at present" (D159).
       - "week": the week `amount` weeks from the reference's ("last week" -1).
       - "weekday": the day `weekday` (1 = Monday) nearest the reference, in
         `direction` (0: the past one with a DCT, the next one in a narrative).
       - "holiday": the day `month`/`day` of the reference year ("Christmas");
         a movable feast names its rule in `holiday` ("easter+1").
 
-    `deictic` says what a DCT does (D127): "prefer" resolves against it when
+    `deictic` says what a DCT does (D158): "prefer" resolves against it when
     there is one, else against the reference ("last year", "this week");
     "only" needs it and has no value without it ("three years ago").
     """

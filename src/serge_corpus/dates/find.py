@@ -40,11 +40,11 @@ def find_dates(
     `anchor` (EDTF; the DCT when no anchor is given) and moves with each
     absolute date of the text. `dct`, the document creation time (news
     mode), fixes deictic expressions: "today", "last week", "three years ago",
-    weekdays (DECISIONS D127, D128). Without it (narrative mode) they resolve
+    weekdays (DECISIONS D158, D159). Without it (narrative mode) they resolve
     against the reference time, and "now"/"today" get `ref: "PRESENT"`.
     `conventions="timeml"` also keeps what TimeML tags and the guidelines do
     not (`former`, `recently`, `currently`, `future`, a past-tense `now`:
-    PAST_REF / PRESENT_REF / FUTURE_REF; D135), for TimeML output and benchmarks.
+    PAST_REF / PRESENT_REF / FUTURE_REF; D166), for TimeML output and benchmarks.
     """
     check_anchor(anchor)
     check_anchor(dct, "dct")
@@ -56,7 +56,7 @@ def find_dates(
 
 
 def timeml_vague_shift(expr: Expression, date: DateValue) -> DateValue:
-    """TimeML writes a vague distance ("a few weeks later") as FUTURE_REF / PAST_REF, not a coarse date (D135)."""
+    """TimeML writes a vague distance ("a few weeks later") as FUTURE_REF / PAST_REF, not a coarse date (D166)."""
     rel = expr.relative
     if rel is None or rel.kind != "shift" or rel.amount is not None or rel.deictic is not None:
         return date
@@ -67,7 +67,7 @@ Conventions = Literal["guidelines", "timeml"]
 
 
 def keep_conventions(expressions: list[Expression], conventions: Conventions) -> list[Expression]:
-    """The expressions the conventions annotate (D135)."""
+    """The expressions the conventions annotate (D166)."""
     if conventions == "timeml":
         return expressions
     return [e for e in expressions if e.rule != TIMEML_ONLY]

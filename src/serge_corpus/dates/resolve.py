@@ -31,7 +31,7 @@ EDTF string. It runs through the expressions in reading order (and, in
 - An interval reference: "later"/"following" count from its end,
   "earlier"/"previous" from its start, "that year"/"December of that year"
   need both ends in the same year (else value null).
-- Document creation time (DCT, news mode; DECISIONS D127, D128): the
+- Document creation time (DCT, news mode; DECISIONS D158, D159): the
   reference starts at the DCT when no anchor is given, and deictic
   expressions ("today", "yesterday", "last week", "this year", "next month",
   "three years ago", weekdays) resolve against the DCT itself, whatever the
@@ -64,7 +64,7 @@ from serge_corpus.model import DateValue
 
 # Where a vague distance of a unit lands: somewhere in the next coarser unit.
 _VAGUE_PRECISION = {"D": "month", "W": "month", "M": "year"}
-# A month this many months before the reference's month is read in the next year (D129).
+# A month this many months before the reference's month is read in the next year (D160).
 _FORWARD_MONTHS = 6
 # Any leap year: a day that exists in it exists in some year.
 _LEAP_YEAR = 2000
@@ -93,12 +93,12 @@ def resolve(expr: Expression, reference: str | None, dct: str | None = None) -> 
 
 
 def _present(rel: Relative, dct: str | None) -> DateValue:
-    """"now", "today", "yesterday": from the DCT; without one, PRESENT_REF for now/today, else null (D128)."""
+    """"now", "today", "yesterday": from the DCT; without one, PRESENT_REF for now/today, else null (D159)."""
     ref = parse_reference(dct)
     day = ref[1] if ref is not None and ref[0] == ref[1] else None
     if rel.unit == "now":
         return DateValue("DATE", dct if dct is not None else None, anchor=dct, extra={"ref": "PRESENT"})
-    if rel.unit in ("past", "present", "future"):  # TimeML's PAST_REF … (D135): no calendar value
+    if rel.unit in ("past", "present", "future"):  # TimeML's PAST_REF … (D166): no calendar value
         return DateValue("DATE", None, extra={"ref": rel.unit.upper()})
     if day is None or not day.knows("day"):
         extra = {"ref": "PRESENT"} if (rel.amount or 0) == 0 else {}
@@ -135,7 +135,7 @@ def resolve_all(
         out.append((expr, date))
         deictic = expr.relative is not None and (expr.relative.deictic is not None or expr.relative.kind == "present")
         if dct is not None and deictic:
-            continue  # news: "five years ago" does not become the story's time (D127)
+            continue  # news: "five years ago" does not become the story's time (D158)
         if narrative and moves_reference(expr, date):
             reference = date.value
     return out, reference
@@ -199,7 +199,7 @@ def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tu
     year = start.year + rel.years
     far_back = rel.month is not None and end.month is not None and end.month - rel.month >= _FORWARD_MONTHS
     if forward and rel.years == 0 and far_back:
-        # "…declared war on 11 December 1941. In January, …": a narrative moves forward (D129).
+        # "…declared war on 11 December 1941. In January, …": a narrative moves forward (D160).
         year += 1
     if rel.season is not None:
         return format_point(Point("season", year, season=rel.season)), False

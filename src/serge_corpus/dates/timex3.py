@@ -51,7 +51,7 @@ _TIMEX_DECADE = re.compile(r"^\d{3}$")
 _TIMEX_CENTURY = re.compile(r"^\d{2}$")
 _TIMEX_PLAIN = re.compile(r"^[\dX]{4}(?:-[\dX]{2}){0,2}(?:T[\d:]+Z?)?$")
 
-# The `ref` field of a date object (DECISIONS D128) and its TIMEX3 value.
+# The `ref` field of a date object (DECISIONS D159) and its TIMEX3 value.
 REF_TO_TIMEX = {"PRESENT": "PRESENT_REF", "PAST": "PAST_REF", "FUTURE": "FUTURE_REF"}
 TIMEX_TO_REF = {v: k for k, v in REF_TO_TIMEX.items()}
 # Where an INTERVAL span is cut into its two TIMEX3 mentions, most telling first.
@@ -106,7 +106,7 @@ def span_timex3(span: Span, offset: int = 0) -> list[Timex3]:
     first, _, last = (date.value or "").partition("/")
     week = _iso_week(first, last)
     if week is not None and _interval_cut(span.text) is None:
-        return [Timex3(start, end, "DATE", week, date.mod)]  # "last week" (D127)
+        return [Timex3(start, end, "DATE", week, date.mod)]  # "last week" (D158)
     cut = _interval_cut(span.text)
     values = [_point_timex3(first), _point_timex3(last)]
     if cut is None or last in ("", ".."):
