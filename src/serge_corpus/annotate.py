@@ -53,6 +53,21 @@ def corpus_patterns(corpus: Corpus | None, blocks: Sequence[Block]) -> Path | No
     return path if path.is_file() else None
 
 
+def corpus_dct(corpus: Corpus | None, blocks: Sequence[Block]) -> str | None:
+    """The manifest DCT of a corpus document in news mode; None for narrative documents and other texts."""
+    if corpus is None or not blocks or blocks[0].doc_id not in corpus.doc_ids:
+        return None
+    entry = corpus.entry(blocks[0].doc_id)
+    return entry.get("dct") if entry.get("date_mode", "news") == "news" else None
+
+
+def news_dct(source: object) -> str | None:
+    """The DCT a Document's dates resolve against: its own, in news mode only."""
+    if isinstance(source, Document) and source.date_mode == "news":
+        return source.dct
+    return None
+
+
 def default_backend() -> str:
     """The best backend this machine can run: the ensemble when it has members."""
     from serge_corpus.ner import available_backends
@@ -110,13 +125,16 @@ def load_blocks(
 
 
 def annotate_blocks(
-    blocks: Sequence[Block], ner: str | None = None, progress: Progress | None = None,
+    blocks: Sequence[Block],
+    ner: str | None = None,
+    progress: Progress | None = None,
     patterns: str | Path | None = None,
+    dct: str | None = None,
 ) -> Annotated:
     """NER on every annotatable block, then date detection and normalisation.
 
     `patterns`: a patterns file for the rules (see `corpus_patterns`); without
-    it the generic pipeline runs.
+    it the generic pipeline runs. `dct`: the document creation time (news mode).
     """
     from serge_corpus.dates import apply_dates
     from serge_corpus.ner.consistency import document_consistency
@@ -139,7 +157,7 @@ def annotate_blocks(
         for b in blocks
     ]
     doc_id = blocks[0].doc_id if blocks else ""
-    return Annotated(doc_id=doc_id, backend=name, blocks=apply_dates(with_ner))
+    return Annotated(doc_id=doc_id, backend=name, blocks=apply_dates(with_ner, dct=dct))
 
 
 def annotate(
@@ -148,12 +166,14 @@ def annotate(
     corpus: Corpus | None = None,
     progress: Progress | None = None,
     patterns: str | Path | None = None,
+    dct: str | None = None,
 ) -> Annotated:
     """Annotate one source (see module docstring). A corpus document gets its corpus's patterns
-    unless `patterns` names others; any other source only the `patterns` given."""
+    unless `patterns` names others; any other source only the `patterns` given. `dct` (EDTF) fixes
+    "today", "last week" (news mode); without it a corpus document in news mode uses its manifest `dct`."""
     blocks = load_blocks(source, corpus)
     chosen = patterns if patterns is not None else corpus_patterns(corpus, blocks)
-    return annotate_blocks(blocks, ner=ner, progress=progress, patterns=chosen)
+    return annotate_blocks(blocks, ner=ner, progress=progress, patterns=chosen, dct=dct or news_dct(source))
 
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})

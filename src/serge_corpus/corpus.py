@@ -17,6 +17,7 @@ from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.model import Document
 
 MANIFEST_NAME = "manifest.json"
+DATE_MODES = ("news", "narrative")
 _MANIFEST_FIELDS = ("doc_id", "path", "title", "author", "language", "sha256", "provenance", "licence")
 # Machine-readable fields: optional for a user's own corpus (defaults: not
 # redistributable, no licence id, no DCT), type-checked when present.
@@ -26,7 +27,8 @@ _OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
     "attribution": (str, type(None)),
     "dct": (str, type(None)),
     "source": (str,),
-    "in_sample": (bool,),  # the rules and date decisions were fitted to this text: its figures are in-sample
+    "in_sample": (bool,),
+    "date_mode": (str,),  # news | narrative: whether `dct` resolves deictic dates (D168)  # the rules and date decisions were fitted to this text: its figures are in-sample
 }
 
 
@@ -110,6 +112,7 @@ class Corpus:
             redistributable=bool(e.get("redistributable", False)),
             attribution=e.get("attribution"),
             dct=e.get("dct"),
+            date_mode=e.get("date_mode", "news"),
             source=e.get("source", ""),
         )
 
@@ -157,6 +160,12 @@ def load_corpus(root: str | Path = "corpus") -> Corpus:
         Problem("E060", f"documents[{i}].dct {doc['dct']!r} is not a valid EDTF date", file=str(manifest), field="dct")
         for i, doc in enumerate(docs)
         if isinstance(doc, dict) and isinstance(doc.get("dct"), str) and not is_edtf(doc["dct"])
+    ]
+    problems += [
+        Problem("E060", f"documents[{i}].date_mode {doc['date_mode']!r}: expected news or narrative",
+                file=str(manifest), field="date_mode")
+        for i, doc in enumerate(docs)
+        if isinstance(doc, dict) and isinstance(doc.get("date_mode"), str) and doc["date_mode"] not in DATE_MODES
     ]
     ids = [doc.get("doc_id") for doc in docs if isinstance(doc, dict)]
     problems += [

@@ -176,6 +176,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E459": ("output folder is not empty and not a model", "give a new folder, or a folder written by `serge-corpus train`"),
     "E460": ("training failed", "read the library's message; check the configuration and the data"),
     "E461": ("training option has a bad value", "fix the option named in the message"),
+    # dates: document creation time and benchmarks (E400-E449)
+    "E400": ("document creation time (DCT) is not a valid EDTF date", "give the date the document was written, e.g. --dct 2013-03-15"),
 }
 
 

@@ -24,6 +24,8 @@ from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.model import BLOCK_KINDS, LABELS, UNANNOTATED_BLOCKS, Block
 
 _LEADING_PUNCT = "\"“‘'([{«„"
+# A decade with its century elided ("'70s", "’70s"): the apostrophe is part of the expression.
+_ELIDED_DECADE = re.compile(r"^['’‘]\d0'?s\b")
 _TRAILING_PUNCT = "\"”’')]}»,;:"
 _PAIRS = {")": "(", "]": "[", "}": "{", "”": "“", "’": "‘", "»": "«"}
 _OPENER_TO_CLOSER = {opener: closer for closer, opener in _PAIRS.items()}
@@ -238,6 +240,8 @@ def _edge_punctuation(covered: str) -> str:
     """
     inner = covered[1:-1]
     first, last = covered[0], covered[-1]
+    if _ELIDED_DECADE.match(covered):
+        first = "\0"  # "'70s": the apostrophe stands for "19" and belongs to the date (DECISIONS D161)
     if first in _LEADING_PUNCT and _OPENER_TO_CLOSER.get(first, "\0") not in inner:
         return f"starts with {first!r}"
     if last in _TRAILING_PUNCT and _PAIRS.get(last, "\0") not in inner:

@@ -244,4 +244,7 @@ class Document:
     redistributable: bool = False  # may the text itself be published? (annotations without text always may)
     attribution: str | None = None
     dct: str | None = None  # document creation time (EDTF), the reference time of relative dates
+    # news: deictic dates ("today", "last week") resolve against the DCT; narrative: against the story's
+    # running reference time, the DCT being only metadata (HeidelTime's two modes; decision D168).
+    date_mode: str = "news"
     source: str = ""

@@ -8,7 +8,7 @@ from typing import Annotated as Arg
 import typer
 from tqdm import tqdm
 
-from serge_corpus.annotate import Annotated, annotate_blocks, corpus_patterns, load_blocks, text_files
+from serge_corpus.annotate import Annotated, annotate_blocks, corpus_dct, corpus_patterns, load_blocks, text_files
 from serge_corpus.cli.app import app
 from serge_corpus.corpus import Corpus, load_corpus
 from serge_corpus.jsonl import refuse_overwriting_inputs, write_records
@@ -35,10 +35,12 @@ def _corpus(root: Path) -> Corpus | None:
     return load_corpus(root) if (root / "manifest.json").is_file() else None
 
 
-def _annotate_with_bar(blocks: list[Block], ner: str | None, label: str, patterns: Path | None = None) -> Annotated:
+def _annotate_with_bar(
+    blocks: list[Block], ner: str | None, label: str, patterns: Path | None = None, dct: str | None = None
+) -> Annotated:
     todo = sum(1 for b in blocks if b.annotated)
     with tqdm(total=todo, desc=label, unit="block", disable=todo < 32) as bar:
-        return annotate_blocks(blocks, ner=ner, progress=bar.update, patterns=patterns)
+        return annotate_blocks(blocks, ner=ner, progress=bar.update, patterns=patterns, dct=dct)
 
 
 @app.command("annotate")
@@ -49,6 +51,10 @@ def annotate_command(
     corpus: CorpusOption = Path("corpus"),
     paragraphs: ParagraphsOption = None,
     patterns: PatternsOption = None,
+    dct: Arg[
+        str | None,
+        typer.Option("--dct", metavar="DATE", help="Document creation time (EDTF, e.g. 2013-03-15): news mode."),
+    ] = None,
 ) -> None:
     """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5).
 
@@ -67,7 +73,7 @@ def annotate_command(
         for warning in oversized_blocks(blocks):
             typer.echo(f"warning: {path}: {warning}", err=True)
         chosen = patterns if patterns is not None else corpus_patterns(known, blocks)
-        result = _annotate_with_bar(blocks, ner, path.name, chosen)
+        result = _annotate_with_bar(blocks, ner, path.name, chosen, dct or corpus_dct(known, blocks))
         write_records(target, result.blocks)
         spans = sum(len(b.spans) for b in result.blocks)
         typer.echo(f"{target}: {len(result.blocks)} blocks, {spans} spans ({result.backend})")
@@ -97,8 +103,9 @@ def run_command(
     for doc_id in known.doc_ids:
         run = run_document(
             known, doc_id, out, names,
-            annotator=lambda blocks, name: _annotate_with_bar(blocks, name, f"{doc_id} [{name}]",
-                                                              corpus_patterns(known, blocks)),
+            annotator=lambda blocks, name: _annotate_with_bar(
+                blocks, name, f"{doc_id} [{name}]", corpus_patterns(known, blocks), corpus_dct(known, blocks)
+            ),
             bootstrap=bootstrap,
         )
         runs.append(run)

@@ -19,6 +19,12 @@ def dates_command(
     anchor: Annotated[
         str | None, typer.Option("--anchor", help="Reference time (EDTF) for relative expressions, e.g. 1923.")
     ] = None,
+    dct: Annotated[
+        str | None,
+        typer.Option(
+            "--dct", metavar="DATE", help="Document creation time (EDTF): news mode, fixes 'today', 'last week'."
+        ),
+    ] = None,
     vocabulary: Annotated[
         Path | None, typer.Option("--vocabulary", help="Your own vocabulary (TOML, like data/dates.toml).")
     ] = None,
@@ -26,5 +32,5 @@ def dates_command(
     """Print the temporal expressions of TEXT as JSON: a list of DATE spans with date objects."""
     source = sys.stdin.read() if text == "-" else text
     vocab = load_vocabulary(vocabulary) if vocabulary else None
-    spans = find_dates(source, anchor, vocabulary=vocab)
+    spans = find_dates(source, anchor, dct, vocabulary=vocab)
     typer.echo(json.dumps([s.to_dict() for s in spans], ensure_ascii=False, indent=2))

@@ -4,10 +4,11 @@
     >>> normalize("the spring of 1925").value
     '1925-21'
 
-- `find_dates(text, anchor=None)`: DATE spans with date objects, offsets into `text`.
-- `normalize(text, anchor=None)`: the date object of one expression, or None.
-- `apply_dates(blocks)`: the pipeline hook over NER-annotated blocks.
-- `serge_corpus.dates.timex3`: EDTF <-> TIMEX3 value conversions.
+- `find_dates(text, anchor=None, dct=None)`: DATE spans with date objects,
+  offsets into `text`; `dct` (document creation time) is news mode.
+- `normalize(text, anchor=None, dct=None)`: the date object of one expression, or None.
+- `apply_dates(blocks, dct=None)`: the pipeline hook over NER-annotated blocks.
+- `serge_corpus.dates.timex3`: EDTF <-> TIMEX3 values, and `span_timex3` (TIMEX3 mentions of a span).
 
 Works without any NER model; the vocabulary is data (`data/dates.toml`).
 """

@@ -42,7 +42,7 @@ from dataclasses import dataclass, replace
 
 from serge_corpus.dates.detect import detector_for
 from serge_corpus.dates.expression import Expression
-from serge_corpus.dates.find import check_anchor, core_bounds
+from serge_corpus.dates.find import check_anchor, core_bounds, keep_conventions
 from serge_corpus.dates.resolve import moves_reference, resolve
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
 from serge_corpus.model import UNANNOTATED_LABELS, Block, DateValue, Span
@@ -67,26 +67,37 @@ class _DateItem:
 
 
 def apply_dates(
-    blocks: Sequence[Block], *, anchor: str | None = None, vocabulary: Vocabulary | None = None
+    blocks: Sequence[Block],
+    *,
+    anchor: str | None = None,
+    dct: str | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[Block]:
-    """Blocks with normalised, reference-resolved DATE spans merged into their NER spans."""
+    """Blocks with normalised, reference-resolved DATE spans merged into their NER spans.
+
+    `dct` (document creation time, EDTF) fixes deictic expressions and starts
+    the reference time when no `anchor` is given (DECISIONS D158).
+    """
     check_anchor(anchor)
+    check_anchor(dct, "dct")
     vocab = vocabulary or load_vocabulary()
-    reference = anchor
+    reference = anchor or dct
     out: list[Block] = []
     for block in blocks:
         if not block.annotated:
             out.append(block)
             continue
-        spans, reference = date_block(block, reference, vocab)
+        spans, reference = date_block(block, reference, vocab, dct)
         out.append(block.with_spans(spans))
     return out
 
 
-def date_block(block: Block, reference: str | None, vocab: Vocabulary) -> tuple[list[Span], str | None]:
+def date_block(
+    block: Block, reference: str | None, vocab: Vocabulary, dct: str | None = None
+) -> tuple[list[Span], str | None]:
     """The spans of one block after the date pass, and the reference time after it."""
     text = block.text
-    expressions = detector_for(vocab).detect(text)
+    expressions = keep_conventions(detector_for(vocab).detect(text), "guidelines")
     named = [s for s in block.spans if s.label != "DATE"]
     ner_dates = [s for s in block.spans if s.label == "DATE"]
     expressions, named = _settle(expressions, named, text)
@@ -102,14 +113,18 @@ def date_block(block: Block, reference: str | None, vocab: Vocabulary) -> tuple[
     dates: list[Span] = []
     for item in _flat(items):
         if item.expression is not None:
-            date = resolve(item.expression, reference)
-            if narrative and moves_reference(item.expression, date):
+            date = resolve(item.expression, reference, dct)
+            rel = item.expression.relative
+            deictic = rel is not None and (rel.deictic is not None or rel.kind == "present")
+            if narrative and moves_reference(item.expression, date) and not (dct is not None and deictic):
                 reference = date.value
             dates.append(Span(item.start, item.end, "DATE", text[item.start : item.end], date))
         else:
             ner_span = item.ner
             assert ner_span is not None
-            date = ner_span.date or (resolve(item.reading, reference) if item.reading else DateValue("DATE", None))
+            date = ner_span.date or (
+                resolve(item.reading, reference, dct) if item.reading else DateValue("DATE", None)
+            )
             dates.append(replace(ner_span, date=date))
     return _flatten_named(named, dates), reference
 

@@ -36,6 +36,7 @@ from serge_corpus.dates.expression import Expression, Relative
 from serge_corpus.dates.values import (
     Point,
     format_point,
+    holiday_day,
     is_real_day,
     parse_point,
     point_order,
@@ -59,7 +60,18 @@ _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _PUNCT_AFTER = re.compile(r"\s*(?:[,.;:!?)\]]|$)")
 _NEXT_WORDS = re.compile(r"[^\S\n]*([\w%]+)(?:[^\S\n]+([\w%]+))?")
 _PREV_WORD = re.compile(r"([^\s(\[]+)\s*\Z")
-_JOINER = re.compile(r"\s*(?:[-–—]|(?i:to|until|till|through|and))\s*")
+_JOINER = re.compile(r",?\s*(?:[-–—]|(?i:to|until|till|through|and))\s*")
+# Words before a bare weekday, in its sentence, that point to the coming one (D158).
+_FUTURE_CUE = re.compile(r"(?i:\b(?:will|shall|expected\s+to|plans?\s+to|due|until|till|from)\b)[^.!?]*\Z")
+# The rule name of expressions only TimeML conventions annotate (D166): kept by
+# `conventions="timeml"`, dropped otherwise.
+TIMEML_ONLY = "timeml_only"
+# A "now" right after one of these is the narrative's past, not the time of writing (D159).
+_PAST_AUXILIARIES = frozenset({"was", "were", "had", "been"})
+# Duration units from the longest down, for composite durations ("two years and three months").
+_UNIT_ORDER = ("ML", "CE", "DE", "Y", "M", "W", "D", "H", "MIN")
+_DURATION_PARTS = re.compile(r"^P(?P<n>\d+)(?P<u>ML|CE|DE|Y|M|W|D)$|^PT(?P<tn>\d+)(?P<tu>[HM])$")
+_COMPOSITE_GAP = re.compile(r"\s*(?:,\s*(?:(?i:and)\s+)?|\s(?i:and)\s+)")
 _BETWEEN_LEFT = re.compile(r"(?<!\w)(?i:between)\s+\Z")
 _FROM_LEFT = re.compile(r"(?<!\w)(?i:from)\s+\Z")
 # The left context a modifier is looked for in ("the latter half of the" fits).
@@ -84,7 +96,8 @@ def _alt(words: object, *, ci: bool = False) -> str:
 
 def _trie_regex(node: dict[str, dict]) -> str:
     branches = [
-        (r"\s+" if char == " " else re.escape(char)) + _trie_regex(node[char]) for char in sorted(k for k in node if k)
+        (r"\s+" if char == " " else "['’]" if char == "'" else re.escape(char)) + _trie_regex(node[char])
+        for char in sorted(k for k in node if k)
     ]
     if not branches:
         return ""
@@ -112,6 +125,7 @@ class Detector:
         self.v = vocab
         self._months = {**vocab.months, **{k.upper(): n for k, n in vocab.months.items()}}
         self._months.update(vocab.month_abbreviations)
+        self._months.update(vocab.month_misspellings)
         self._weekday_index = {w.lower(): i + 1 for i, w in enumerate(vocab.weekdays)}
         self._seasons = {k.lower(): n for k, n in vocab.seasons.items()}
         self._mods = {_norm(k): m for k, m in vocab.modifiers.items()}
@@ -122,6 +136,10 @@ class Detector:
         self._mod_left = re.compile(
             r"(?<!\w)(?P<mod>" + _alt(vocab.modifiers, ci=True) + r")\s*(?:(?i:the)\s+)?\Z"
         )
+        self._join_left = re.compile(r"(?<!\w)(?P<j>" + _alt(vocab.join_words, ci=True) + r")\s+\Z")
+        self._duration_lead = re.compile(
+            r"(?<!\w)(?P<w>" + _alt(vocab.duration_lead, ci=True) + r")\s+\Z"
+        )
         self._onwards = re.compile(r"\s+(?P<w>" + _alt(vocab.onwards, ci=True) + r")(?!\w)")
         noise = _alt(vocab.noise_tokens)
         self._noise_tokens = re.compile(noise)
@@ -131,10 +149,10 @@ class Detector:
     def _compile(self) -> list[_Rule]:
         v = self.v
         month = _alt(self._months)
-        full_month = _alt(list(v.months) + [m.upper() for m in v.months])
+        full_month = _alt(list(v.months) + [m.upper() for m in v.months] + list(v.month_misspellings))
         weekday = _alt(v.weekdays)
         season = _alt(v.seasons, ci=True)
-        number = r"(?:\d+(?:\.\d+)?|" + _alt(list(v.numbers) + list(v.vague), ci=True) + ")"
+        number = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + _alt(list(v.numbers) + list(v.vague), ci=True) + ")"
         unit = _alt(v.units, ci=True)
         unit_singular = _alt([u for u in v.units if u not in v.unit_plurals], ci=True)
         unit_plural = _alt(v.unit_plurals, ci=True)
@@ -150,32 +168,58 @@ class Detector:
         season_lower = _alt([w.lower() for w in v.seasons])
         connector = rf"\s*(?:{_DASH}|(?i:to|and|until|till|through))\s*"
         year_tail = rf"(?:,?\s*(?P<y>\d{{4}}))?{_NUM_RIGHT}"
+        era = r"(?:B\.C\.E\.|BCE|B\.C\.|BC|A\.D\.|AD|C\.E\.|CE)"
+        holiday = _alt(v.holidays)
+        present = _alt(v.present_words, ci=True)
+        deictic_day = _alt(v.deictic_days, ci=True)
+        timeml_ref = _alt(v.timeml_refs, ci=True)
+        timeml_set = _alt(v.timeml_sets, ci=True)
         spec: list[tuple[str, str, Callable[[re.Match[str], str], Expression | None], bool]] = [
             ("iso", rf"{_NUM_LEFT}(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\w-]|[.,]\d)", self._iso, False),
             ("numeric", rf"{_NUM_LEFT}(?P<a>\d{{1,2}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_NUM_RIGHT}", self._numeric, False),
             ("mdy", rf"(?<![\w.])(?:{weekday},?\s+)?(?P<m>{month})\s*(?P<d>{_DAY}){_ORD}?(?:{connector}(?:(?P<m2>{month})\s*)?(?P<d2>{_DAY}){_ORD}?)?{year_tail}", self._mdy, False),
             ("dmy", rf"(?<![\w.,/$])(?:{weekday},?\s+)?(?P<d>{_DAY}{_ORD}?|{ordinal_word})(?:{connector}(?P<d2>{_DAY}){_ORD}?)?(?P<of>\s+(?i:of))?\s+(?P<m>{month}){year_tail}", self._dmy, False),
+            ("day_of_year", rf"(?<![\w.,/$])(?:(?P<d>{_DAY}){_ORD}?\s+(?:(?i:of)\s+)?(?P<m>{month})|(?P<m2>{month})\s+(?P<d2>{_DAY}){_ORD}?,?)\s+(?i:of)\s+(?P<which>{which_year})\s+(?i:year)(?!\w)", self._day_of_year, False),
             ("month_of_year", rf"(?<!\w)(?P<m>{month})\s+(?i:of)\s+(?P<which>{which_year})\s+(?i:year)(?!\w)", self._month_of_year, False),
             ("month_year", rf"(?<!\w)(?P<m>{month})(?:{connector}(?P<m2>{month}))?,?\s+(?:(?i:of)\s+)?(?P<y>\d{{4}}){_NUM_RIGHT}", self._month_year, False),
             ("season_of_year", rf"(?<!\w)(?P<s>{season})\s+(?i:of)\s+(?P<which>{which_year})\s+(?i:year)(?!\w)", self._season_of_year, False),
             ("season_year", rf"(?<!\w)(?P<s>{season})\s+(?:(?i:of)\s+)?(?P<y>\d{{4}})(?:\s*{_DASH}\s*(?P<y2>\d{{4}}|\d{{2}}))?{_NUM_RIGHT}", self._season_year, False),
-            ("century", rf"(?<!\w)(?P<c1>{any_ordinal})(?:{connector}(?P<c2>{any_ordinal}))?(?:\s+|\s*{_DASH}\s*)(?i:century|centuries)(?!\w)", self._century, False),
+            ("century", rf"(?<!\w)(?P<c1>{any_ordinal})(?:{connector}(?P<c2>{any_ordinal}))?(?:\s+|\s*{_DASH}\s*)(?i:century|centuries)(?:\s+(?P<era>{era}))?(?!\w)", self._century, False),
+            ("year_word", rf"(?<!\w)(?i:year)\s+(?P<y>\d{{4}}){_NUM_RIGHT}", self._year_word, False),
+            ("year_part", rf"(?<!\w)(?P<part>(?i:first|second|third|fourth|last|latter|1st|2nd|3rd|4th))\s+(?P<what>(?i:half|quarter))\s+(?i:of)\s+(?P<y>\d{{4}}){_NUM_RIGHT}", self._year_part, False),
+            ("rest_of", rf"(?<!\w)(?i:rest|remainder|balance)\s+(?i:of)\s+(?i:the|that|this)\s+(?P<u>(?i:year|month))(?!\w)", self._same_unit, False),
+            ("the_year", rf"(?<!\w)(?i:of|in|during|throughout)\s+(?i:the)\s+(?P<body>(?P<u>(?i:year|month)))(?!\s+(?i:of|before|after|when|that|in|which|\d)\b)(?!\w|-)", self._same_unit, False),
+            ("holiday", rf"(?<![\w'’])(?P<h>{holiday})(?:,?\s+(?:(?i:of)\s+)?(?P<y>\d{{4}}))?(?![\w'’-]|\s+[A-Z])", self._holiday, False),
+            ("present", rf"(?<![\w-])(?:(?i:at)\s+(?P<body>(?i:present))(?![\w-])|(?P<w>{present})(?![\w-]))", self._present, False),
+            ("timeml_ref", rf"(?<![\w-])(?P<w>{timeml_ref})(?![\w-])", self._timeml_ref, False),
+            ("timeml_set", rf"(?<![\w-])(?P<w>{timeml_set})(?![\w-])", self._timeml_set, False),
+            ("deictic_day", rf"(?<![\w-])(?P<w>{deictic_day})(?![\w-])", self._deictic_day, False),
+            ("weekday", rf"(?<!\w)(?:(?P<det>(?i:last|next|this|past|coming))\s+)?(?P<w>{weekday})(?!\w)", self._weekday, False),
+            ("past_unit", rf"(?<!\w)(?i:the)\s+(?P<body>(?i:past|last)\s+(?P<u>{unit_singular}))(?!\w)", self._past_unit, False),
             ("decade", rf"(?<![\w.,$])(?P<y>\d{{3}}0)'?s(?:{connector}(?P<y2>\d{{3}}0|\d0)'?s)?(?!\w)", self._decade, False),
-            ("decade_word", rf"(?<!\w)(?i:the)\s+(?P<body>'?(?P<dd>[1-9]0)'?s|(?P<dw>{_alt(v.decade_words, ci=True)}))(?!\w)", self._decade_word, False),
+            ("decade_word", rf"(?<!\w)(?i:the)\s+(?P<body>['’]?(?P<dd>[1-9]0)['’]?s|(?P<dw>{_alt(v.decade_words, ci=True)}))(?!\w)", self._decade_word, False),
             ("year_range", rf"{_NUM_LEFT}(?P<y>\d{{4}})\s*(?P<sep>{_DASH}|/)\s*(?P<y2>\d{{4}}|\d{{2}}|\d)(?![\w%]|[.,]\d|\s*%|[-–—/]\d)", self._year_range, False),
+            ("era_range", rf"{_NUM_LEFT}(?P<y>\d{{1,4}})(?:\s*{_DASH}\s*|\s+(?i:to|until|till)\s+)(?P<y2>\d{{1,4}})\s*(?P<era>{era})(?![\w%])", self._era_range, False),
             ("era", rf"{_NUM_LEFT}(?:(?P<y>\d{{1,4}})\s*(?P<era>B\.C\.E\.|BCE|B\.C\.|BC|A\.D\.|AD|C\.E\.|CE)|(?P<era2>A\.D\.|AD)\s*(?P<y2>\d{{1,4}}))(?![\w%])", self._era, False),
             ("age_old", rf"(?<![\w.,])(?P<n>{number})(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?:\s*{_DASH}\s*|\s+)(?:(?i:old)|(?i:of\s+age))(?!\w)", self._age, False),
             ("age_aged", rf"(?<!\w)(?i:aged|age\s+of|at\s+age)\s+(?P<body>(?P<n>{number})(?:\s+(?P<u>{unit}))?)(?!\w)", self._age, False),
             ("relative_shift", rf"(?<![\w.,])(?:(?:(?P<n>{number})(?P<half0>\s+(?i:and\s+a\s+half))?|(?P<halfa>(?i:half\s+an?)))\s+)?(?P<u>{unit})(?P<half>\s+(?i:and\s+a\s+half))?\s+(?P<dir>{later})(?!\w)", self._relative_shift, False),
             ("unit_after", rf"(?<!\w)(?i:the)\s+(?P<body>(?P<u>{unit_singular})\s+(?P<dir>(?i:after|before)))(?=\s*(?:[,.;:!?)\]]|$))", self._unit_after, False),
+            # "the day after the armistice": the event is outside; resolved from the reference (D167).
+            ("unit_after_event", rf"(?<!\w)(?i:the)\s+(?P<body>(?P<u>(?i:day|week|month|year))\s+(?P<dir>(?i:after|before)))(?=\s+(?i:the|his|her|their|its|a|an)\s)", self._unit_after, False),
             ("named_relative", rf"(?<!\w)(?P<det>{determiner})\s+(?P<what>{unit_singular}|{full_month}|{season})(?!\w)", self._named_relative, False),
             ("set_frequency", rf"(?<!\w)(?P<f>(?i:once|twice)|(?P<n>{number})\s+(?i:times))\s+(?i:a|an|per|every)\s+(?P<u>{unit_singular})(?!\w)", self._set, False),
-            ("set_every", rf"(?<!\w)(?i:every|each)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit}|{season}|{weekday})(?!\w)", self._set, False),
+            ("set_every", rf"(?<!\w)(?i:every|each)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit}|{season}|{weekday}|{full_month})(?!\w)", self._set, False),
             ("duration", rf"(?<![\w.,])(?:(?P<n>{number})|(?P<halfa>(?i:half\s+an?)))(?P<half>\s+(?i:and\s+a\s+half))?(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?P<half2>\s+(?i:and\s+a\s+half))?(?!\w)", self._duration, False),
-            ("for_unit", rf"(?<!\w)(?i:for|over)\s+(?P<body>(?P<u>{unit_plural}))(?!\w)", self._duration, False),
+            ("unit_span", rf"(?<!\w)(?i:the)\s+(?P<body>(?i:following|succeeding|subsequent|ensuing|preceding|previous|intervening|coming)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit_plural}))(?!\w)", self._unit_span, False),
+            ("for_unit", rf"(?<!\w)(?i:for|over|within)\s+(?P<body>(?P<u>{unit_plural}))(?!\w)", self._duration, False),
             ("noise_token", rf"(?<!\w){preps}\s+(?P<body>{_alt(v.noise_tokens)})(?!\w)", self._noise, False),
+            # "from October to March": a range of months in the reference year (the end may be in the next).
+            ("month_range", rf"(?<!\w)(?i:from|between)\s+(?P<body>(?P<m>{full_month})\s+(?i:to|until|till|through|and)\s+(?P<m2>{full_month}))(?!\w)(?!,?\s*\d)", self._month_range, False),
             ("bare_month", rf"(?<!\w){preps_month}(?:\s+|-)(?P<body>(?P<m>{full_month}))(?!\w)(?!\s*\d)", self._bare_month, False),
             # "In the extreme winter," / "freezing in the winter.": closed by punctuation (dates.toml [seasons]).
+            # "During the summer, …", "the spring and summer": the season of the reference year (D165).
+            ("the_season", rf"(?<!\w){preps_month}\s+(?i:the)\s+(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)", self._the_season, False),
             ("bare_season", rf"(?<!\w){preps_month}\s+(?:(?i:the)\s+(?:[a-z]+\s+)?)?(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$))", self._bare_season, False),
             ("year", rf"{_NUM_LEFT}(?P<y>\d{{4}}){_NUM_RIGHT}", self._year, False),
             # Only when the whole string is known to be a date (normalize, NER spans).
@@ -278,6 +322,14 @@ class Detector:
             return self._fixed(m, rule, _day(year, month, day))
         return self._fixed(m, rule, _day_interval(year, month, day, month2 or month, day2))
 
+    def _day_of_year(self, m: re.Match[str], text: str) -> Expression | None:
+        """"15 February of that year", "March 3 of the following year"."""
+        month, day = self._months[m["m"] or m["m2"]], int(m["d"] or m["d2"])
+        if day > _MAX_DAYS[month]:
+            return None
+        years = self._year_offset(m["which"])
+        return self._relative(m, "day_of_year", Relative("within", month=month, day=day, years=years))
+
     def _month_of_year(self, m: re.Match[str], text: str) -> Expression | None:
         years = self._year_offset(m["which"])
         return self._relative(m, "month_of_year", Relative("within", month=self._months[m["m"]], years=years))
@@ -326,6 +378,11 @@ class Detector:
         if first is None or not 1 <= first <= 30:
             return None
         value = format_point(Point("century", (first - 1) * 100))
+        if m["era"] and m["era"].replace(".", "") in ("BC", "BCE"):
+            # The N-th century BC is astronomical years -(N*100-1)..-(N-1)*100: EDTF "-{N-1:02}XX".
+            if m["c2"] is not None:
+                return None
+            return self._fixed(m, "century", DateValue("DATE", f"-{first - 1:02d}XX"))
         if m["c2"] is None:
             return self._fixed(m, "century", DateValue("DATE", value))
         last = self._ordinal(m["c2"])
@@ -374,6 +431,24 @@ class Detector:
             # "1941-1901": the text contradicts itself
             return self._fixed(m, "year_range", DateValue("INTERVAL", None, noisy=True))
         return self._fixed(m, "year_range", DateValue("INTERVAL", f"{year_text(year)}/{year_text(end)}"))
+
+    def _era_range(self, m: re.Match[str], text: str) -> Expression | None:
+        """"499-493 BC", "from 264 to 241 BC": both ends in the era the second names."""
+        first, last = int(m["y"]), int(m["y2"])
+        if m["era"].replace(".", "") in ("BC", "BCE"):
+            if not first > last > 0:
+                return None
+            value = f"{year_text(1 - first)}/{year_text(1 - last)}"
+        else:
+            if not 0 < first < last:
+                return None
+            value = f"{year_text(first)}/{year_text(last)}"
+        return self._fixed(m, "era_range", DateValue("INTERVAL", value))
+
+    def _unit_span(self, m: re.Match[str], text: str) -> Expression | None:
+        """"the following days" PXD, "the four previous weeks" P4W: a length of time (D164)."""
+        amount = self._number(m["n"]) if m["n"] else None
+        return self._fixed(m, "duration", DateValue("DURATION", _duration(amount, self.v.units[m["u"].lower()])))
 
     def _era(self, m: re.Match[str], text: str) -> Expression | None:
         era = (m["era"] or m["era2"]).replace(".", "")
@@ -433,8 +508,8 @@ class Detector:
         # "2.3 years later": no calendar step fits, so it is read as a vague distance.
         rel = Relative("shift", unit=step, amount=whole, direction=direction)
         if direction_word in self.v.to_writing_time:
-            # "ten years ago" counts from the date of writing, which the text does not give.
-            return self._fixed(m, "relative_shift", DateValue("DATE", None))
+            # "ten years ago" counts from the date of writing: the DCT, or no value (D158).
+            return self._relative(m, "relative_shift", replace(rel, deictic="only"))
         return self._relative(m, "relative_shift", rel)
 
     def _unit_after(self, m: re.Match[str], text: str) -> Expression | None:
@@ -450,11 +525,16 @@ class Detector:
         if previous == "to" and det == "this":
             return None  # "to this day" means until the time of writing
         direction = 1 if det in self._next else -1 if det in self._previous else 0
+        # "last year", "this week" (no article, not "that"): the time of writing when a DCT is given (D158).
+        deictic = "prefer" if previous != "the" and det in ("this", "last", "next", "coming") else None
         if what.lower() in self.v.units:
             unit = self.v.units[what.lower()]
+            if unit == "W":
+                return self._relative(m, "named_relative", Relative("week", amount=direction, deictic=deictic))
             if direction == 0:
-                return self._relative(m, "named_relative", Relative("same", unit=unit))
-            return self._relative(m, "named_relative", Relative("shift", unit=unit, amount=1, direction=direction))
+                return self._relative(m, "named_relative", Relative("same", unit=unit, deictic=deictic))
+            rel = Relative("shift", unit=unit, amount=1, direction=direction, deictic=deictic)
+            return self._relative(m, "named_relative", rel)
         if what in self._months:
             month = self._months[what]
             if direction == 0:
@@ -465,8 +545,89 @@ class Detector:
             return self._relative(m, "named_relative", Relative("within", season=season))
         return self._relative(m, "named_relative", Relative("next_named", season=season, direction=direction))
 
+    def _year_word(self, m: re.Match[str], text: str) -> Expression | None:
+        year = int(m["y"])
+        return self._fixed(m, "year_word", DateValue("DATE", year_text(year))) if self._plausible(year) else None
+
+    def _year_part(self, m: re.Match[str], text: str) -> Expression | None:
+        """"the first half of 1920" -> 1920-40; "the third quarter of 1920" -> 1920-35 (EDTF level 1)."""
+        year = int(m["y"])
+        if not self._plausible(year):
+            return None
+        part = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(
+            m["part"].lower(), 0
+        )
+        halves = m["what"].lower() == "half"
+        count = 2 if halves else 4
+        part = count if part == 0 else part
+        if part > count:
+            return None
+        code = (39 if halves else 32) + part
+        return self._fixed(m, "year_part", DateValue("DATE", f"{year_text(year)}-{code}"))
+
+    def _same_unit(self, m: re.Match[str], text: str) -> Expression | None:
+        return self._relative(m, "same_unit", Relative("same", unit=self.v.units[m["u"].lower()]))
+
+    def _holiday(self, m: re.Match[str], text: str) -> Expression | None:
+        rule = self.v.holidays[_holiday_key(m["h"], self.v.holidays)]
+        if m["y"] is None:
+            month, day = (int(rule[:2]), int(rule[3:5])) if rule[2:3] == "-" and "#" not in rule else (None, None)
+            if month is not None:
+                return self._relative(m, "holiday", Relative("within", month=month, day=day))
+            return self._relative(m, "holiday", Relative("holiday", holiday=rule))
+        year = int(m["y"])
+        if not self._plausible(year):
+            return None
+        p = holiday_day(year, rule)
+        return self._fixed(m, "holiday", DateValue("DATE", format_point(p) if p else None))
+
+    def _present(self, m: re.Match[str], text: str) -> Expression | None:
+        before = self._previous_word(text, m.start())
+        if before == "the":
+            return None  # "the now “Father of the Peoples”": an adjective
+        if before in _PAST_AUXILIARIES:
+            # "was now part of": the narrative's "by then", a vague time word (D122, D159); TimeML tags it
+            return self._relative(m, TIMEML_ONLY, Relative("present", unit="now"))
+        return self._relative(m, "present", Relative("present", unit="now"))
+
+    def _timeml_set(self, m: re.Match[str], text: str) -> Expression | None:
+        start, end = m.span()
+        return Expression(start, end, TIMEML_ONLY, date=DateValue("SET", self.v.timeml_sets[m["w"].lower()]))
+
+    def _timeml_ref(self, m: re.Match[str], text: str) -> Expression | None:
+        ref = self.v.timeml_refs[_norm(m["w"])]
+        return self._relative(m, TIMEML_ONLY, Relative("present", unit=ref.lower()))
+
+    def _deictic_day(self, m: re.Match[str], text: str) -> Expression | None:
+        offset = self.v.deictic_days[_norm(m["w"])]
+        return self._relative(m, "deictic_day", Relative("present", unit="D", amount=offset))
+
+    def _weekday(self, m: re.Match[str], text: str) -> Expression | None:
+        det = (m["det"] or "").lower()
+        raw = _PREV_WORD.search(text, max(0, m.start() - 24), m.start())
+        before = raw[1] if raw else ""
+        if not det and before[:1].isupper() and before.lower() not in self.v.prepositions:
+            return None  # "Bloody Sunday", "Black Tuesday": part of a name
+        direction = 1 if det in ("next", "coming") else -1 if det in ("last", "past") else 0
+        if direction == 0 and _FUTURE_CUE.search(text, max(0, m.start() - 60), m.start()):
+            direction = 1  # "will vote on Tuesday", "until Monday": the coming one
+        rel = Relative("weekday", weekday=self._weekday_index[m["w"].lower()], direction=direction, deictic="prefer")
+        return self._relative(m, "weekday", rel)
+
+    def _past_unit(self, m: re.Match[str], text: str) -> Expression | None:
+        """"the past decade", "the last century" as a length of time: P1DE, P1CE."""
+        if self._previous_word(text, m.start()).lower() in ("of", "in", "during", "throughout") and m["u"].lower() in (
+            "year",
+            "month",
+            "week",
+        ):
+            return None  # "in the last year of the war": which year, not how long
+        return self._fixed(m, "duration", DateValue("DURATION", _duration(1.0, self.v.units[m["u"].lower()])))
+
     def _set(self, m: re.Match[str], text: str) -> Expression | None:
         what = m["u"]
+        if what in self._months:
+            return self._fixed(m, "set", DateValue("SET", f"XXXX-{self._months[what]:02d}"))
         if what.lower() in self._seasons:
             value = f"XXXX-{self._seasons[what.lower()]}"
         elif what.lower() in self._weekday_index:
@@ -493,15 +654,28 @@ class Detector:
                 amount += 0.5
         if amount is None and m["u"].lower() not in self.v.unit_plurals:
             return None  # "several year" is not a duration
+        if amount is not None and amount < 1 and unit in ("CE", "DE"):  # "half a century" -> P50Y
+            whole, smaller = _whole_units(amount, unit)
+            if whole is not None:
+                amount, unit = float(whole), smaller
         return self._fixed(m, "duration", DateValue("DURATION", _duration(amount, unit)))
 
     def _noise(self, m: re.Match[str], text: str) -> Expression | None:
         return self._fixed(m, "noise", DateValue("DATE", None, noisy=True))
 
+    def _month_range(self, m: re.Match[str], text: str) -> Expression | None:
+        first, last = self._months[m["m"]], self._months[m["m2"]]
+        if first == last:
+            return None
+        return self._relative(m, "month_range", Relative("within", month=first, end_month=last))
+
     def _bare_month(self, m: re.Match[str], text: str) -> Expression | None:
         if m["m"] in self.v.months_also_names and _CAPITALISED_NEXT.match(text, m.end()):
             return None  # "by August Bebel"
         return self._relative(m, "bare_month", Relative("within", month=self._months[m["m"]]))
+
+    def _the_season(self, m: re.Match[str], text: str) -> Expression | None:
+        return self._relative(m, "the_season", Relative("within", season=self._seasons[m["s"].lower()]))
 
     def _bare_season(self, m: re.Match[str], text: str) -> Expression | None:
         # A season with no year and no determiner: the text does not fix which one (D123).
@@ -512,7 +686,7 @@ class Detector:
         if raw is None:
             return None
         if raw[0].isdigit():
-            return float(raw)
+            return float(raw.replace(",", ""))
         return self.v.numbers.get(_norm(raw).replace(" - ", "-"))
 
     # ------------------------------------------------------------ passes
@@ -533,6 +707,10 @@ class Detector:
         return out
 
     def _join_pair(self, a: Expression, b: Expression, text: str) -> Expression | None:
+        composite = _composite_duration(a, b, text)
+        if composite is not None:
+            return composite
+        a = _with_year_of(a, b, text) or a
         if not (_is_point(a) and _is_point(b)):
             return None
         gap = _JOINER.fullmatch(text, a.end, b.start)
@@ -554,13 +732,23 @@ class Detector:
         """
         if expr.mod is not None or (expr.date is not None and (expr.date.type == "SET" or expr.date.value is None)):
             return expr
+        is_duration = expr.date is not None and expr.date.type == "DURATION"
+        if is_duration:  # "the next few days" -> "next few days"; "another two years"
+            lead = self._duration_lead.search(text, max(floor, expr.start - 16), expr.start)
+            if lead is not None:
+                expr = replace(expr, start=lead.start("w"))
+        else:
+            joined = self._join_left.search(text, max(floor, expr.start - 20), expr.start)
+            if joined is not None:  # "the rest of 1942" -> "rest of 1942", no mod
+                expr = replace(expr, start=joined.start("j"))
         m = self._mod_left.search(text, max(floor, expr.start - _MOD_WINDOW), expr.start)
         if m is not None:
             phrase = _norm(m["mod"])
             mod = self._mods.get(phrase) or self._mods.get(phrase.rstrip("-"))
-            is_duration = expr.date is not None and expr.date.type == "DURATION"
             ok = mod is not None and (not is_duration or mod == "APPROX")
-            if ok and phrase in self.v.approx_needs_preposition:
+            if ok and phrase in self.v.approx_duration_only:
+                ok = is_duration
+            if ok and phrase in self.v.approx_needs_preposition and not is_duration:
                 ok = self._previous_word(text, m.start()) in self.v.prepositions
             if ok:
                 return _with_mod(expr, mod, start=m.start("mod"))  # type: ignore[arg-type]
@@ -627,6 +815,12 @@ class Detector:
 # ---------------------------------------------------------------- helpers
 
 
+def _holiday_key(written: str, holidays: dict[str, str]) -> str:
+    """The table key of a holiday as written (any whitespace, either apostrophe)."""
+    plain = " ".join(written.replace("’", "'").split())
+    return plain if plain in holidays else next(k for k in holidays if k.lower() == plain.lower())
+
+
 def _longest_first(found: list[tuple[Expression, int]]) -> list[Expression]:
     """Keep the longest matches that do not overlap; ties go to the earlier rule, then leftmost."""
     found.sort(key=lambda pair: (-pair[0].length, pair[1], pair[0].start))
@@ -660,6 +854,42 @@ def _flag_parenthetical(chosen: list[Expression], text: str) -> list[Expression]
         inside = i >= 0 and e.end < groups[i][1]
         out.append(replace(e, parenthetical=True) if inside else e)
     return out
+
+
+def _composite_duration(a: Expression, b: Expression, text: str) -> Expression | None:
+    """"two years and three months" -> one DURATION P2Y3M (units from the longest down)."""
+    if not (a.date and b.date and a.date.type == b.date.type == "DURATION" and not a.date.mod and not b.date.mod):
+        return None
+    if not _COMPOSITE_GAP.fullmatch(text, a.end, b.start):
+        return None
+    found = [_DURATION_PARTS.match(d.value or "") for d in (a.date, b.date)]
+    parts = [p for p in found if p is not None]
+    if len(parts) != 2:
+        return None
+    units = [p["u"] or ("H" if p["tu"] == "H" else "MIN") for p in parts]
+    amounts = [p["n"] or p["tn"] for p in parts]
+    if _UNIT_ORDER.index(units[0]) >= _UNIT_ORDER.index(units[1]):
+        return None
+    date_part = "".join(f"{n}{u}" for n, u in zip(amounts, units) if u not in ("H", "MIN"))
+    time_part = "".join(f"{n}{'H' if u == 'H' else 'M'}" for n, u in zip(amounts, units) if u in ("H", "MIN"))
+    value = "P" + date_part + (f"T{time_part}" if time_part else "")
+    return Expression(a.start, b.end, "duration", date=DateValue("DURATION", value))
+
+
+def _with_year_of(a: Expression, b: Expression, text: str) -> Expression | None:
+    """"1 May to 3 June 1937": a day or month without a year takes the year of the range's other end."""
+    rel = a.relative
+    if rel is None or rel.kind != "within" or rel.month is None or rel.years or rel.end_day is not None:
+        return None
+    if b.date is None or b.date.value is None or not _JOINER.fullmatch(text, a.end, b.start):
+        return None
+    end = parse_point(b.date.value)
+    if end is None or not end.knows("month"):
+        return None
+    point = Point("day", end.year, rel.month, rel.day) if rel.day is not None else Point("month", end.year, rel.month)
+    if rel.day is not None and not is_real_day(end.year, rel.month, rel.day):
+        return None
+    return replace(a, relative=None, date=DateValue("DATE", format_point(point)))
 
 
 def _is_point(e: Expression) -> bool:

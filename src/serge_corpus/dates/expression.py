@@ -28,6 +28,17 @@ class Relative:
       - "decade": decade `decade` (0-9) of the reference century ("the forties").
       - "unfixed": a season (`season`) with no year and no determiner ("In the
         extreme winter"): DATE with value null, whatever the reference (D123).
+      - "present": the time of writing shifted by `amount` days ("today" 0,
+        "yesterday" -1); `unit` "now" for "now"/"at present" (D159).
+      - "week": the week `amount` weeks from the reference's ("last week" -1).
+      - "weekday": the day `weekday` (1 = Monday) nearest the reference, in
+        `direction` (0: the past one with a DCT, the next one in a narrative).
+      - "holiday": the day `month`/`day` of the reference year ("Christmas");
+        a movable feast names its rule in `holiday` ("easter+1").
+
+    `deictic` says what a DCT does (D158): "prefer" resolves against it when
+    there is one, else against the reference ("last year", "this week");
+    "only" needs it and has no value without it ("three years ago").
     """
 
     kind: str
@@ -42,6 +53,9 @@ class Relative:
     end_month: int | None = None
     end_day: int | None = None
     mod: str | None = None
+    weekday: int | None = None
+    holiday: str | None = None
+    deictic: str | None = None
 
 
 @dataclass(frozen=True)

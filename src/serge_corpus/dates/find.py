@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Literal
 
 from serge_corpus.date_object import is_edtf
-from serge_corpus.dates.detect import detector_for
+
+from serge_corpus.dates.detect import TIMEML_ONLY, detector_for
+from serge_corpus.dates.expression import Expression
 from serge_corpus.dates.resolve import resolve, resolve_all
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
 from serge_corpus.errors import Problem, SergeCorpusError
@@ -16,24 +19,63 @@ _EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?…–—- \t\n"
 
 
 def check_anchor(anchor: str | None, field: str = "anchor") -> None:
-    """Raise E101 unless `anchor` is None or valid EDTF."""
+    """Raise E101 (E400 for the DCT) unless `anchor` is None or valid EDTF without an interval."""
     if anchor is not None and not is_edtf(anchor):
-        raise SergeCorpusError(Problem("E101", repr(anchor), field=field))
+        raise SergeCorpusError(Problem("E400" if field == "dct" else "E101", repr(anchor), field=field))
+    if field == "dct" and anchor is not None and "/" in anchor:
+        raise SergeCorpusError(Problem("E400", f"{anchor!r} is an interval", field=field))
 
 
-def find_dates(text: str, anchor: str | None = None, *, vocabulary: Vocabulary | None = None) -> list[Span]:
+def find_dates(
+    text: str,
+    anchor: str | None = None,
+    dct: str | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    conventions: Conventions = "guidelines",
+) -> list[Span]:
     """Every temporal expression of `text` as a DATE span with its date object.
 
     Relative expressions resolve against a reference time that starts at
-    `anchor` (EDTF) and moves with each absolute date of the text.
+    `anchor` (EDTF; the DCT when no anchor is given) and moves with each
+    absolute date of the text. `dct`, the document creation time (news
+    mode), fixes deictic expressions: "today", "last week", "three years ago",
+    weekdays (DECISIONS D158, D159). Without it (narrative mode) they resolve
+    against the reference time, and "now"/"today" get `ref: "PRESENT"`.
+    `conventions="timeml"` also keeps what TimeML tags and the guidelines do
+    not (`former`, `recently`, `currently`, `future`, a past-tense `now`:
+    PAST_REF / PRESENT_REF / FUTURE_REF; D166), for TimeML output and benchmarks.
     """
     check_anchor(anchor)
-    expressions = detector_for(vocabulary).detect(text)
-    resolved, _ = resolve_all(expressions, anchor)
+    check_anchor(dct, "dct")
+    expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions)
+    resolved, _ = resolve_all(expressions, anchor, dct=dct)
+    if conventions == "timeml":
+        resolved = [(e, timeml_vague_shift(e, d)) for e, d in resolved]
     return [Span(e.start, e.end, "DATE", text[e.start : e.end], date) for e, date in resolved]
 
 
-def normalize(text: str, anchor: str | None = None, *, vocabulary: Vocabulary | None = None) -> DateValue | None:
+def timeml_vague_shift(expr: Expression, date: DateValue) -> DateValue:
+    """TimeML writes a vague distance ("a few weeks later") as FUTURE_REF / PAST_REF, not a coarse date (D166)."""
+    rel = expr.relative
+    if rel is None or rel.kind != "shift" or rel.amount is not None or rel.deictic is not None:
+        return date
+    return DateValue("DATE", None, extra={"ref": "FUTURE" if rel.direction > 0 else "PAST"})
+
+
+Conventions = Literal["guidelines", "timeml"]
+
+
+def keep_conventions(expressions: list[Expression], conventions: Conventions) -> list[Expression]:
+    """The expressions the conventions annotate (D166)."""
+    if conventions == "timeml":
+        return expressions
+    return [e for e in expressions if e.rule != TIMEML_ONLY]
+
+
+def normalize(
+    text: str, anchor: str | None = None, dct: str | None = None, *, vocabulary: Vocabulary | None = None
+) -> DateValue | None:
     """The date object of a text that is one temporal expression, or None.
 
     Leading prepositions and articles and surrounding punctuation are
@@ -42,16 +84,17 @@ def normalize(text: str, anchor: str | None = None, *, vocabulary: Vocabulary | 
     is returned even if words around it are not part of it ("aged 57" -> P57Y).
     """
     check_anchor(anchor)
+    check_anchor(dct, "dct")
     vocab = vocabulary or load_vocabulary()
     start, end = core_bounds(text, vocab)
     if start >= end:
         return None
-    expressions = detector_for(vocabulary).detect(text, whole=True)
+    expressions = keep_conventions(detector_for(vocabulary).detect(text, whole=True), "guidelines")
     for expr in expressions:
         if expr.start == start and expr.end == end:
-            return resolve(expr, anchor)
+            return resolve(expr, anchor or dct, dct)
     if len(expressions) == 1:
-        return resolve(expressions[0], anchor)
+        return resolve(expressions[0], anchor or dct, dct)
     return None
 
 

@@ -13,6 +13,8 @@ EDTF string. It runs through the expressions in reading order (and, in
   - it is a DURATION (including ages) or a SET;
   - its value is null;
   - it only restates the reference ("that year": kind "same").
+  - it is a range of bare months read from the reference ("from October to
+    March", whose end may fall in the next year).
   A date with a mod moves it too, without the mod ("the end of 1923" -> 1923,
   "1930 onwards" -> 1930). A resolved relative date ("two years later" ->
   1947) does move it.
@@ -29,14 +31,26 @@ EDTF string. It runs through the expressions in reading order (and, in
 - An interval reference: "later"/"following" count from its end,
   "earlier"/"previous" from its start, "that year"/"December of that year"
   need both ends in the same year (else value null).
+- Document creation time (DCT, news mode; DECISIONS D158, D159): the
+  reference starts at the DCT when no anchor is given, and deictic
+  expressions ("today", "yesterday", "last week", "this year", "next month",
+  "three years ago", weekdays) resolve against the DCT itself, whatever the
+  reference has moved to. Without a DCT they resolve against the reference
+  ("last year" = the year before it), except those that only the time of
+  writing fixes ("ago"): value null. `now`, `at present` (and `today` with no
+  DCT) carry `ref: "PRESENT"` (TIMEX3 PRESENT_REF), with the DCT as value
+  when there is one, else value null.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+
 from serge_corpus.dates.expression import Expression, Relative
 from serge_corpus.dates.values import (
     UNIT_PRECISION,
+    holiday_day,
     Point,
     format_point,
     is_real_day,
@@ -50,22 +64,47 @@ from serge_corpus.model import DateValue
 
 # Where a vague distance of a unit lands: somewhere in the next coarser unit.
 _VAGUE_PRECISION = {"D": "month", "W": "month", "M": "year"}
+# A month this many months before the reference's month is read in the next year (D160).
+_FORWARD_MONTHS = 6
 # Any leap year: a day that exists in it exists in some year.
 _LEAP_YEAR = 2000
 
 
-def resolve(expr: Expression, reference: str | None) -> DateValue:
-    """The date object of `expr`, relative expressions computed from `reference`."""
+def resolve(expr: Expression, reference: str | None, dct: str | None = None) -> DateValue:
+    """The date object of `expr`, relative expressions computed from `reference` (deictic ones from `dct`)."""
     if expr.date is not None:
         return expr.date
     rel = expr.relative
     assert rel is not None
-    kind = "INTERVAL" if rel.end_day is not None else "DATE"
+    if rel.kind == "present":
+        return _present(rel, dct)
+    if rel.deictic == "only" and dct is None:
+        return DateValue("DATE", None, mod=rel.mod)
+    if rel.deictic is not None and dct is not None:
+        reference = dct
+    kind = "INTERVAL" if rel.end_day is not None or rel.end_month is not None or rel.kind == "week" else "DATE"
     ref = parse_reference(reference)
     if rel.kind == "unfixed" or ref is None:
         return DateValue(kind, None, mod=rel.mod)
-    value, mod, noisy = _compute(rel, ref)
+    value, mod, noisy = _compute(rel, ref, dct is not None)
+    if value is None:
+        kind = "DATE" if rel.kind == "week" else kind
     return DateValue(kind, value, mod=rel.mod or mod, anchor=reference, noisy=noisy)
+
+
+def _present(rel: Relative, dct: str | None) -> DateValue:
+    """"now", "today", "yesterday": from the DCT; without one, PRESENT_REF for now/today, else null (D159)."""
+    ref = parse_reference(dct)
+    day = ref[1] if ref is not None and ref[0] == ref[1] else None
+    if rel.unit == "now":
+        return DateValue("DATE", dct if dct is not None else None, anchor=dct, extra={"ref": "PRESENT"})
+    if rel.unit in ("past", "present", "future"):  # TimeML's PAST_REF … (D166): no calendar value
+        return DateValue("DATE", None, extra={"ref": rel.unit.upper()})
+    if day is None or not day.knows("day"):
+        extra = {"ref": "PRESENT"} if (rel.amount or 0) == 0 else {}
+        return DateValue("DATE", None, mod=rel.mod, extra=extra)
+    moved = shift(day, "D", rel.amount or 0)
+    return DateValue("DATE", format_point(moved) if moved else None, mod=rel.mod, anchor=dct)
 
 
 def moves_reference(expr: Expression, date: DateValue) -> bool:
@@ -74,31 +113,47 @@ def moves_reference(expr: Expression, date: DateValue) -> bool:
         return False
     if date.value is None:
         return False
-    if expr.relative is not None and expr.relative.kind == "same":
-        return False
+    rel = expr.relative
+    if rel is not None and (rel.kind == "same" or (rel.end_month is not None and rel.end_day is None)):
+        return False  # "that year" restates it; "from October to March" is read from it
     return parse_reference(date.value) is not None
 
 
 def resolve_all(
-    expressions: Iterable[Expression], reference: str | None, *, narrative: bool = True
+    expressions: Iterable[Expression], reference: str | None, *, narrative: bool = True, dct: str | None = None
 ) -> tuple[list[tuple[Expression, DateValue]], str | None]:
     """Resolve in reading order; returns each expression with its date, and the final reference.
 
     `narrative=False` (captions, notes, references) resolves against the
-    reference without moving it.
+    reference without moving it. The reference starts at `dct` when it is None.
     """
     out: list[tuple[Expression, DateValue]] = []
+    if reference is None:
+        reference = dct
     for expr in expressions:
-        date = resolve(expr, reference)
+        date = resolve(expr, reference, dct)
         out.append((expr, date))
+        deictic = expr.relative is not None and (expr.relative.deictic is not None or expr.relative.kind == "present")
+        if dct is not None and deictic:
+            continue  # news: "five years ago" does not become the story's time (D158)
         if narrative and moves_reference(expr, date):
             reference = date.value
     return out, reference
 
 
-def _compute(rel: Relative, ref: tuple[Point, Point]) -> tuple[str | None, str | None, bool]:
+def _compute(rel: Relative, ref: tuple[Point, Point], news: bool = False) -> tuple[str | None, str | None, bool]:
     """(value, implied mod, noisy) of a relative expression; value None when the reference is too coarse."""
     start, end = ref
+    if rel.kind == "week":
+        base = end if rel.amount and rel.amount > 0 else start
+        return _week(base, rel.amount or 0), None, False
+    if rel.kind == "weekday":
+        return _weekday(end, rel.weekday or 1, rel.direction, news), None, False
+    if rel.kind == "holiday":
+        if not (start.knows("year") and end.knows("year")) or start.year != end.year:
+            return None, None, False
+        p = holiday_day(start.year + rel.years, rel.holiday or "")
+        return (format_point(p) if p else None), None, False
     if rel.kind == "shift":
         base = end if rel.direction > 0 else start
         if rel.amount is None or rel.unit is None:
@@ -116,7 +171,7 @@ def _compute(rel: Relative, ref: tuple[Point, Point]) -> tuple[str | None, str |
         a, b = truncate(start, precision), truncate(end, precision)
         return (format_point(a) if a is not None and a == b else None), None, False
     if rel.kind == "within":
-        value, noisy = _within(rel, start, end)
+        value, noisy = _within(rel, start, end, forward=not news)
         return value, None, noisy
     if rel.kind == "next_named":
         base = end if rel.direction > 0 else start
@@ -133,7 +188,7 @@ def _compute(rel: Relative, ref: tuple[Point, Point]) -> tuple[str | None, str |
     return None, None, False
 
 
-def _within(rel: Relative, start: Point, end: Point) -> tuple[str | None, bool]:
+def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tuple[str | None, bool]:
     """(value, noisy): a month, day or season of the reference year (shifted by `rel.years`).
 
     A day no calendar has ("November 31") gives value null and noisy; a leap
@@ -142,10 +197,17 @@ def _within(rel: Relative, start: Point, end: Point) -> tuple[str | None, bool]:
     if not (start.knows("year") and end.knows("year")) or start.year != end.year:
         return None, False
     year = start.year + rel.years
+    far_back = rel.month is not None and end.month is not None and end.month - rel.month >= _FORWARD_MONTHS
+    if forward and rel.years == 0 and far_back:
+        # "…declared war on 11 December 1941. In January, …": a narrative moves forward (D160).
+        year += 1
     if rel.season is not None:
         return format_point(Point("season", year, season=rel.season)), False
     if rel.month is None:
         return format_point(Point("year", year)), False
+    if rel.day is None and rel.end_month is not None:  # "from October to March": March of the next year
+        end_year = year + (1 if rel.end_month < rel.month else 0)
+        return f"{format_point(Point('month', year, rel.month))}/{format_point(Point('month', end_year, rel.end_month))}", False
     if rel.day is None:
         return format_point(Point("month", year, rel.month)), False
     last_month = rel.end_month or rel.month
@@ -155,3 +217,27 @@ def _within(rel: Relative, start: Point, end: Point) -> tuple[str | None, bool]:
     if len(days) == 2 and days[1] <= days[0]:
         return None, True
     return "/".join(format_point(Point("day", year, m, d)) for m, d in days), False
+
+
+def _week(base: Point, amount: int) -> str | None:
+    """The ISO week (Monday/Sunday interval) `amount` weeks from the one holding `base`."""
+    if not base.knows("day"):
+        return None
+    day = dt.date(base.year, base.month, base.day) + dt.timedelta(weeks=amount)  # type: ignore[arg-type]
+    monday = day - dt.timedelta(days=day.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    return f"{monday.isoformat()}/{sunday.isoformat()}"
+
+
+def _weekday(base: Point, weekday: int, direction: int, news: bool) -> str | None:
+    """The weekday (1 = Monday) nearest `base`: the next one (direction 1, or 0 in a narrative) or the last one."""
+    if not base.knows("day"):
+        return None
+    day = dt.date(base.year, base.month, base.day)  # type: ignore[arg-type]
+    gap = (weekday - 1 - day.weekday()) % 7
+    if direction > 0 or (direction == 0 and not news):
+        moved = day + dt.timedelta(days=gap if direction == 0 else (gap or 7))
+    else:
+        back = (day.weekday() - (weekday - 1)) % 7
+        moved = day - dt.timedelta(days=back if direction == 0 else (back or 7))
+    return moved.isoformat() if moved.year >= 1 else None

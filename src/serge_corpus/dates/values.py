@@ -184,3 +184,49 @@ def point_order(a: Point, b: Point) -> int:
 def _first_day(p: Point) -> tuple[int, int, int]:
     month = p.month or (SEASON_START_MONTH[p.season] if p.season else 1)
     return (p.year, month, p.day or 1)
+
+
+def easter(year: int) -> dt.date:
+    """Western (Gregorian) Easter Sunday: the anonymous Gregorian computus."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month = (h + l_ - 7 * m + 114) // 31
+    day = (h + l_ - 7 * m + 114) % 31 + 1
+    return dt.date(year, month, day)
+
+
+_HOLIDAY_RULE = re.compile(
+    r"^(?:(?P<m>\d{2})-(?P<d>\d{2})|easter(?P<off>[+-]\d+)?|(?P<nm>\d{2})-(?P<wd>[1-7])#(?P<n>-?[1-5]))$"
+)
+
+
+def holiday_day(year: int, rule: str) -> Point | None:
+    """The day a holiday rule names in `year`.
+
+    "12-25"; "easter-2" (Good Friday); "11-4#4" (the 4th Thursday of November).
+    """
+    m = _HOLIDAY_RULE.match(rule)
+    if m is None or year < 1:
+        return None
+    if m["m"]:
+        month, day = int(m["m"]), int(m["d"])
+        return Point("day", year, month, day) if is_real_day(year, month, day) else None
+    if m["nm"]:
+        month, weekday, n = int(m["nm"]), int(m["wd"]), int(m["n"])
+        days = [d for d in range(1, calendar.monthrange(year, month)[1] + 1)
+                if dt.date(year, month, d).isoweekday() == weekday]
+        return Point("day", year, month, days[n - 1 if n > 0 else n])
+    if year < 1583:  # the Gregorian computus before the Gregorian calendar would be wrong
+        return None
+    day_ = easter(year) + dt.timedelta(days=int(m["off"] or 0))
+    return Point("day", day_.year, day_.month, day_.day)
+
+
+def is_holiday_rule(rule: str) -> bool:
+    return bool(_HOLIDAY_RULE.match(rule))

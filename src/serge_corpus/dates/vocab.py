@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from serge_corpus.dates.values import is_holiday_rule
 from serge_corpus.errors import Problem, SergeCorpusError
 
 DEFAULT_VOCABULARY = "dates.toml"
@@ -27,6 +28,7 @@ class Vocabulary:
     months: dict[str, int]
     month_abbreviations: dict[str, int]
     bare_month_prepositions: tuple[str, ...]
+    month_misspellings: dict[str, int]
     months_also_names: frozenset[str]
     month_attributive_after: frozenset[str]
     weekdays: tuple[str, ...]
@@ -39,6 +41,14 @@ class Vocabulary:
     unit_plurals: frozenset[str]
     modifiers: dict[str, str]
     approx_needs_preposition: frozenset[str]
+    approx_duration_only: frozenset[str]
+    join_words: tuple[str, ...]
+    duration_lead: tuple[str, ...]
+    present_words: tuple[str, ...]
+    deictic_days: dict[str, int]
+    timeml_refs: dict[str, str]
+    timeml_sets: dict[str, str]
+    holidays: dict[str, str]
     onwards: tuple[str, ...]
     onwards_needs_from: frozenset[str]
     later: tuple[str, ...]
@@ -115,6 +125,7 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
         months=reader.int_map("months.names"),
         month_abbreviations=reader.int_map("months.abbreviations"),
         bare_month_prepositions=reader.words("months.bare_month_prepositions"),
+        month_misspellings=reader.int_map("months.misspellings"),
         months_also_names=frozenset(reader.words("months.also_names")),
         month_attributive_after=frozenset(w.lower() for w in reader.words("months.attributive_after")),
         weekdays=reader.words("weekdays.names"),
@@ -127,6 +138,18 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
         unit_plurals=frozenset(w for w in units_all if w not in unit_map),
         modifiers=modifiers,
         approx_needs_preposition=frozenset(reader.words("modifiers.approx_needs_preposition")),
+        approx_duration_only=frozenset(reader.words("modifiers.approx_duration_only")),
+        join_words=reader.words("modifiers.join"),
+        duration_lead=reader.words("numbers.duration_lead"),
+        present_words=reader.words("deixis.present"),
+        deictic_days=reader.int_map("deixis.days"),
+        timeml_sets={k.lower(): v for k, v in reader.str_map("deixis.timeml_sets").items()},
+        timeml_refs={
+            **{w.lower(): "PAST" for w in reader.words("deixis.timeml_past")},
+            **{w.lower(): "PRESENT" for w in reader.words("deixis.timeml_present")},
+            **{w.lower(): "FUTURE" for w in reader.words("deixis.timeml_future")},
+        },
+        holidays=reader.str_map("holidays"),
         onwards=reader.words("modifiers.onwards"),
         onwards_needs_from=frozenset(reader.words("modifiers.onwards_needs_from")),
         later=reader.words("relative.later"),
@@ -145,6 +168,10 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
         not_dates_vague=frozenset(" ".join(w.lower().split()) for w in reader.words("not_dates.vague")),
         not_dates_links=frozenset(w.lower() for w in reader.words("not_dates.links")),
     )
+    bad_rules = [name for name, rule in vocab.holidays.items() if not is_holiday_rule(rule)]
+    for name in bad_rules:
+        detail = f"{name!r}: expected MM-DD, easter+N or MM-W#N"
+        reader.problems.append(Problem("E100", detail, file=where, field="holidays"))
     reader.raise_if_problems()
     if vocab.year_min >= vocab.year_max:
         raise SergeCorpusError(
