@@ -97,7 +97,7 @@ def date_block(
 ) -> tuple[list[Span], str | None]:
     """The spans of one block after the date pass, and the reference time after it."""
     text = block.text
-    expressions = keep_conventions(detector_for(vocab).detect(text), "guidelines")
+    expressions = keep_conventions(detector_for(vocab).detect(text), "guidelines", dct)
     named = [s for s in block.spans if s.label != "DATE"]
     ner_dates = [s for s in block.spans if s.label == "DATE"]
     expressions, named = _settle(expressions, named, text)

@@ -48,7 +48,7 @@ def find_dates(
     """
     check_anchor(anchor)
     check_anchor(dct, "dct")
-    expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions)
+    expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions, dct)
     resolved, _ = resolve_all(expressions, anchor, dct=dct)
     if conventions == "timeml":
         resolved = [(e, timeml_vague_shift(e, d)) for e, d in resolved]
@@ -66,11 +66,17 @@ def timeml_vague_shift(expr: Expression, date: DateValue) -> DateValue:
 Conventions = Literal["guidelines", "timeml"]
 
 
-def keep_conventions(expressions: list[Expression], conventions: Conventions) -> list[Expression]:
-    """The expressions the conventions annotate (D166)."""
+def keep_conventions(
+    expressions: list[Expression], conventions: Conventions, dct: str | None = None
+) -> list[Expression]:
+    """The expressions the conventions annotate (D166). Without a DCT, `now` is a vague word of the narrative (D169)."""
     if conventions == "timeml":
         return expressions
-    return [e for e in expressions if e.rule != TIMEML_ONLY]
+    return [e for e in expressions if e.rule != TIMEML_ONLY and not (dct is None and _vague_now(e))]
+
+
+def _vague_now(expr: Expression) -> bool:
+    return expr.rule == "present" and expr.relative is not None and expr.relative.unit == "now"
 
 
 def normalize(
@@ -89,7 +95,7 @@ def normalize(
     start, end = core_bounds(text, vocab)
     if start >= end:
         return None
-    expressions = keep_conventions(detector_for(vocabulary).detect(text, whole=True), "guidelines")
+    expressions = keep_conventions(detector_for(vocabulary).detect(text, whole=True), "guidelines", dct)
     for expr in expressions:
         if expr.start == start and expr.end == end:
             return resolve(expr, anchor or dct, dct)
