@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from serge_corpus.corpus import Corpus, document_from_path
 from serge_corpus.jsonl import read_records
+from serge_corpus.long_blocks import split_long_blocks
 from serge_corpus.model import LABELS, Block, Document
 from serge_corpus.segment import segment_document
 
@@ -79,6 +80,8 @@ def annotate_blocks(
 
     name = ner or default_backend()
     backend = loaded_backend(name)
+    pieces = split_long_blocks(blocks)  # very long blocks in sentence-bounded pieces: linear time and memory
+    blocks = pieces.blocks
     todo = [b for b in blocks if b.annotated]
     predicted: dict[str, list] = {}
     for start in range(0, len(todo), CHUNK):
@@ -86,7 +89,7 @@ def annotate_blocks(
         for block, spans in zip(chunk, backend.predict(chunk)):
             predicted[block.id] = list(spans)
         if progress:
-            progress(len(chunk))
+            progress(sum(len(b.tokens) for b in chunk))  # words, so one huge block still moves the bar
     with_ner = [
         b.with_spans(predicted.get(b.id, [])).with_meta(
             status="pre", ner=name, pipeline=PIPELINE_VERSION
@@ -94,7 +97,7 @@ def annotate_blocks(
         for b in blocks
     ]
     doc_id = blocks[0].doc_id if blocks else ""
-    return Annotated(doc_id=doc_id, backend=name, blocks=apply_dates(with_ner))
+    return Annotated(doc_id=doc_id, backend=name, blocks=pieces.join(apply_dates(with_ner)))
 
 
 def annotate(

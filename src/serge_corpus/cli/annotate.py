@@ -26,8 +26,8 @@ def _corpus(root: Path) -> Corpus | None:
 
 
 def _annotate_with_bar(blocks: list[Block], ner: str | None, label: str) -> Annotated:
-    todo = sum(1 for b in blocks if b.annotated)
-    with tqdm(total=todo, desc=label, unit="block", disable=todo < 32) as bar:
+    todo = sum(len(b.tokens) for b in blocks if b.annotated)
+    with tqdm(total=todo, desc=label, unit="word", unit_scale=True, disable=todo < 2000) as bar:
         return annotate_blocks(blocks, ner=ner, progress=bar.update)
 
 
