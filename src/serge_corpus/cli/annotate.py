@@ -9,6 +9,9 @@ import typer
 from tqdm import tqdm
 
 from serge_corpus.annotate import Annotated, annotate_blocks, load_blocks, text_files
+from serge_corpus.batch import BatchSettings, source_kind
+from serge_corpus.batch.job import DEFAULT_MAX_BYTES
+from serge_corpus.cli import batch
 from serge_corpus.cli.app import app
 from serge_corpus.corpus import Corpus, load_corpus
 from serge_corpus.jsonl import write_records
@@ -37,8 +40,30 @@ def annotate_command(
     output: Arg[Path, typer.Option("-o", "--output", help="JSONL file (or folder when SOURCE is a folder).")],
     ner: NerOption = None,
     corpus: CorpusOption = Path("corpus"),
+    glob: batch.GlobOption = None,
+    workers: batch.WorkersOption = 1,
+    engine: batch.EngineOption = "local",
+    scheduler: batch.SchedulerOption = None,
+    shard_size: batch.ShardSizeOption = None,
+    shard_format: batch.ShardFormatOption = "jsonl",
+    force: batch.ForceOption = False,
+    max_bytes: batch.MaxBytesOption = DEFAULT_MAX_BYTES,
+    id_field: batch.IdFieldOption = "id",
+    text_field: batch.TextFieldOption = "text",
+    summary: batch.SummaryOption = None,
 ) -> None:
-    """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5)."""
+    """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5).
+
+    A folder (recursive), a corpus folder, a JSONL of {id, text} documents or a
+    Parquet file runs as a batch: streamed, resumable, in parallel (docs/scale.md).
+    """
+    kind = source_kind(source)
+    if kind is not None:
+        settings = BatchSettings(task="annotate", backend=ner, max_bytes=max_bytes)
+        opts = batch.BatchOptions(glob, workers, engine, scheduler, shard_size, shard_format, force,
+                                  id_field, text_field, summary)
+        batch.batch_command(source, kind, output, settings, opts)
+        return
     known = _corpus(corpus)
     sources = text_files(source) if source.is_dir() else [source]
     for path in sources:
