@@ -50,8 +50,9 @@ class Pieces:
         return out
 
 
-def split_long_blocks(blocks: Sequence[Block], max_chars: int = MAX_CHARS) -> Pieces:
-    """Cut every block longer than `max_chars` into sentence-bounded pieces."""
+def split_long_blocks(blocks: Sequence[Block], max_chars: int | None = None) -> Pieces:
+    """Cut every block longer than `max_chars` (default `MAX_CHARS`) into sentence-bounded pieces."""
+    max_chars = max_chars or MAX_CHARS
     pieces: list[Block] = []
     origin: list[tuple[int, int]] = []
     for index, block in enumerate(blocks):

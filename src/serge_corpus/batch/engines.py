@@ -119,6 +119,8 @@ class DaskEngine:
             raise SergeCorpusError(Problem("E557", f"{scheduler or 'LocalCluster'}: {err}")) from err
         threads = sum(self.client.nthreads().values())
         self.slots = max(threads, 1)
+        from serge_corpus.batch.dask_plugin import WarmUpPlugin
+
         self.client.register_plugin(WarmUpPlugin(settings), name="serge-corpus-warm-up")
 
     def submit(self, tasks: list[DocTask], job: Job) -> Handle:
@@ -131,25 +133,6 @@ class DaskEngine:
             client.close()
         if self.cluster is not None:
             self.cluster.close()
-
-
-def _plugin_base() -> type:
-    try:
-        from distributed import WorkerPlugin
-
-        return WorkerPlugin
-    except ImportError:  # dask is optional; the class below is used only with it
-        return object
-
-
-class WarmUpPlugin(_plugin_base()):  # type: ignore[misc]
-    """Loads the models in each Dask worker process when it joins (and in workers that join later)."""
-
-    def __init__(self, settings: BatchSettings) -> None:
-        self.settings = settings
-
-    def setup(self, worker: Any) -> None:
-        warm_up(self.settings)
 
 
 def start_engine(spec: EngineSpec, settings: BatchSettings) -> Engine:

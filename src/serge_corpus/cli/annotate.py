@@ -50,7 +50,7 @@ def annotate_command(
     max_bytes: batch.MaxBytesOption = DEFAULT_MAX_BYTES,
     id_field: batch.IdFieldOption = "id",
     text_field: batch.TextFieldOption = "text",
-    summary: batch.SummaryOption = None,
+    summary_file: batch.SummaryOption = None,
 ) -> None:
     """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5).
 
@@ -61,7 +61,7 @@ def annotate_command(
     if kind is not None:
         settings = BatchSettings(task="annotate", backend=ner, max_bytes=max_bytes)
         opts = batch.BatchOptions(glob, workers, engine, scheduler, shard_size, shard_format, force,
-                                  id_field, text_field, summary)
+                                  id_field, text_field, summary_file)
         batch.batch_command(source, kind, output, settings, opts)
         return
     known = _corpus(corpus)

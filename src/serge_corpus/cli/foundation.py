@@ -40,7 +40,7 @@ def segment_command(
     max_bytes: batch.MaxBytesOption = DEFAULT_MAX_BYTES,
     id_field: batch.IdFieldOption = "id",
     text_field: batch.TextFieldOption = "text",
-    summary: batch.SummaryOption = None,
+    summary_file: batch.SummaryOption = None,
 ) -> None:
     """Split a text into classified blocks, sections, sentences and tokens.
 
@@ -52,7 +52,7 @@ def segment_command(
         if cues is not None:
             raise SergeCorpusError(Problem("E556", "--cues is not available for batch sources yet", field="cues"))
         opts = batch.BatchOptions(glob, workers, engine, scheduler, shard_size, shard_format, force,
-                                  id_field, text_field, summary)
+                                  id_field, text_field, summary_file)
         batch.batch_command(source, kind, output, BatchSettings(task="segment", max_bytes=max_bytes), opts)
         return
     known = load_corpus(corpus) if (corpus / "manifest.json").is_file() else None
