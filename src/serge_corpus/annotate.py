@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,7 +98,9 @@ def annotate_blocks(
         for b in blocks
     ]
     doc_id = blocks[0].doc_id if blocks else ""
-    return Annotated(doc_id=doc_id, backend=name, blocks=pieces.join(apply_dates(with_ner)))
+    # The date pass per document: a reference time never flows from one document into the next.
+    dated = [b for _, group in groupby(with_ner, key=lambda b: b.doc_id) for b in apply_dates(list(group))]
+    return Annotated(doc_id=doc_id, backend=name, blocks=pieces.join(dated))
 
 
 def annotate(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -78,7 +77,6 @@ class Outcome:
     sha256: str = ""
     blocks: int = 0
     words: int = 0
-    seconds: float = 0.0
     lines: tuple[str, ...] | None = None  # the records as JSON lines, when the caller writes them
 
     @property
@@ -90,34 +88,75 @@ class Outcome:
 
 
 def process_batch(tasks: Sequence[DocTask], job: Job) -> list[Outcome]:
-    """Every task of a batch, one after the other; a failing document never stops the others."""
+    """Every task of a batch; a failing document never stops the others.
+
+    Short documents are annotated together (`annotate_together`): one NER call
+    over all their blocks lets the model batch across documents, which is most
+    of what separated per-document `annotate` from `nlp.pipe` on small files.
+    """
     with _LOCK:
-        return [process_document(task, job) for task in tasks]
+        outcomes: dict[int, Outcome] = {}
+        loaded: dict[int, Document] = {}
+        for i, task in enumerate(tasks):
+            try:
+                failed = _check(task, job.settings)
+                if failed is not None:
+                    outcomes[i] = failed
+                else:
+                    loaded[i] = load_document(task)
+            except Exception as err:  # noqa: BLE001 - reported per document
+                outcomes[i] = _failure(task, err)
+        together = annotate_together(list(loaded.values()), job.settings)
+        for i, document in loaded.items():
+            try:
+                blocks = together[document.doc_id] if together else run_task(document, job.settings)
+                outcomes[i] = _finish(tasks[i], document, blocks, job)
+            except Exception as err:  # noqa: BLE001 - reported per document
+                outcomes[i] = _failure(tasks[i], err)
+        return [outcomes[i] for i in range(len(tasks))]
 
 
-def process_document(task: DocTask, job: Job) -> Outcome:
-    started = time.perf_counter()
-    failed = _check(task, job.settings)
-    if failed is not None:
-        return failed
-    try:
-        document = load_document(task)
-        blocks = run_task(document, job.settings)
-    except SergeCorpusError as err:
-        first = err.problems[0]
-        more = f" (+{len(err.problems) - 1} more problem(s))" if len(err.problems) > 1 else ""
-        where = f"line {first.line}: " if first.line is not None else ""
-        return Outcome(task.doc_id, task.origin, first.code, f"{where}{first.detail}{more}".strip(": "))
-    except Exception as err:  # noqa: BLE001 - any crash of one document is reported, the run goes on
-        return Outcome(task.doc_id, task.origin, "E555", f"{type(err).__name__}: {err}")
+def _finish(task: DocTask, document: Document, blocks: list[Block], job: Job) -> Outcome:
     stamped = [b.with_meta(settings=job.fingerprint) for b in blocks]
     lines = tuple(json.dumps(b.to_dict(), ensure_ascii=False) for b in stamped)
     if job.out_dir is not None:
         write_document(Path(job.out_dir), task.doc_id, lines)
-    return Outcome(
-        task.doc_id, task.origin, sha256=document.sha256, blocks=len(blocks), words=len(document.text.split()),
-        seconds=time.perf_counter() - started, lines=None if job.out_dir is not None else lines,
-    )
+    return Outcome(task.doc_id, task.origin, sha256=document.sha256, blocks=len(blocks),
+                   words=len(document.text.split()), lines=None if job.out_dir is not None else lines)
+
+
+def _failure(task: DocTask, err: Exception) -> Outcome:
+    if isinstance(err, SergeCorpusError):
+        first = err.problems[0]
+        more = f" (+{len(err.problems) - 1} more problem(s))" if len(err.problems) > 1 else ""
+        where = f"line {first.line}: " if first.line is not None else ""
+        return Outcome(task.doc_id, task.origin, first.code, f"{where}{first.detail}{more}".strip(": "))
+    return Outcome(task.doc_id, task.origin, "E555", f"{type(err).__name__}: {err}")
+
+
+def annotate_together(documents: Sequence[Document], settings: BatchSettings) -> dict[str, list[Block]] | None:
+    """doc_id -> records of several documents annotated in one `annotate_blocks` call, or None.
+
+    `annotate_blocks` runs the date pass per document, so each document gets
+    what `annotate()` gives it alone. None (annotate one by one) for fewer than
+    two documents, for settings with extra `annotate()` options (which only
+    `annotate()` is known to accept), or when anything fails, so that the
+    failing document is found and reported on its own.
+    """
+    if settings.task != "annotate" or settings.options or len(documents) < 2:
+        return None
+    from serge_corpus.annotate import annotate_blocks
+    from serge_corpus.segment import segment_document
+
+    try:
+        blocks = [b for document in documents for b in segment_document(document)]
+        annotated = annotate_blocks(blocks, ner=settings.backend).blocks
+    except Exception:  # noqa: BLE001 - retried one document at a time
+        return None
+    by_document: dict[str, list[Block]] = {d.doc_id: [] for d in documents}
+    for block in annotated:
+        by_document[block.doc_id].append(block)
+    return by_document
 
 
 def _check(task: DocTask, settings: BatchSettings) -> Outcome | None:
