@@ -11,12 +11,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from serge_corpus.corpus import Corpus, document_from_path
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_records
+from serge_corpus.long_blocks import split_long_blocks
 from serge_corpus.model import LABELS, Block, Document
 from serge_corpus.segment import load_cues, oversized_blocks, segment_document, with_paragraphs
 
@@ -141,6 +143,8 @@ def annotate_blocks(
 
     name = ner or default_backend()
     backend = loaded_backend(name, None if patterns is None else str(patterns))
+    pieces = split_long_blocks(blocks)  # very long blocks in sentence-bounded pieces: linear time and memory
+    blocks = pieces.blocks
     todo = [b for b in blocks if b.annotated]
     predicted: dict[str, list] = {}
     for start in range(0, len(todo), CHUNK):
@@ -148,7 +152,7 @@ def annotate_blocks(
         for block, spans in zip(chunk, backend.predict(chunk)):
             predicted[block.id] = list(spans)
         if progress:
-            progress(len(chunk))
+            progress(sum(len(b.tokens) for b in chunk))  # words, so one huge block still moves the bar
     if getattr(backend, "consistency", False):
         predicted = document_consistency(todo, predicted)
     meta = ner_meta(name, backend)
@@ -157,7 +161,9 @@ def annotate_blocks(
         for b in blocks
     ]
     doc_id = blocks[0].doc_id if blocks else ""
-    return Annotated(doc_id=doc_id, backend=name, blocks=apply_dates(with_ner, dct=dct))
+    # The date pass per document: a reference time never flows from one document into the next.
+    dated = [b for _, group in groupby(with_ner, key=lambda b: b.doc_id) for b in apply_dates(list(group), dct=dct)]
+    return Annotated(doc_id=doc_id, backend=name, blocks=pieces.join(dated))
 
 
 def annotate(

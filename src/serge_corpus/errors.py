@@ -178,6 +178,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E461": ("training option has a bad value", "fix the option named in the message"),
     # dates: document creation time and benchmarks (E400-E449)
     "E400": ("document creation time (DCT) is not a valid EDTF date", "give the date the document was written, e.g. --dct 2013-03-15"),
+    # E550-E599: batch runs over large corpora (serge_corpus.batch)
+    "E550": ("document is larger than the size limit", "raise --max-bytes, or split the document into smaller files"),
+    "E551": ("two documents of the input have the same doc_id", "rename one file or record; doc_ids name the output files"),
+    "E552": ("input record lacks the document id or text", "give every record the fields named by --id-field and --text-field (strings)"),
+    "E553": ("input is not a batch source", "give a folder, a corpus folder with manifest.json, a JSONL of {id, text} records, or a Parquet file"),
+    "E554": ("doc_id cannot name an output file", "use ids without '..', a leading '/', backslashes or control characters"),
+    "E555": ("document failed unexpectedly", "the message names the exception; report it with the document if it is not yours to fix"),
+    "E556": ("batch option is invalid", "fix the option named in the message (docs/scale.md)"),
+    "E557": ("dask is not installed or the scheduler cannot be reached", "pip install 'dask[distributed]', and check --scheduler ADDRESS"),
+    "E558": ("some documents failed", "the summary file lists each with its reason; fix them and rerun (finished documents are skipped)"),
 }
 
 

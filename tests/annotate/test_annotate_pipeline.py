@@ -69,7 +69,7 @@ def test_cli_annotates_a_folder_and_a_segments_file(tmp_path):
     shutil.copy(ESSAY, folder / "two.txt")
     result = runner.invoke(app, ["annotate", str(folder), "-o", str(tmp_path / "out"), "--ner", "rules"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["one.jsonl", "two.jsonl"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.jsonl")) == ["one.jsonl", "two.jsonl"]
     segments = tmp_path / "seg.jsonl"
     runner.invoke(app, ["segment", str(folder / "one.txt"), "-o", str(segments)])
     result = runner.invoke(app, ["annotate", str(segments), "-o", str(tmp_path / "from_seg.jsonl"), "--ner", "rules"])

@@ -58,10 +58,13 @@ def test_agree_report_refuses_an_input(files):
     _refused(["agree", "seg.jsonl", "seg.jsonl", "--report", "seg.jsonl"], files / "seg.jsonl")
 
 
-def test_segment_of_a_folder_says_it_is_a_folder(files):
-    result = runner.invoke(app, ["segment", str(files), "-o", "out.jsonl"])
-    assert result.exit_code == 1
-    assert "E625 is a folder" in result.output
+def test_a_folder_where_a_file_is_expected_says_it_is_a_folder(files):
+    from serge_corpus.corpus import read_source_text
+    from serge_corpus.errors import SergeCorpusError
+
+    with pytest.raises(SergeCorpusError) as err:
+        read_source_text(files)
+    assert [p.code for p in err.value.problems] == ["E625"]
 
 
 def test_annotate_of_a_folder_without_text_files_is_an_error(tmp_path):

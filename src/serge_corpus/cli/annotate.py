@@ -9,6 +9,9 @@ import typer
 from tqdm import tqdm
 
 from serge_corpus.annotate import Annotated, annotate_blocks, corpus_dct, corpus_patterns, load_blocks, text_files
+from serge_corpus.batch import BatchSettings, source_kind
+from serge_corpus.batch.job import DEFAULT_MAX_BYTES
+from serge_corpus.cli import batch
 from serge_corpus.cli.app import app
 from serge_corpus.corpus import Corpus, load_corpus
 from serge_corpus.jsonl import refuse_overwriting_inputs, write_records
@@ -38,9 +41,17 @@ def _corpus(root: Path) -> Corpus | None:
 def _annotate_with_bar(
     blocks: list[Block], ner: str | None, label: str, patterns: Path | None = None, dct: str | None = None
 ) -> Annotated:
-    todo = sum(1 for b in blocks if b.annotated)
-    with tqdm(total=todo, desc=label, unit="block", disable=todo < 32) as bar:
+    todo = sum(len(b.tokens) for b in blocks if b.annotated)
+    with tqdm(total=todo, desc=label, unit="word", unit_scale=True, disable=todo < 2000) as bar:
         return annotate_blocks(blocks, ner=ner, progress=bar.update, patterns=patterns, dct=dct)
+
+
+def _batch_corpus_patterns(source: Path, kind: str) -> Path | None:
+    """A corpus folder's own patterns (annotations/patterns.jsonl beside it) apply to its documents only."""
+    if kind != "corpus":
+        return None
+    path = source.resolve().parent / "annotations" / "patterns.jsonl"
+    return path if path.is_file() else None
 
 
 @app.command("annotate")
@@ -55,15 +66,40 @@ def annotate_command(
         str | None,
         typer.Option("--dct", metavar="DATE", help="Document creation time (EDTF, e.g. 2013-03-15): news mode."),
     ] = None,
+    glob: batch.GlobOption = None,
+    workers: batch.WorkersOption = 1,
+    engine: batch.EngineOption = "local",
+    scheduler: batch.SchedulerOption = None,
+    shard_size: batch.ShardSizeOption = None,
+    shard_format: batch.ShardFormatOption = "jsonl",
+    force: batch.ForceOption = False,
+    max_bytes: batch.MaxBytesOption = DEFAULT_MAX_BYTES,
+    id_field: batch.IdFieldOption = "id",
+    text_field: batch.TextFieldOption = "text",
+    summary_file: batch.SummaryOption = None,
 ) -> None:
     """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5).
 
     Corpus knowledge stays with its corpus: the patterns in annotations/patterns.jsonl apply to documents of the
     corpus manifest only; your own file gets the generic pipeline unless you pass --patterns. The records' meta
-    says which backends and pattern files ran.
+    says which backends and pattern files ran. A folder (recursive), a corpus folder, a JSONL of {id, text}
+    documents or a Parquet file runs as a batch: streamed, resumable, in parallel (docs/scale.md).
     """
     from serge_corpus.segment import oversized_blocks
 
+    kind = source_kind(source)
+    if kind is not None:
+        options: dict[str, str] = {}
+        chosen = patterns if patterns is not None else _batch_corpus_patterns(source, kind)
+        if chosen is not None:
+            options["patterns"] = str(chosen)
+        if dct is not None:
+            options["dct"] = dct
+        settings = BatchSettings(task="annotate", backend=ner, options=options, max_bytes=max_bytes)
+        opts = batch.BatchOptions(glob, workers, engine, scheduler, shard_size, shard_format, force,
+                                  id_field, text_field, summary_file)
+        batch.batch_command(source, kind, output, settings, opts)
+        return
     known = _corpus(corpus)
     sources = text_files(source) if source.is_dir() else [source]
     for path in sources:

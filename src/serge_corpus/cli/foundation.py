@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
+from serge_corpus.batch import BatchSettings, source_kind
+from serge_corpus.batch.job import DEFAULT_MAX_BYTES
+from serge_corpus.cli import batch
 from serge_corpus.cli.app import app
 from serge_corpus.corpus import corpus_sources, load_corpus
-from serge_corpus.errors import SergeCorpusError
+from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_raw, read_records, refuse_overwriting_inputs, validate_file, write_records
 from serge_corpus.mentions import read_mentions, spans_from_mentions
 from serge_corpus.segment import load_cues, oversized_blocks, segment
@@ -30,8 +33,31 @@ def segment_command(
     paragraphs: Annotated[
         str | None, typer.Option(help="auto | blank-line | line: how paragraphs are cut (default: the cues, auto).")
     ] = None,
+    glob: batch.GlobOption = None,
+    workers: batch.WorkersOption = 1,
+    engine: batch.EngineOption = "local",
+    scheduler: batch.SchedulerOption = None,
+    shard_size: batch.ShardSizeOption = None,
+    shard_format: batch.ShardFormatOption = "jsonl",
+    force: batch.ForceOption = False,
+    max_bytes: batch.MaxBytesOption = DEFAULT_MAX_BYTES,
+    id_field: batch.IdFieldOption = "id",
+    text_field: batch.TextFieldOption = "text",
+    summary_file: batch.SummaryOption = None,
 ) -> None:
-    """Split a text into classified blocks, sections, sentences and tokens."""
+    """Split a text into classified blocks, sections, sentences and tokens.
+
+    A folder, corpus folder, JSONL of {id, text} documents or Parquet file runs
+    as a batch into the folder OUTPUT (docs/scale.md).
+    """
+    kind = source_kind(source)
+    if kind is not None:
+        if cues is not None:
+            raise SergeCorpusError(Problem("E556", "--cues is not available for batch sources yet", field="cues"))
+        opts = batch.BatchOptions(glob, workers, engine, scheduler, shard_size, shard_format, force,
+                                  id_field, text_field, summary_file)
+        batch.batch_command(source, kind, output, BatchSettings(task="segment", max_bytes=max_bytes), opts)
+        return
     refuse_overwriting_inputs(output, [source, cues])
     known = load_corpus(corpus) if (corpus / "manifest.json").is_file() else None
     cues_path = str(cues) if cues else None

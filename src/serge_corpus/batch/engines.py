@@ -1,0 +1,177 @@
+"""Where batches run: in this process, in local worker processes, or on a Dask cluster.
+
+Every engine runs the same function (`job.process_batch`) on the same batches
+and hands results back in submission order, so the output does not depend on
+the engine or the number of workers. At most `window` batches are in flight:
+the input is read only as fast as it is processed, and memory stays flat.
+
+Worker processes load the models once: a process pool's initializer, and a
+Dask worker plugin, annotate a one-line warm-up document, which fills the
+per-process backend cache that every later document uses.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from serge_corpus.batch.inputs import DocTask
+from serge_corpus.batch.job import BatchSettings, Job, Outcome, process_batch, warm_up
+from serge_corpus.errors import Problem, SergeCorpusError
+
+EngineName = Literal["local", "dask"]
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    name: EngineName = "local"
+    workers: int = 1
+    scheduler: str | None = None  # a Dask scheduler address; None starts a LocalCluster
+
+
+class Handle(Protocol):
+    def result(self) -> Any: ...
+
+
+class Engine(Protocol):
+    """Submit a batch, get something whose `result()` is its outcomes."""
+
+    slots: int
+
+    def submit(self, tasks: list[DocTask], job: Job) -> Handle: ...
+
+    def close(self) -> None: ...
+
+
+class _Done:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+class SerialEngine:
+    """Everything in this process: the reference the other engines must equal."""
+
+    slots = 1
+
+    def __init__(self, settings: BatchSettings) -> None:
+        warm_up(settings)
+
+    def submit(self, tasks: list[DocTask], job: Job) -> Handle:
+        return _Done(process_batch(tasks, job))
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessEngine:
+    """`workers` local processes (spawned, so no model or lock is inherited half-initialised)."""
+
+    def __init__(self, settings: BatchSettings, workers: int) -> None:
+        self.slots = workers
+        self.settings = settings
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
+            initializer=warm_up, initargs=(self.settings,),
+        )
+
+    def submit(self, tasks: list[DocTask], job: Job) -> Handle:
+        try:
+            future: Future[list[Outcome]] = self.pool.submit(process_batch, tasks, job)
+        except BrokenProcessPool:  # a worker died (its batch is reported lost): start fresh ones
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._start()
+            future = self.pool.submit(process_batch, tasks, job)
+        return future
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskEngine:
+    """A `dask.distributed` cluster: the one at `scheduler`, or a LocalCluster of `workers` processes."""
+
+    def __init__(self, settings: BatchSettings, workers: int, scheduler: str | None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as err:
+            raise SergeCorpusError(Problem("E557", str(err))) from err
+        self.cluster: Any = None
+        try:
+            if scheduler is None:
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=40)
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError) as err:
+            self.close()
+            raise SergeCorpusError(Problem("E557", f"{scheduler or 'LocalCluster'}: {err}")) from err
+        threads = sum(self.client.nthreads().values())
+        self.slots = max(threads, 1)
+        from serge_corpus.batch.dask_plugin import WarmUpPlugin
+
+        self.client.register_plugin(WarmUpPlugin(settings), name="serge-corpus-warm-up")
+
+    def submit(self, tasks: list[DocTask], job: Job) -> Handle:
+        handle: Handle = self.client.submit(process_batch, tasks, job, pure=False)
+        return handle
+
+    def close(self) -> None:
+        client = getattr(self, "client", None)
+        if client is not None:
+            client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def start_engine(spec: EngineSpec, settings: BatchSettings) -> Engine:
+    if spec.workers < 1:
+        raise SergeCorpusError(Problem("E556", f"--workers {spec.workers}; give 1 or more", field="workers"))
+    if spec.name == "dask":
+        return DaskEngine(settings, spec.workers, spec.scheduler)
+    if spec.scheduler is not None:
+        raise SergeCorpusError(Problem("E556", "--scheduler needs --engine dask", field="scheduler"))
+    if spec.workers == 1:
+        return SerialEngine(settings)
+    return ProcessEngine(settings, spec.workers)
+
+
+def ordered_results(
+    engine: Engine, batches: Iterable[list[DocTask]], job: Job, window: int | None = None,
+    on_lost: Callable[[list[DocTask], BaseException], list[Outcome]] | None = None,
+) -> Iterator[list[Outcome]]:
+    """Outcomes batch by batch, in submission order, with at most `window` batches in flight.
+
+    A batch whose worker died (killed for memory, crashed) comes back through
+    `on_lost`, so its documents are reported as failed and the run goes on.
+    """
+    limit = window or 2 * engine.slots + 1
+    pending: deque[tuple[list[DocTask], Handle]] = deque()
+
+    def collect() -> list[Outcome]:
+        tasks, handle = pending.popleft()
+        try:
+            outcomes: list[Outcome] = handle.result()
+            return outcomes
+        except Exception as err:  # noqa: BLE001 - a lost worker fails its batch, not the run
+            if on_lost is None:
+                raise
+            return on_lost(tasks, err)
+
+    for batch in batches:
+        pending.append((batch, engine.submit(batch, job)))
+        while len(pending) >= limit:
+            yield collect()
+    while pending:
+        yield collect()

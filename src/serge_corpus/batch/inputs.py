@@ -1,0 +1,202 @@
+"""Batch sources, read lazily: one `DocTask` per document, in a stable order.
+
+A folder (recursive, `--glob`), a corpus folder (manifest.json), a JSONL file of
+`{"id": …, "text": …}` records, or a Parquet file with the same two columns.
+Tasks are small: a folder's task carries the file path (the worker reads it,
+on shared storage in a cluster), a record's task carries its text. Problems that
+belong to one document (a line that is not JSON, a record without text) become a
+task that already failed, so they are reported with the others and stop nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from serge_corpus.corpus import MANIFEST_NAME, load_corpus
+from serge_corpus.errors import Problem, SergeCorpusError
+
+SourceKind = Literal["folder", "corpus", "jsonl", "parquet"]
+DEFAULT_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class DocTask:
+    """One document to process: where it is, and any problem found while listing it."""
+
+    doc_id: str
+    origin: str  # file path, or "file:line" / "file:row N" for records: named in every message
+    path: str | None = None  # a text file the worker reads
+    text: str | None = None  # the text itself (JSONL / Parquet records)
+    corpus_root: str | None = None  # a corpus document: loaded through the manifest (sha256-checked)
+    sha256: str | None = None  # known without reading (manifest)
+    size: int = 0  # bytes, for the size limit
+    code: str | None = None  # a problem found while listing: the task fails with it
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """What to read and how."""
+
+    path: Path
+    kind: SourceKind
+    glob: str | None = None
+    id_field: str = "id"
+    text_field: str = "text"
+
+
+def source_kind(path: Path) -> SourceKind | None:
+    """The batch kind of `path`, or None for a single document (text file, segments JSONL)."""
+    if path.is_dir():
+        return "corpus" if (path / MANIFEST_NAME).is_file() else "folder"
+    if path.suffix == ".parquet":
+        return "parquet"
+    if path.suffix == ".jsonl" and path.is_file() and _first_record_is_document(path):
+        return "jsonl"
+    return None
+
+
+def _first_record_is_document(path: Path) -> bool:
+    """A JSONL of documents has a text field and no block offsets (those are segment records)."""
+    with path.open("rb") as fp:
+        for raw in fp:
+            if raw.strip():
+                try:
+                    first = json.loads(raw)
+                except ValueError:
+                    return False
+                return isinstance(first, dict) and "offset" not in first and "block" not in first
+    return False
+
+
+def iter_tasks(spec: SourceSpec) -> Iterator[DocTask]:
+    """Every document of the source, lazily, ids checked for uniqueness and safety."""
+    readers = {"folder": _folder, "corpus": _corpus, "jsonl": _jsonl, "parquet": _parquet}
+    seen: set[str] = set()
+    for task in readers[spec.kind](spec):
+        if task.code is None:
+            bad = unsafe_doc_id(task.doc_id)
+            if bad:
+                task = _failed(task, "E554", f"{task.doc_id!r}: {bad}")
+            elif task.doc_id in seen:
+                task = _failed(task, "E551", f"{task.doc_id!r} already given by an earlier document")
+            seen.add(task.doc_id)
+        yield task
+
+
+def count_tasks(spec: SourceSpec) -> int | None:
+    """How many documents, when that is cheap to know (for the progress bar's total)."""
+    if spec.kind == "corpus":
+        return len(load_corpus(spec.path).entries)
+    if spec.kind == "folder":
+        return sum(1 for _ in _folder_files(spec))
+    if spec.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(spec.path).metadata.num_rows)
+    with spec.path.open("rb") as fp:
+        return sum(1 for raw in fp if raw.strip())
+
+
+def unsafe_doc_id(doc_id: str) -> str:
+    """Why `doc_id` cannot name a file under the output folder ('' when it can)."""
+    if not doc_id:
+        return "empty"
+    if doc_id.startswith("/") or "\\" in doc_id or any(ord(c) < 32 for c in doc_id):
+        return "absolute path, backslash or control character"
+    if any(part in {"", ".", ".."} for part in PurePosixPath(doc_id).parts) or doc_id.endswith("/"):
+        return "'.', '..' or an empty path component"
+    if any(part.startswith(".") for part in PurePosixPath(doc_id).parts):
+        return "a component starting with '.' (hidden file)"
+    return ""
+
+
+def _failed(task: DocTask, code: str, detail: str) -> DocTask:
+    return DocTask(doc_id=task.doc_id, origin=task.origin, code=code, detail=detail)
+
+
+# ---------------------------------------------------------------- readers
+
+
+def _folder_files(spec: SourceSpec) -> Iterator[Path]:
+    if spec.glob:
+        candidates = spec.path.glob(spec.glob)
+        keep = lambda p: p.is_file()  # noqa: E731 - the user's pattern decides the suffixes
+    else:
+        candidates = spec.path.rglob("*")
+        keep = lambda p: p.is_file() and p.suffix.lower() in DEFAULT_SUFFIXES  # noqa: E731 - CURIE.TXT too
+    # Sorted for a deterministic order; hidden files (our own temp files among them) are skipped.
+    rel = sorted(
+        p.relative_to(spec.path) for p in candidates
+        if keep(p) and not any(part.startswith(".") for part in p.relative_to(spec.path).parts)
+    )
+    return (spec.path / r for r in rel)
+
+
+def _folder(spec: SourceSpec) -> Iterator[DocTask]:
+    for path in _folder_files(spec):
+        rel = path.relative_to(spec.path)
+        doc_id = rel.with_suffix("").as_posix()
+        yield DocTask(doc_id=doc_id, origin=str(path), path=str(path), size=path.stat().st_size)
+
+
+def _corpus(spec: SourceSpec) -> Iterator[DocTask]:
+    corpus = load_corpus(spec.path)
+    for entry in corpus.entries:
+        path = corpus.root / entry["path"]
+        size = path.stat().st_size if path.is_file() else 0
+        yield DocTask(doc_id=entry["doc_id"], origin=str(path), path=str(path), corpus_root=str(corpus.root),
+                      sha256=entry["sha256"], size=size)
+
+
+def _jsonl(spec: SourceSpec) -> Iterator[DocTask]:
+    with spec.path.open("rb") as fp:
+        for number, raw in enumerate(fp, start=1):
+            if not raw.strip():
+                continue
+            origin = f"{spec.path}:{number}"
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield DocTask(doc_id=f"line-{number}", origin=origin, code="E002", detail=f"byte {err.start}")
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError as err:
+                yield DocTask(doc_id=f"line-{number}", origin=origin, code="E010", detail=str(err))
+                continue
+            yield _record_task(obj, origin, f"line-{number}", spec)
+
+
+def _parquet(spec: SourceSpec) -> Iterator[DocTask]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(spec.path)
+    except Exception as err:  # pyarrow raises several types for a file that is not Parquet
+        raise SergeCorpusError(Problem("E553", f"not a Parquet file: {err}", file=str(spec.path))) from err
+    names = set(table.schema_arrow.names)
+    missing = [c for c in (spec.id_field, spec.text_field) if c not in names]
+    if missing:
+        raise SergeCorpusError(Problem("E552", f"no column {', '.join(missing)}; columns: {', '.join(sorted(names))}",
+                                       file=str(spec.path)))
+    row = 0
+    for batch in table.iter_batches(batch_size=256, columns=[spec.id_field, spec.text_field]):
+        for obj in batch.to_pylist():
+            row += 1
+            yield _record_task(obj, f"{spec.path}:row {row}", f"row-{row}", spec)
+
+
+def _record_task(obj: object, origin: str, fallback_id: str, spec: SourceSpec) -> DocTask:
+    if not isinstance(obj, dict):
+        return DocTask(doc_id=fallback_id, origin=origin, code="E552", detail="not a JSON object")
+    doc_id, text = obj.get(spec.id_field), obj.get(spec.text_field)
+    if not isinstance(doc_id, str) or not isinstance(text, str):
+        bad = spec.id_field if not isinstance(doc_id, str) else spec.text_field
+        return DocTask(doc_id=doc_id if isinstance(doc_id, str) else fallback_id, origin=origin,
+                       code="E552", detail=f"field {bad!r} missing or not a string")
+    return DocTask(doc_id=doc_id, origin=origin, text=text, size=len(text.encode("utf-8")))

@@ -1,0 +1,216 @@
+"""One document through the library, wherever it runs: what to do, and what came of it.
+
+`process_batch(tasks, job)` is the only function an engine ships to a worker
+(a local process or a Dask worker). It calls the ordinary per-document library
+functions (`annotate`, `segment_document`), so a batch run writes what the
+single-document commands write, plus `meta.settings`: the fingerprint of the
+settings, which a rerun compares to skip what is already up to date. Models
+load once per process (the backends are cached by `annotate.loaded_backend`);
+a lock makes a multi-threaded worker run one document at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from serge_corpus.batch.inputs import DocTask
+from serge_corpus.batch.outputs import write_document
+from serge_corpus.corpus import Corpus, load_corpus, read_source_text, sha256_text
+from serge_corpus.errors import Problem, SergeCorpusError
+from serge_corpus.model import Block, Document
+
+TaskName = Literal["annotate", "segment"]
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every document goes through. `options` are passed to `annotate()` as keyword arguments."""
+
+    task: TaskName = "annotate"
+    backend: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def fingerprint(self) -> str:
+        """A short hash of everything that changes the output (not the size limit)."""
+        from serge_corpus.annotate import PIPELINE_VERSION
+        from serge_corpus.segment import SEGMENTER_VERSION
+
+        described = {
+            "task": self.task,
+            "backend": self.backend if self.task == "annotate" else None,
+            "options": self.options,
+            "pipeline": PIPELINE_VERSION,
+            "segmenter": SEGMENTER_VERSION,
+        }
+        canonical = json.dumps(described, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Job:
+    """Settings plus where results go: a folder the worker writes into, or back to the caller (shards)."""
+
+    settings: BatchSettings
+    fingerprint: str
+    out_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one document. `code` is None when it succeeded."""
+
+    doc_id: str
+    origin: str
+    code: str | None = None
+    detail: str = ""
+    sha256: str = ""
+    blocks: int = 0
+    words: int = 0
+    lines: tuple[str, ...] | None = None  # the records as JSON lines, when the caller writes them
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+    def problem(self) -> Problem:
+        return Problem(self.code or "E555", self.detail, file=self.origin)
+
+
+def process_batch(tasks: Sequence[DocTask], job: Job) -> list[Outcome]:
+    """Every task of a batch; a failing document never stops the others.
+
+    Short documents are annotated together (`annotate_together`): one NER call
+    over all their blocks lets the model batch across documents, which is most
+    of what separated per-document `annotate` from `nlp.pipe` on small files.
+    """
+    with _LOCK:
+        outcomes: dict[int, Outcome] = {}
+        loaded: dict[int, Document] = {}
+        for i, task in enumerate(tasks):
+            try:
+                failed = _check(task, job.settings)
+                if failed is not None:
+                    outcomes[i] = failed
+                else:
+                    loaded[i] = load_document(task)
+            except Exception as err:  # noqa: BLE001 - reported per document
+                outcomes[i] = _failure(task, err)
+        together = annotate_together(list(loaded.values()), job.settings)
+        for i, document in loaded.items():
+            try:
+                blocks = together[document.doc_id] if together else run_task(document, job.settings)
+                outcomes[i] = _finish(tasks[i], document, blocks, job)
+            except Exception as err:  # noqa: BLE001 - reported per document
+                outcomes[i] = _failure(tasks[i], err)
+        return [outcomes[i] for i in range(len(tasks))]
+
+
+def _finish(task: DocTask, document: Document, blocks: list[Block], job: Job) -> Outcome:
+    stamped = [b.with_meta(settings=job.fingerprint) for b in blocks]
+    lines = tuple(json.dumps(b.to_dict(), ensure_ascii=False) for b in stamped)
+    if job.out_dir is not None:
+        write_document(Path(job.out_dir), task.doc_id, lines)
+    return Outcome(task.doc_id, task.origin, sha256=document.sha256, blocks=len(blocks),
+                   words=len(document.text.split()), lines=None if job.out_dir is not None else lines)
+
+
+def _failure(task: DocTask, err: Exception) -> Outcome:
+    if isinstance(err, SergeCorpusError):
+        first = err.problems[0]
+        more = f" (+{len(err.problems) - 1} more problem(s))" if len(err.problems) > 1 else ""
+        where = f"line {first.line}: " if first.line is not None else ""
+        return Outcome(task.doc_id, task.origin, first.code, f"{where}{first.detail}{more}".strip(": "))
+    return Outcome(task.doc_id, task.origin, "E555", f"{type(err).__name__}: {err}")
+
+
+def annotate_together(documents: Sequence[Document], settings: BatchSettings) -> dict[str, list[Block]] | None:
+    """doc_id -> records of several documents annotated in one `annotate_blocks` call, or None.
+
+    `annotate_blocks` runs the date pass per document, so each document gets
+    what `annotate()` gives it alone. None (annotate one by one) for fewer than
+    two documents, for settings with extra `annotate()` options (which only
+    `annotate()` is known to accept), or when anything fails, so that the
+    failing document is found and reported on its own.
+    """
+    if settings.task != "annotate" or settings.options or len(documents) < 2:
+        return None
+    from serge_corpus.annotate import annotate_blocks
+    from serge_corpus.segment import segment_document
+
+    try:
+        blocks = [b for document in documents for b in segment_document(document)]
+        annotated = annotate_blocks(blocks, ner=settings.backend).blocks
+    except Exception:  # noqa: BLE001 - retried one document at a time
+        return None
+    by_document: dict[str, list[Block]] = {d.doc_id: [] for d in documents}
+    for block in annotated:
+        by_document[block.doc_id].append(block)
+    return by_document
+
+
+def _check(task: DocTask, settings: BatchSettings) -> Outcome | None:
+    if task.code is not None:
+        return Outcome(task.doc_id, task.origin, task.code, task.detail)
+    if task.size > settings.max_bytes:
+        return Outcome(task.doc_id, task.origin, "E550", f"{task.size:,} bytes > limit {settings.max_bytes:,}")
+    return None
+
+
+def load_document(task: DocTask) -> Document:
+    """The task's document: through the manifest, from its file, or from its text."""
+    if task.corpus_root is not None:
+        return _corpus(task.corpus_root).load(task.doc_id)
+    if task.path is not None:
+        text = read_source_text(task.path)
+        return Document(doc_id=task.doc_id, text=text, sha256=sha256_text(text), path=task.path)
+    text = checked_text(task.text or "", task.origin)
+    return Document(doc_id=task.doc_id, text=text, sha256=sha256_text(text))
+
+
+def checked_text(text: str, origin: str) -> str:
+    """A record's text under the rules `read_source_text` applies to files (offsets must not shift)."""
+    if not text.strip():
+        raise SergeCorpusError(Problem("E005", file=origin))
+    if text.startswith("\ufeff"):
+        raise SergeCorpusError(Problem("E003", file=origin))
+    if "\r\n" in text:
+        line = text[: text.index("\r\n")].count("\n") + 1
+        raise SergeCorpusError(Problem("E004", f"line {line} of the text", file=origin))
+    return text
+
+
+@lru_cache(maxsize=4)
+def _corpus(root: str) -> Corpus:
+    return load_corpus(root)
+
+
+def run_task(document: Document, settings: BatchSettings) -> list[Block]:
+    """The library call the settings name, on one document."""
+    if settings.task == "segment":
+        from serge_corpus.segment import segment_document
+
+        return segment_document(document)
+    from serge_corpus.annotate import annotate
+
+    return annotate(document, ner=settings.backend, **settings.options).blocks
+
+
+def warm_up(settings: BatchSettings) -> None:
+    """Load the models of a worker process before its first document (errors surface per document)."""
+    text = "Victor Serge arrived in Paris on 1 May 1925."
+    try:
+        run_task(Document(doc_id="warm-up", text=text, sha256=sha256_text(text)), settings)
+    except Exception:  # noqa: BLE001 - the documents report it with their paths
+        pass
+

@@ -1,0 +1,264 @@
+"""A batch run: every document of a source through one library call, streamed, resumable, in parallel.
+
+    run_batch(BatchRun(source=SourceSpec(Path("archive"), "folder"), out_dir=Path("out"),
+                       settings=BatchSettings(backend="spacy"), engine=EngineSpec("local", workers=2)))
+
+Documents are read lazily and grouped into small batches; an engine processes
+the batches (at most a few in flight) and hands outcomes back in input order.
+A document whose output is up to date is skipped before it is read by a
+worker; a failing document is recorded with its path and reason and the run
+goes on. The summary (`run-summary.json` in the output folder) lists every
+failure; `RunSummary.failed` tells the caller whether to exit non-zero.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from serge_corpus.batch.engines import EngineSpec, ordered_results, start_engine
+from serge_corpus.batch.inputs import DocTask, SourceSpec, iter_tasks
+from serge_corpus.batch.job import BatchSettings, Job, Outcome
+from serge_corpus.batch.outputs import (
+    SUMMARY_NAME,
+    ShardEntry,
+    ShardFormat,
+    ShardWriter,
+    current_shard,
+    document_is_current,
+    remove_stale_temps,
+    write_summary,
+)
+from serge_corpus.corpus import sha256_bytes, sha256_text
+from serge_corpus.errors import Problem, SergeCorpusError
+
+Progress = Callable[[int, int], None]  # (documents finished, words processed)
+
+# Failures that only a change of the input can cure: a shard holding only these stays done.
+INPUT_PROBLEMS = frozenset({"E002", "E003", "E004", "E005", "E010", "E550", "E551", "E552", "E554"})
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """Everything a batch run needs to know."""
+
+    source: SourceSpec
+    out_dir: Path
+    settings: BatchSettings = field(default_factory=BatchSettings)
+    engine: EngineSpec = field(default_factory=EngineSpec)
+    shard_size: int | None = None  # None: one output file per document
+    shard_format: ShardFormat = "jsonl"
+    force: bool = False
+    summary_path: Path | None = None  # default: OUT/run-summary.json
+    batch_docs: int = 16  # documents per task sent to a worker
+    batch_bytes: int = 256 * 1024  # …or fewer, when they are long
+
+
+@dataclass
+class RunSummary:
+    """Counts, speed, and every failure with its origin and reason."""
+
+    documents: int = 0
+    processed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    summary_path: str = ""
+
+    def add_failure(self, doc_id: str, origin: str, code: str, detail: str) -> None:
+        self.failed += 1
+        message = str(Problem(code, detail, file=origin))
+        self.failures.append({"doc_id": doc_id, "origin": origin, "code": code, "detail": detail, "message": message})
+
+    def problems(self) -> list[Problem]:
+        """Every failure as a catalogue problem naming the document's path."""
+        return [Problem(f["code"], f["detail"], file=f["origin"]) for f in self.failures]
+
+
+def run_batch(run: BatchRun, progress: Progress | None = None) -> RunSummary:
+    """Process every document of `run.source`; write outputs and the summary; return the summary."""
+    settings = _resolved(run.settings)
+    _check_options(run)
+    fingerprint = settings.fingerprint()
+    run.out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(run.out_dir)
+    summary = RunSummary()
+    tick: Progress = progress or (lambda docs, words: None)
+    started = time.perf_counter()
+    engine = start_engine(run.engine, settings)
+    try:
+        if run.shard_size is None:
+            job = Job(settings, fingerprint, out_dir=str(run.out_dir))
+            _per_document(run, job, engine, summary, tick)
+        else:
+            _sharded(run, Job(settings, fingerprint), engine, summary, tick)
+    finally:
+        engine.close()
+    summary.seconds = time.perf_counter() - started
+    path = run.summary_path or run.out_dir / SUMMARY_NAME
+    summary.summary_path = str(path)
+    write_summary(path, _summary_dict(run, settings, fingerprint, summary))
+    return summary
+
+
+def _resolved(settings: BatchSettings) -> BatchSettings:
+    """Name the backend now (the default one depends on the machine) and check it can run."""
+    if settings.task != "annotate":
+        return settings
+    from dataclasses import replace
+
+    from serge_corpus.annotate import default_backend
+    from serge_corpus.ner import unavailable_reason
+
+    name = settings.backend or default_backend()
+    reason = unavailable_reason(name)
+    if reason is not None:
+        raise SergeCorpusError(Problem("E070", f"backend {name!r}: {reason}", field="ner"))
+    return replace(settings, backend=name)
+
+
+def _check_options(run: BatchRun) -> None:
+    if run.shard_size is not None and run.shard_size < 1:
+        raise SergeCorpusError(Problem("E556", f"--shard-size {run.shard_size}; give 1 or more", field="shard_size"))
+    if run.settings.max_bytes < 1:
+        raise SergeCorpusError(Problem("E556", f"--max-bytes {run.settings.max_bytes}", field="max_bytes"))
+
+
+def source_sha256(task: DocTask) -> str:
+    """The sha256 of the task's source as the driver sees it ('' when it cannot be read)."""
+    if task.sha256:
+        return task.sha256
+    if task.text is not None:
+        return sha256_text(task.text)
+    if task.path is not None:
+        try:
+            return sha256_bytes(Path(task.path).read_bytes())
+        except OSError:
+            return ""
+    return ""
+
+
+def batches(tasks: Iterable[DocTask], max_docs: int, max_bytes: int) -> Iterator[list[DocTask]]:
+    """Consecutive tasks grouped by count and size, so a worker's call is neither tiny nor huge."""
+    batch: list[DocTask] = []
+    size = 0
+    for task in tasks:
+        if batch and (len(batch) >= max_docs or size + task.size > max_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(task)
+        size += task.size
+    if batch:
+        yield batch
+
+
+def _lost(tasks: list[DocTask], err: BaseException) -> list[Outcome]:
+    reason = f"the worker running this batch was lost ({type(err).__name__}: {err})"
+    return [Outcome(t.doc_id, t.origin, "E555", reason) for t in tasks]
+
+
+def _record(summary: RunSummary, outcome: Outcome, tick: Progress) -> None:
+    if outcome.ok:
+        summary.processed += 1
+        summary.words += outcome.words
+    else:
+        summary.add_failure(outcome.doc_id, outcome.origin, outcome.code or "E555", outcome.detail)
+    tick(1, outcome.words)
+
+
+def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Progress) -> None:
+    def todo() -> Iterator[DocTask]:
+        for task in iter_tasks(run.source):
+            summary.documents += 1
+            if not run.force and task.code is None and document_is_current(
+                run.out_dir, task.doc_id, source_sha256(task), job.fingerprint
+            ):
+                summary.skipped += 1
+                tick(1, 0)
+                continue
+            yield task
+
+    work = batches(todo(), run.batch_docs, run.batch_bytes)
+    for outcomes in ordered_results(engine, work, job, on_lost=_lost):
+        for outcome in outcomes:
+            _record(summary, outcome, tick)
+
+
+@dataclass
+class _OpenShard:
+    index: int
+    expected: list[tuple[str, str]]
+    writer: ShardWriter | None = None
+    seen: int = 0
+
+
+def _sharded(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Progress) -> None:
+    assert run.shard_size is not None
+    fmt = run.shard_format
+    opened: deque[_OpenShard] = deque()  # shards handed to the engine, in order; the generator runs ahead
+
+    def work() -> Iterator[list[DocTask]]:
+        tasks = iter_tasks(run.source)
+        index = 0
+        while group := list(islice(tasks, run.shard_size)):
+            summary.documents += len(group)
+            expected = [(t.doc_id, source_sha256(t)) for t in group]
+            entries = None if run.force else current_shard(run.out_dir, index, fmt, expected, job.fingerprint)
+            if entries is not None and all(e.code is None or e.code in INPUT_PROBLEMS for e in entries):
+                for entry in entries:
+                    if entry.code is None:
+                        summary.skipped += 1
+                    else:
+                        summary.add_failure(entry.doc_id, entry.origin, entry.code, entry.detail)
+                    tick(1, 0)
+            else:
+                opened.append(_OpenShard(index, expected))
+                yield from batches(group, run.batch_docs, run.batch_bytes)
+            index += 1
+
+    try:
+        for outcomes in ordered_results(engine, work(), job, on_lost=_lost):
+            for outcome in outcomes:
+                shard = opened[0]
+                if shard.writer is None:
+                    shard.writer = ShardWriter(run.out_dir, shard.index, fmt, job.fingerprint)
+                sha = shard.expected[shard.seen][1]
+                entry = ShardEntry(outcome.doc_id, sha, outcome.origin, outcome.code, outcome.detail)
+                shard.writer.add(entry, outcome.lines or ())
+                shard.seen += 1
+                _record(summary, outcome, tick)
+                if shard.seen == len(shard.expected):
+                    shard.writer.commit()
+                    opened.popleft()
+    finally:
+        for shard in opened:
+            if shard.writer is not None:
+                shard.writer.abort()
+
+
+def _summary_dict(run: BatchRun, settings: BatchSettings, fingerprint: str, s: RunSummary) -> dict[str, Any]:
+    return {
+        "source": str(run.source.path),
+        "source_kind": run.source.kind,
+        "output": str(run.out_dir),
+        "layout": "per-document" if run.shard_size is None else f"shards of {run.shard_size} ({run.shard_format})",
+        "engine": asdict(run.engine),
+        "settings": {"task": settings.task, "backend": settings.backend, "options": settings.options,
+                     "max_bytes": settings.max_bytes},
+        "fingerprint": fingerprint,
+        "documents": s.documents,
+        "processed": s.processed,
+        "skipped": s.skipped,
+        "failed": s.failed,
+        "words": s.words,
+        "seconds": round(s.seconds, 3),
+        "words_per_second": round(s.words / s.seconds, 1) if s.seconds > 0 else None,
+        "failures": s.failures,
+    }

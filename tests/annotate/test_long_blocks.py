@@ -1,0 +1,60 @@
+"""Very long blocks are annotated in sentence-bounded pieces and joined back exactly."""
+
+from __future__ import annotations
+
+from serge_corpus import long_blocks
+from serge_corpus.annotate import annotate
+from serge_corpus.corpus import sha256_text
+from serge_corpus.long_blocks import cut_points, split_long_blocks
+from serge_corpus.model import Document
+from serge_corpus.segment import segment_document
+
+SENTENCES = (
+    "Victor Serge arrived in Paris on 1 May 1925. He wrote for Clarté in the spring of 1926. "
+    "The Left Opposition met in Moscow in 1927. Two years later he was expelled. "
+)
+
+
+def one_paragraph(repeat: int) -> Document:
+    text = (SENTENCES * repeat).strip()
+    return Document("long", text, sha256_text(text))
+
+
+def test_pieces_cut_at_sentence_starts_and_cover_the_block():
+    block = segment_document(one_paragraph(40))[0]
+    ranges = cut_points(block, 1000)
+    starts = {s.start for s in block.sentences}
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(block.text)
+    assert all(end == nxt for (_, end), (nxt, _) in zip(ranges, ranges[1:]))
+    assert all(end - start <= 1000 for start, end in ranges)
+    assert all(start in starts for start, _ in ranges)
+
+
+def test_a_sentence_longer_than_the_limit_is_cut_between_tokens():
+    text = "In " + ", ".join(["Paris and Moscow"] * 200) + "."
+    block = segment_document(Document("t", text, sha256_text(text)))[0]
+    ranges = cut_points(block, 300)
+    token_starts = {t.start for t in block.tokens}
+    assert len(ranges) > 1 and all(start in token_starts for start, _ in ranges)
+    pieces = split_long_blocks([block], 300)
+    assert "".join(p.text for p in pieces.blocks) == block.text
+    assert all(p.text[t.start : t.end] == t.text for p in pieces.blocks for t in p.tokens)
+
+
+def test_short_blocks_pass_through_untouched():
+    blocks = segment_document(one_paragraph(2))
+    pieces = split_long_blocks(blocks, 10_000)
+    assert pieces.blocks == blocks and pieces.join(blocks) == blocks
+
+
+def test_split_annotation_equals_the_whole_block(monkeypatch):
+    document = one_paragraph(60)  # about 2,800 words in one paragraph
+    monkeypatch.setattr(long_blocks, "MAX_CHARS", 10**9)
+    whole = annotate(document, ner="rules").blocks
+    monkeypatch.setattr(long_blocks, "MAX_CHARS", 700)
+    split = annotate(document, ner="rules").blocks
+    assert len(split) == len(whole) == 1
+    assert split[0].to_dict() == whole[0].to_dict()
+    assert len(split_long_blocks(segment_document(document), 700).blocks) > 10
+    # Four dates per repeat; "Two years later" resolves against the date before it, across piece boundaries too.
+    assert sum(1 for s in split[0].spans if s.label == "DATE") == 4 * 60
