@@ -244,11 +244,11 @@ def test_a_date_selection_is_the_annotators_the_date_module_only_suggests() -> N
     from serge_corpus.corrections.server import propose_date
     from serge_corpus.model import Block
 
-    block = Block(id="d:1", doc_id="d", block="body", offset=0, text="They flew on Christmas Eve 1968 round the Moon.")
-    start = block.text.index("Christmas")
-    span = {"start": start, "end": start + 18, "label": "DATE", "text": "Christmas Eve 1968"}
+    block = Block(id="d:1", doc_id="d", block="body", offset=0, text="They flew on Liberation Day 1968 round the Moon.")
+    start = block.text.index("Liberation")
+    span = {"start": start, "end": start + 19, "label": "DATE", "text": "Liberation Day 1968"}
     proposed = propose_date(block, span)
-    assert proposed.span["text"] == "Christmas Eve 1968"  # not shrunk to "1968"
+    assert proposed.span["text"] == "Liberation Day 1968"  # not shrunk to "1968"
     assert proposed.span["date"]["value"] is None  # the person fills it in
     assert [(s["text"], s["date"]["value"]) for s in proposed.suggestions] == [("1968", "1968")]
 
@@ -264,7 +264,8 @@ def test_selecting_christmas_eve_1968_and_pressing_d_saves_that_span(tmp_path: P
     span = {"start": start, "end": start + 18, "label": "DATE", "date": null}
     answer = session.submit({"op": "add_span", "record": "a8:0000", "span": span, "snap": True})
     assert answer["op"]["span"]["text"] == "Christmas Eve 1968"
-    assert answer["suggestions"][0]["text"] == "1968"
+    # the date module reads the whole selection (a holiday, D162): its value is proposed, nothing is cut
+    assert answer["op"]["span"]["date"]["value"] == "1968-12-24"
     [op] = read_log(root / "log.jsonl")
     assert op.span is not None and (op.span.start, op.span.end) == (start, start + 18)
 

@@ -131,18 +131,16 @@ def release_files(gold: GoldRelease, meta: Mapping[str, Any], previous: Path | N
 def described(docs: Mapping[str, DocumentRights], withheld: Mapping[str, str]) -> dict[str, DocumentRights]:
     """The rights as the release describes them: a field that quotes a withheld text is left out.
 
-    A withheld document's attribution, source URL or Dublin Core title is often its title, and its
+    A withheld document's attribution or source URL is often its title, and its
     title often a line of it (the afterword's headline is); shipping it would fail the leak check.
     """
     out: dict[str, DocumentRights] = {}
     for doc_id, rights in docs.items():
-        dct = {k: v for k, v in rights.dct.items() if not quotes(json.dumps(v, ensure_ascii=False), withheld)}
         out[doc_id] = replace(
             rights,
             attribution=None if rights.attribution and quotes(rights.attribution, withheld) else rights.attribution,
             source=None if rights.source and quotes(rights.source, withheld) else rights.source,
             author="" if quotes(rights.author, withheld) else rights.author,
-            dct=dct,
         )
     return out
 

@@ -1,15 +1,15 @@
 """What each document's licence allows: read from the corpus manifest, strictly.
 
 A manifest entry may carry `licence_id` (SPDX), `redistributable` (bool),
-`attribution` (string or null), `source` (URL or null) and `dct` (an object of
-Dublin Core terms). A missing `redistributable` means false: a document is
+`attribution` (string or null), `source` (URL or null) and `dct` (the document
+creation time, EDTF, or null). A missing `redistributable` means false: a document is
 published stand-off unless its entry says otherwise, so forgetting the field
 never leaks a text. A field of the wrong type is an error, not a guess.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ class DocumentRights:
     author: str = ""
     language: str = "en"
     licence_note: str = ""
-    dct: dict[str, Any] = field(default_factory=dict)
+    dct: str | None = None  # document creation time (EDTF)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,7 +45,7 @@ class DocumentRights:
             "source": self.source,
             "author": self.author,
             "language": self.language,
-            "dct": dict(self.dct),
+            "dct": self.dct,
         }
 
 
@@ -82,7 +82,7 @@ def read_rights(corpus_root: str | Path) -> dict[str, DocumentRights]:
             author=raw.get("author", ""),
             language=raw.get("language", "en"),
             licence_note=raw.get("licence", ""),
-            dct=dict(typed("dct", (dict, type(None)), None) or {}),
+            dct=typed("dct", (str, type(None)), None),
         )
     if problems:
         raise SergeCorpusError(problems)
