@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from serge_corpus.corpus import load_corpus
-from serge_corpus.corrections import append_ops, apply_log, changes_to_ops, diff, merge
+from serge_corpus.corrections import append_ops, changes_to_ops, diff, merge
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.gold import apply_strictly, load_config, pass_versions
 from serge_corpus.mentions import place_line_mentions, text_lines
@@ -66,8 +66,10 @@ def main() -> int:
 
     # 1. adjudication: entities as adjudicated, DATE spans of the merge kept.
     target, waiting = _with_entities(merged, placed.spans)
-    adjudication_ops = _commented(changes_to_ops(diff(merged, target), annotator="adjudicator"),
-                                  lambda op: _decision_comment(op, merged, text, decisions))
+    adjudication_ops = _commented(
+        changes_to_ops(diff(merged, target), annotator="adjudicator"),
+        lambda op: _decision_comment(op, merged, text, decisions),
+    )
     adjudicated = _write(CORRECTIONS / f"{doc_id}.adjudication.jsonl", merged, adjudication_ops, target)
     print(f"adjudication: {len(adjudication_ops)} ops; {len(waiting)} entities wait for the date review")
     if args.date_review is None:
@@ -83,16 +85,18 @@ def main() -> int:
     clashes = [(b.id, s.text) for b in reviewed for s, t in zip(b.spans, b.spans[1:]) if t.start < s.end]
     if clashes:
         raise SystemExit(f"reviewed DATE spans overlap entities: {clashes}")
-    review_ops = _commented(changes_to_ops(diff(adjudicated, reviewed), annotator="date_reviewer"),
-                            lambda op: _review_reason(op, reasons))
+    review_ops = _commented(
+        changes_to_ops(diff(adjudicated, reviewed), annotator="date_reviewer"), lambda op: _review_reason(op, reasons)
+    )
     after_review = _write(CORRECTIONS / f"{doc_id}.date_review.jsonl", adjudicated, review_ops, reviewed)
     print(f"date review: {len(review_ops)} ops")
 
     # 3. entities that had to wait for the review.
     final, still = _with_entities(after_review, placed.spans)
-    late_ops = _commented(changes_to_ops(diff(after_review, final), annotator="adjudicator"),
-                          lambda op: "adjudicated entity placed once the date review removed the overlapping "
-                                     "TIMEX3 DATE (D014)")
+    late_ops = _commented(
+        changes_to_ops(diff(after_review, final), annotator="adjudicator"),
+        lambda op: "adjudicated entity placed once the date review removed the overlapping TIMEX3 DATE (D014)",
+    )
     _write(CORRECTIONS / f"{doc_id}.entities_after_dates.jsonl", after_review, late_ops, final)
     print(f"entities after dates: {len(late_ops)} ops; {len(still)} still overlap a reviewed DATE: {still}")
     return 0
@@ -134,8 +138,9 @@ def _reviewed_dates(blocks: list[Block], review: list[dict]) -> tuple[dict[str, 
         if item["action"] == "delete" or (block.id, start, end) in seen:
             continue
         seen.add((block.id, start, end))
-        spans.setdefault(block.id, []).append(Span(start, end, "DATE", block.text[start:end],
-                                                   DateValue.from_dict(item["date"])))
+        spans.setdefault(block.id, []).append(
+            Span(start, end, "DATE", block.text[start:end], DateValue.from_dict(item["date"]))
+        )
     return spans, reasons
 
 

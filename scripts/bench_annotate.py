@@ -94,8 +94,13 @@ def run_stage(stage: str, repeat_text: int, repeats: int) -> dict[str, Any]:
     best = min(times)
     words = len(text.split())
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"stage": stage, "words": words, "seconds": round(best, 4),
-            "words_per_second": round(words / best), "peak_rss_mib": round(peak_mib, 1)}
+    return {
+        "stage": stage,
+        "words": words,
+        "seconds": round(best, 4),
+        "words_per_second": round(words / best),
+        "peak_rss_mib": round(peak_mib, 1),
+    }
 
 
 def main() -> None:
@@ -111,9 +116,19 @@ def main() -> None:
     rows = []
     for stage in STAGES:
         out = subprocess.run(
-            [sys.executable, __file__, "--stage", stage, "--repeat-text", str(args.repeat_text),
-             "--repeats", str(args.repeats)],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                __file__,
+                "--stage",
+                stage,
+                "--repeat-text",
+                str(args.repeat_text),
+                "--repeats",
+                str(args.repeats),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"{stage}: done", file=sys.stderr)
@@ -127,11 +142,23 @@ def main() -> None:
     default_ratio = by["annotate_default"]["seconds"] / by["annotate_spacy"]["seconds"]
     patterns_ratio = by["annotate_default_patterns"]["seconds"] / by["annotate_spacy"]["seconds"]
     print(f"\nannotate (spacy backend) / spaCy nlp.pipe = {ratio:.2f} (target <= 1.25)")
-    print(f"annotate (default) / annotate --ner spacy = {default_ratio:.2f}; with the corpus patterns "
-          f"{patterns_ratio:.2f} (target <= 1.5)")
+    print(
+        f"annotate (default) / annotate --ner spacy = {default_ratio:.2f}; with the corpus patterns "
+        f"{patterns_ratio:.2f} (target <= 1.5)"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "annotate_over_pipe": ratio, "default_over_spacy": default_ratio,
-                                         "default_patterns_over_spacy": patterns_ratio}, indent=2), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "rows": rows,
+                    "annotate_over_pipe": ratio,
+                    "default_over_spacy": default_ratio,
+                    "default_patterns_over_spacy": patterns_ratio,
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":

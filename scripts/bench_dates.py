@@ -45,9 +45,10 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 AFTERWORD = ROOT / "corpus" / "serge-afterword.txt"
@@ -415,7 +416,9 @@ def main() -> None:
     parser.add_argument("--tml", type=Path, help="a folder of .tml files (TimeML gold) to score too, in news mode")
     parser.add_argument("--no-heideltime", action="store_true", help="run only the project")
     parser.add_argument(
-        "--heideltime-cache", type=Path, default=ROOT / "build" / "heideltime_cache",
+        "--heideltime-cache",
+        type=Path,
+        default=ROOT / "build" / "heideltime_cache",
         help="folder where HeidelTime's output is kept and reused (delete it to re-run HeidelTime)",
     )
     parser.add_argument("--heideltime-child", help=argparse.SUPPRESS)

@@ -55,16 +55,22 @@ def no_dates(blocks: list[Block]) -> list[Block]:
 def load_sets(wikiwars_gold: Path | None) -> dict[str, tuple[list[Block], bool]]:
     """name -> (gold blocks, is the set made of corpus documents)."""
     sets: dict[str, tuple[list[Block], bool]] = {
-        "afterword": (read_records(ROOT / "annotations" / "gold" / "serge-afterword.jsonl"), True)}
+        "afterword": (read_records(ROOT / "annotations" / "gold" / "serge-afterword.jsonl"), True)
+    }
     from serge_corpus.annotate import load_blocks
 
     texts = sorted(glob.glob(str(ROOT / "annotations" / "dev_ood" / "*.txt")))
     blocks = [b for f in texts for b in load_blocks(f)]
-    sets["dev_ood"] = (spans_from_mentions(blocks, read_mentions(ROOT / "annotations" / "dev_ood" / "mentions.json")),
-                       False)
+    sets["dev_ood"] = (
+        spans_from_mentions(blocks, read_mentions(ROOT / "annotations" / "dev_ood" / "mentions.json")),
+        False,
+    )
     if wikiwars_gold is not None and wikiwars_gold.is_dir():
-        files = [p for p in sorted(wikiwars_gold.glob("*.jsonl"))
-                 if p.stem not in {"serge-afterword", "train", "dev", "test"}]
+        files = [
+            p
+            for p in sorted(wikiwars_gold.glob("*.jsonl"))
+            if p.stem not in {"serge-afterword", "train", "dev", "test"}
+        ]
         if files:
             sets["wikiwars4"] = ([b for p in files for b in read_records(p)], True)
     return sets
@@ -127,8 +133,9 @@ def write_model(learned: Learned, sets: dict[str, tuple[list[Block], bool]], arg
     from serge_corpus.ner.learned import model_json, model_sha256, training_meta
 
     sources = {b.doc_id: name for name, (gold, _) in sets.items() for b in gold}
-    command = (f"python scripts/bench_ner_domains.py --wikiwars-gold {args.wikiwars_gold} "
-               f"--write-model {args.write_model}")
+    command = (
+        f"python scripts/bench_ner_domains.py --wikiwars-gold {args.wikiwars_gold} --write-model {args.write_model}"
+    )
     model = fit(learned.rows, meta=training_meta(learned.rows, sources, command))
     write_text(args.write_model, model_json(model))
     print(f"{args.write_model}: {len(model.features)} features, sha256 {model_sha256(model)}")
@@ -139,8 +146,12 @@ def main() -> None:
     parser.add_argument("--wikiwars-gold", type=Path, default=None)
     parser.add_argument("--bootstrap", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "ner_domains")
-    parser.add_argument("--write-model", type=Path, default=None,
-                        help="fit the learned ensemble on every gold document of every set, write it, and stop")
+    parser.add_argument(
+        "--write-model",
+        type=Path,
+        default=None,
+        help="fit the learned ensemble on every gold document of every set, write it, and stop",
+    )
     args = parser.parse_args()
     sets = load_sets(args.wikiwars_gold)
     results: dict[str, dict[str, dict]] = {}
@@ -149,7 +160,8 @@ def main() -> None:
         write_model(learned, sets, args)
         return
     runs = [(row[0], row[3], (lambda g, c, row=row: predict(row, g, c))) for row in ROWS] + [
-        (name, True, (lambda g, c, cons=cons: learned.predict(g, cons))) for name, cons in LEARNED_ROWS]
+        (name, True, (lambda g, c, cons=cons: learned.predict(g, cons))) for name, cons in LEARNED_ROWS
+    ]
     for row_name, uses_patterns, run in runs:
         results[row_name] = {}
         for set_name, (gold, corpus_doc) in sets.items():
@@ -159,17 +171,27 @@ def main() -> None:
             ci = r["ci"]["metrics"]["ner.strict.f1"]
             in_sample = set_name == "afterword" and uses_patterns
             results[row_name][set_name] = {
-                "precision": strict["precision"], "recall": strict["recall"], "f1": strict["f1"],
-                "ci_low": ci["low"], "ci_high": ci["high"], "in_sample": in_sample,
-                "gold_spans": strict["possible"], "seconds": round(seconds, 3),
+                "precision": strict["precision"],
+                "recall": strict["recall"],
+                "f1": strict["f1"],
+                "ci_low": ci["low"],
+                "ci_high": ci["high"],
+                "in_sample": in_sample,
+                "gold_spans": strict["possible"],
+                "seconds": round(seconds, 3),
             }
-            print(f"{row_name:<55} {set_name:<10} F1 {strict['f1']:.3f} [{ci['low']:.3f}, {ci['high']:.3f}]"
-                  f"{' *in-sample' if in_sample else ''}", flush=True)
+            print(
+                f"{row_name:<55} {set_name:<10} F1 {strict['f1']:.3f} [{ci['low']:.3f}, {ci['high']:.3f}]"
+                f"{' *in-sample' if in_sample else ''}",
+                flush=True,
+            )
     args.out.mkdir(parents=True, exist_ok=True)
     write_text(args.out / "ner_domains.json", json.dumps(results, indent=2) + "\n")
     names = list(sets)
-    lines = ["| backend | " + " | ".join(f"{n} ({len(sets[n][0])} blocks)" for n in names) + " |",
-             "|---|" + "---:|" * len(names)]
+    lines = [
+        "| backend | " + " | ".join(f"{n} ({len(sets[n][0])} blocks)" for n in names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
     for row_name, per_set in results.items():
         cells = []
         for n in names:
@@ -177,8 +199,10 @@ def main() -> None:
             cells.append(f"{v['f1']:.3f} [{v['ci_low']:.3f}, {v['ci_high']:.3f}]{'*' if v['in_sample'] else ''}")
         lines.append(f"| {row_name} | " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Strict F1 (exact span and label), DATE excluded, [95% bootstrap CI over blocks, 1000 resamples, "
-                 "seed 0]. `*` in-sample: the corpus patterns were written reading the afterword.")
+    lines.append(
+        "Strict F1 (exact span and label), DATE excluded, [95% bootstrap CI over blocks, 1000 resamples, "
+        "seed 0]. `*` in-sample: the corpus patterns were written reading the afterword."
+    )
     write_text(args.out / "ner_domains.md", "\n".join(lines) + "\n")
     print("\n".join(lines))
 

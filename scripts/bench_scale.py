@@ -83,8 +83,18 @@ def build(folder: Path, size: str, seed: int) -> Path:
 def command(config: str, folder: Path, out: Path, ner: str) -> list[str]:
     if config.startswith("pipe"):
         return [sys.executable, "-c", PIPE, str(folder), config[-1]]
-    cli = [sys.executable, "-c", "from serge_corpus.cli import main; main()", "annotate", str(folder),
-           "-o", str(out), "--ner", ner, "--force"]
+    cli = [
+        sys.executable,
+        "-c",
+        "from serge_corpus.cli import main; main()",
+        "annotate",
+        str(folder),
+        "-o",
+        str(out),
+        "--ner",
+        ner,
+        "--force",
+    ]
     if config == "dask2":
         return cli + ["--engine", "dask", "--workers", "2"]
     return cli + ["--workers", config[-1]]
@@ -134,21 +144,34 @@ def main() -> None:
             out = args.work / f"out-{size}-{config}"
             shutil.rmtree(out, ignore_errors=True)
             seconds, cpu, peak = measure(command(config, folder, out, args.ner))
-            rows.append({"corpus": size, "documents": documents, "words": words, "config": config,
-                         "ner": "spacy" if config.startswith("pipe") else args.ner,
-                         "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1), "words_per_s": round(words / seconds),
-                         "peak_rss_mib": round(peak / 2**20)})
+            rows.append(
+                {
+                    "corpus": size,
+                    "documents": documents,
+                    "words": words,
+                    "config": config,
+                    "ner": "spacy" if config.startswith("pipe") else args.ner,
+                    "seconds": round(seconds, 1),
+                    "cpu_seconds": round(cpu, 1),
+                    "words_per_s": round(words / seconds),
+                    "peak_rss_mib": round(peak / 2**20),
+                }
+            )
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
             shutil.rmtree(out, ignore_errors=True)
     print("| corpus | documents | words | configuration | NER | seconds | CPU seconds | words/s | peak RSS (MiB) |")
     print("|---|---:|---:|---|---|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['corpus']} | {r['documents']:,} | {r['words']:,} | {r['config']} | {r['ner']} | {r['seconds']} | "
-              f"{r['cpu_seconds']} | {r['words_per_s']:,} | {r['peak_rss_mib']} |")
+        print(
+            f"| {r['corpus']} | {r['documents']:,} | {r['words']:,} | {r['config']} | {r['ner']} | {r['seconds']} | "
+            f"{r['cpu_seconds']} | {r['words_per_s']:,} | {r['peak_rss_mib']} |"
+        )
     for size in dict.fromkeys(r["corpus"] for r in rows):
         by = {r["config"]: r for r in rows if r["corpus"] == size}
         if "workers1" in by and "workers2" in by:
-            print(f"\n{size}: workers2 / workers1 = {by['workers1']['seconds'] / by['workers2']['seconds']:.2f}x", end="")
+            print(
+                f"\n{size}: workers2 / workers1 = {by['workers1']['seconds'] / by['workers2']['seconds']:.2f}x", end=""
+            )
         if "dask2" in by and "workers2" in by:
             print(f"; dask2 / workers2 time = {by['dask2']['seconds'] / by['workers2']['seconds']:.2f}", end="")
         if "workers1" in by and "pipe1" in by:

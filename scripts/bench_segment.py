@@ -138,10 +138,10 @@ def legacy_split_paragraphs(text: str) -> int:
 
 
 def scale(legacy: bool) -> dict:
+    from serge_corpus.corpus import sha256_text
     from serge_corpus.jsonl import validate_rows
     from serge_corpus.model import Document
     from serge_corpus.segment import load_cues, paragraphs_of, segment_document, with_paragraphs
-    from serge_corpus.corpus import sha256_text
 
     corpus = load_corpus(ROOT / "corpus")
     texts = [corpus.load(d).text for d in corpus.doc_ids]
@@ -170,13 +170,17 @@ def scale(legacy: bool) -> dict:
                 row["legacy_split_s"] = time.process_time() - start
             rows.append(row)
             print(f"{layout} {mb} MB: {row}", flush=True)
-    print("\n| layout | MB | words | blocks | split paragraphs (s) | segment (s) | validate (s) | segment words/s |"
-          + (" v1 split (s) |" if legacy else ""))
+    print(
+        "\n| layout | MB | words | blocks | split paragraphs (s) | segment (s) | validate (s) | segment words/s |"
+        + (" v1 split (s) |" if legacy else "")
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if legacy else ""))
     for r in rows:
         extra = f" {r['legacy_split_s']:.2f} |" if "legacy_split_s" in r else (" |" if legacy else "")
-        print(f"| {r['layout']} | {r['mb']} | {r['words']:,} | {r['blocks']:,} | {r['split_s']:.3f} | "
-              f"{r['segment_s']:.2f} | {r['validate_s']:.2f} | {round(r['words'] / r['segment_s']):,} |" + extra)
+        print(
+            f"| {r['layout']} | {r['mb']} | {r['words']:,} | {r['blocks']:,} | {r['split_s']:.3f} | "
+            f"{r['segment_s']:.2f} | {r['validate_s']:.2f} | {round(r['words'] / r['segment_s']):,} |" + extra
+        )
     return {"scale": rows}
 
 
@@ -192,8 +196,11 @@ def main() -> None:
             args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
         return
 
-    afterword = [b.text for b in segment(load_corpus(ROOT / "corpus").load("serge-afterword"))
-                 if b.block in {"body", "author_note", "reference"}]
+    afterword = [
+        b.text
+        for b in segment(load_corpus(ROOT / "corpus").load("serge-afterword"))
+        if b.block in {"body", "author_note", "reference"}
+    ]
     essay_blocks = [b.text for b in segment(ESSAY) if b.block in {"body", "author_note", "reference"}]
     gold = json.loads(ESSAY_GOLD.read_text(encoding="utf-8"))
     words = sum(len(t.split()) for t in afterword)
@@ -214,12 +221,16 @@ def main() -> None:
         }
 
     print(f"Afterword: {len(afterword)} blocks, {words} words.\n")
-    print("| splitter | sentences | words/s | breaks after initial | inside (…) | before lowercase | essay boundary F1 |")
+    print(
+        "| splitter | sentences | words/s | breaks after initial | inside (…) | before lowercase | essay boundary F1 |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         v = r["violations"]
-        print(f"| {name} | {r['sentences']} | {r['words_per_second']:,} | {v['after_initial']} | "
-              f"{v['inside_elision']} | {v['before_lowercase']} | {r['essay_boundaries']['f1']:.3f} |")
+        print(
+            f"| {name} | {r['sentences']} | {r['words_per_second']:,} | {v['after_initial']} | "
+            f"{v['inside_elision']} | {v['before_lowercase']} | {r['essay_boundaries']['f1']:.3f} |"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

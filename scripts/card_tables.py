@@ -27,28 +27,42 @@ def main() -> int:
     for doc_id, doc in stats["documents"].items():
         a = doc["all"]
         kinds = ", ".join(f"{k} {n}" for k, n in a["blocks_by_kind"].items())
-        print(f"| {doc_id} | {a['words']:,} | {a['records']} ({kinds}) | "
-              + " | ".join(str(a["labels"][label]) for label in LABELS)
-              + f" | {a['spans']} | {manifest[doc_id].get('licence_id')} | "
-              + f"{'yes' if manifest[doc_id].get('redistributable') else 'no'} | {doc['split_of_document'] or 'by section'} |")
+        print(
+            f"| {doc_id} | {a['words']:,} | {a['records']} ({kinds}) | "
+            + " | ".join(str(a["labels"][label]) for label in LABELS)
+            + f" | {a['spans']} | {manifest[doc_id].get('licence_id')} | "
+            + f"{'yes' if manifest[doc_id].get('redistributable') else 'no'} | {doc['split_of_document'] or 'by section'} |"
+        )
     a = stats["all"]
-    print(f"| **all** | {a['words']:,} | {a['records']} | " + " | ".join(str(a["labels"][label]) for label in LABELS)
-          + f" | {a['spans']} | | | |")
+    print(
+        f"| **all** | {a['words']:,} | {a['records']} | "
+        + " | ".join(str(a["labels"][label]) for label in LABELS)
+        + f" | {a['spans']} | | | |"
+    )
     print("\n| split | records | words | " + " | ".join(LABELS) + " | spans |")
     print("|---|---:|---:|" + "---:|" * (len(LABELS) + 1))
     for name, s in stats["splits"].items():
-        print(f"| {name} | {s['records']} | {s['words']:,} | " + " | ".join(str(s["labels"][label]) for label in LABELS)
-              + f" | {s['spans']} |")
-    print("\n| document | compared | exact F1 | overlap F1 | spans A / B | kappa (labelled tokens) | alpha (labelled tokens) |")
+        print(
+            f"| {name} | {s['records']} | {s['words']:,} | "
+            + " | ".join(str(s["labels"][label]) for label in LABELS)
+            + f" | {s['spans']} |"
+        )
+    print(
+        "\n| document | compared | exact F1 | overlap F1 | spans A / B | kappa (labelled tokens) | alpha (labelled tokens) |"
+    )
     print("|---|---|---:|---:|---|---:|---:|")
     for doc_id, result in agreement.items():
         pair = result["pairs"][0]
-        print(f"| {doc_id} | {'entities' if 'entities' in result['scope'] else 'all labels'} | "
-              f"{pair['spans']['exact']['f1']:.3f} | {pair['spans']['overlap']['f1']:.3f} | "
-              f"{pair['spans']['exact']['a']} / {pair['spans']['exact']['b']} | {pair['kappa']['annotated']:.3f} | "
-              f"{result['alpha']['annotated']:.3f} |")
-    reviews = {p.name.split(".")[0]: json.loads(p.read_text("utf-8"))
-               for p in sorted((ROOT / "annotations/dates").glob("*.date_review.json"))}
+        print(
+            f"| {doc_id} | {'entities' if 'entities' in result['scope'] else 'all labels'} | "
+            f"{pair['spans']['exact']['f1']:.3f} | {pair['spans']['overlap']['f1']:.3f} | "
+            f"{pair['spans']['exact']['a']} / {pair['spans']['exact']['b']} | {pair['kappa']['annotated']:.3f} | "
+            f"{result['alpha']['annotated']:.3f} |"
+        )
+    reviews = {
+        p.name.split(".")[0]: json.loads(p.read_text("utf-8"))
+        for p in sorted((ROOT / "annotations/dates").glob("*.date_review.json"))
+    }
     if reviews:
         names = list(reviews)
         print("\n| TIMEX3 by the date review's reason | " + " | ".join(names) + " | total |")

@@ -30,7 +30,9 @@ def measure(root: Path = ROOT) -> dict:
         entities_only = dates_from_layer(read_records(config.pre, sources))
         versions = pass_versions(config, sources, entities_only=entities_only)
         result = agreement(list(versions.values()), names=list(versions))
-        result["scope"] = "entities (DATE from the shared TIMEX3 layer, not compared)" if entities_only else "all labels"
+        result["scope"] = (
+            "entities (DATE from the shared TIMEX3 layer, not compared)" if entities_only else "all labels"
+        )
         out["documents"][config.doc_id] = result
     return out
 

@@ -88,8 +88,16 @@ def line_passes(doc_id: str, passes: list[list[str]]) -> int:
             for span in placed.spans.get(block.id, []):
                 clash = next((d for d in dates if d.overlaps(span)), None)
                 if clash is not None:
-                    skipped.append({"record": block.id, "text": span.text, "label": span.label,
-                                    "start": span.start, "end": span.end, "overlaps_date": clash.text})
+                    skipped.append(
+                        {
+                            "record": block.id,
+                            "text": span.text,
+                            "label": span.label,
+                            "start": span.start,
+                            "end": span.end,
+                            "overlaps_date": clash.text,
+                        }
+                    )
                 else:
                     entities.append(span)
             passed.append(block.with_spans(dates + entities))
@@ -100,7 +108,9 @@ def line_passes(doc_id: str, passes: list[list[str]]) -> int:
         assert [b.spans for b in replayed.blocks] == [b.spans for b in passed]
         assert all(op.op != "set_date" and op.op != "clear_date" for op in ops)
         append_ops(log, ops)
-        write_text(kept.with_name(f"{doc_id}.{name}.skipped.json"), json.dumps(skipped, indent=1, ensure_ascii=False) + "\n")
+        write_text(
+            kept.with_name(f"{doc_id}.{name}.skipped.json"), json.dumps(skipped, indent=1, ensure_ascii=False) + "\n"
+        )
         print(f"{log}: {len(ops)} ops; {len(skipped)} mention(s) overlapping a base DATE not placed")
     return 0
 

@@ -34,8 +34,9 @@ def main() -> None:
     tuned = load_ner_pipeline(args.model)
 
     def ents(nlp: object) -> list[set[tuple[int, int, str]]]:
-        return [{(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in others}
-                for doc in nlp.pipe(texts)]  # type: ignore[attr-defined]
+        return [
+            {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in others} for doc in nlp.pipe(texts)
+        ]  # type: ignore[attr-defined]
 
     before, after = ents(pretrained), ents(tuned)
     per_label: Counter[str] = Counter()
@@ -45,14 +46,21 @@ def main() -> None:
             per_label[key[2]] += 1
             kept[key[2]] += key in a
     extra = sum(len(a - b) for b, a in zip(before, after))
-    result: dict[str, Any] = {"blocks": len(texts), "pretrained": sum(per_label.values()), "kept": sum(kept.values()),
-              "per_label": {k: [kept[k], per_label[k]] for k in sorted(per_label)}, "new_in_tuned": extra}
+    result: dict[str, Any] = {
+        "blocks": len(texts),
+        "pretrained": sum(per_label.values()),
+        "kept": sum(kept.values()),
+        "per_label": {k: [kept[k], per_label[k]] for k in sorted(per_label)},
+        "new_in_tuned": extra,
+    }
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"{result['kept']} of {result['pretrained']} pretrained entities of unannotated labels kept "
-              f"({', '.join(f'{k} {v[0]}/{v[1]}' for k, v in result['per_label'].items())}); "
-              f"{extra} new ones; {len(texts)} blocks")
+        print(
+            f"{result['kept']} of {result['pretrained']} pretrained entities of unannotated labels kept "
+            f"({', '.join(f'{k} {v[0]}/{v[1]}' for k, v in result['per_label'].items())}); "
+            f"{extra} new ones; {len(texts)} blocks"
+        )
 
 
 if __name__ == "__main__":

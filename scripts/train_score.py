@@ -27,10 +27,13 @@ from serge_corpus.train.scoring import score_backend
 
 def renamed_gold(gold: Path, kinds: dict[str, str], into: Path) -> Path:
     for split in ("train", "dev", "test"):
-        rows = [obj | {"block": kinds.get(obj.get("block"), obj.get("block"))}
-                for _, obj in read_raw(gold / f"{split}.jsonl")]
-        (into / f"{split}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                                             encoding="utf-8")
+        rows = [
+            obj | {"block": kinds.get(obj.get("block"), obj.get("block"))}
+            for _, obj in read_raw(gold / f"{split}.jsonl")
+        ]
+        (into / f"{split}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
     return into
 
 
@@ -52,14 +55,17 @@ def main() -> None:
     backends |= {model: get_backend(f"model:{model}") for model in args.models}
     sets = {doc: [b for b in gold.blocks if b.doc_id == doc] for doc in docs}
     sets["all"] = [b for doc in docs for b in sets[doc]]
-    scores = {name: {doc: score_backend(backend, blocks, bootstrap=args.bootstrap) for doc, blocks in sets.items()}
-              for name, backend in backends.items()}
+    scores = {
+        name: {doc: score_backend(backend, blocks, bootstrap=args.bootstrap) for doc, blocks in sets.items()}
+        for name, backend in backends.items()
+    }
     print("| model | " + " | ".join(sets) + " |")
     print("|---|" + "---|" * len(sets))
     for name, row in scores.items():
-        print(f"| {name} | " + " | ".join(f"{s['f1']:.3f} [{s['low']:.3f}, {s['high']:.3f}]" for s in row.values())
-              + " |")
-    print(f"gold spans: " + ", ".join(f"{doc} {s['gold_spans']}" for doc, s in scores["pretrained"].items()))
+        print(
+            f"| {name} | " + " | ".join(f"{s['f1']:.3f} [{s['low']:.3f}, {s['high']:.3f}]" for s in row.values()) + " |"
+        )
+    print("gold spans: " + ", ".join(f"{doc} {s['gold_spans']}" for doc, s in scores["pretrained"].items()))
     if args.json:
         Path(args.json).write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
 

@@ -35,8 +35,12 @@ TIMEML = next(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeml", type=Path, default=TIMEML, help="folder of the WikiWars .tml files")
-    parser.add_argument("--pre", type=Path, default=ROOT / "annotations/pre", help="folder of DOC.jsonl pre-annotations")
-    parser.add_argument("--copy-to", type=Path, default=None, help="also copy the bases (records) and conversion.md here")
+    parser.add_argument(
+        "--pre", type=Path, default=ROOT / "annotations/pre", help="folder of DOC.jsonl pre-annotations"
+    )
+    parser.add_argument(
+        "--copy-to", type=Path, default=None, help="also copy the bases (records) and conversion.md here"
+    )
     args = parser.parse_args()
     corpus = load_corpus(ROOT / "corpus")
     sources = corpus.sources()
@@ -46,13 +50,18 @@ def main() -> int:
             continue
         doc_id = entry["doc_id"]
         base = ROOT / "annotations/corrections" / f"{doc_id}.base.jsonl"
-        imported = import_document(read_timeml(args.timeml / f"{entry['wikiwars_id']}.tml"), corpus.load(doc_id),
-                                   segment_document, entry["wikiwars_id"])
+        imported = import_document(
+            read_timeml(args.timeml / f"{entry['wikiwars_id']}.tml"),
+            corpus.load(doc_id),
+            segment_document,
+            entry["wikiwars_id"],
+        )
         write_records(ROOT / "annotations/timeml" / f"{doc_id}.jsonl", imported.blocks)
         reports.append(imported.report)
         layer = replace_dates(read_records(args.pre / f"{doc_id}.jsonl", sources), imported.blocks, "timeml")
         summary[doc_id] = {
-            "conversions": imported.report.counts(), "actions": imported.report.actions(),
+            "conversions": imported.report.counts(),
+            "actions": imported.report.actions(),
             "model_dates_removed": layer.model_dates_removed,
             "model_entities_dropped": [[rid, s.text, s.label] for rid, s in layer.entities_dropped],
         }
@@ -60,15 +69,19 @@ def main() -> int:
             print(f"{base} exists: a base is frozen once logs are written against it; not rewritten", file=sys.stderr)
         else:
             write_records(base, layer.blocks)
-            print(f"wrote {base}: {sum(len(b.spans) for b in layer.blocks)} spans, "
-                  f"{len(layer.entities_dropped)} model entities dropped for a TIMEX3 DATE")
+            print(
+                f"wrote {base}: {sum(len(b.spans) for b in layer.blocks)} spans, "
+                f"{len(layer.entities_dropped)} model entities dropped for a TIMEX3 DATE"
+            )
         if args.copy_to:
             args.copy_to.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(base, args.copy_to / f"{doc_id}.jsonl")
     table = conversion_markdown(reports)
-    intro = ("# WikiWars TIMEX3 -> guidelines DATE spans: automatic conversions\n\n"
-             "Made by `scripts/wikiwars_base.py` (`serge_corpus.formats.timeml.timexes_to_spans`). Counts are TIMEX3;\n"
-             "one TIMEX3 may change for several reasons. Columns are WikiWars document ids.\n\n")
+    intro = (
+        "# WikiWars TIMEX3 -> guidelines DATE spans: automatic conversions\n\n"
+        "Made by `scripts/wikiwars_base.py` (`serge_corpus.formats.timeml.timexes_to_spans`). Counts are TIMEX3;\n"
+        "one TIMEX3 may change for several reasons. Columns are WikiWars document ids.\n\n"
+    )
     write_text(ROOT / "annotations/timeml/conversion.md", intro + table)
     write_text(ROOT / "annotations/timeml/conversion.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     if args.copy_to:

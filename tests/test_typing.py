@@ -8,5 +8,7 @@ ROOT = Path(__file__).parents[1]
 
 
 def test_package_type_checks():
-    stdout, stderr, status = api.run([str(ROOT / "src" / "serge_corpus"), "--config-file", str(ROOT / "pyproject.toml")])
+    stdout, stderr, status = api.run(
+        [str(ROOT / "src" / "serge_corpus"), "--config-file", str(ROOT / "pyproject.toml")]
+    )
     assert status == 0, stdout + stderr

@@ -157,8 +157,7 @@ def annotate_blocks(
         predicted = document_consistency(todo, predicted)
     meta = ner_meta(name, backend)
     with_ner = [
-        b.with_spans(predicted.get(b.id, [])).with_meta(status="pre", pipeline=PIPELINE_VERSION, **meta)
-        for b in blocks
+        b.with_spans(predicted.get(b.id, [])).with_meta(status="pre", pipeline=PIPELINE_VERSION, **meta) for b in blocks
     ]
     doc_id = blocks[0].doc_id if blocks else ""
     # The date pass per document: a reference time never flows from one document into the next.
@@ -237,4 +236,3 @@ def report_markdown(doc_id: str, runs: Sequence[Annotated]) -> str:
 
 def _cell(value: str | None) -> str:
     return "" if value is None else value.replace("|", "\\|")
-

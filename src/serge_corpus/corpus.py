@@ -28,7 +28,9 @@ _OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
     "dct": (str, type(None)),
     "source": (str,),
     "in_sample": (bool,),
-    "date_mode": (str,),  # news | narrative: whether `dct` resolves deictic dates (D168)  # the rules and date decisions were fitted to this text: its figures are in-sample
+    "date_mode": (
+        str,
+    ),  # news | narrative: whether `dct` resolves deictic dates (D168)  # the rules and date decisions were fitted to this text: its figures are in-sample
 }
 
 
@@ -61,7 +63,7 @@ def read_source_text(path: str | Path) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise SergeCorpusError(
-            Problem("E002", f"byte {err.start}: {data[err.start:err.start + 1]!r}", file=str(path), line=line)
+            Problem("E002", f"byte {err.start}: {data[err.start : err.start + 1]!r}", file=str(path), line=line)
         ) from err
     if "\r\n" in text:
         line = text[: text.index("\r\n")].count("\n") + 1
@@ -141,7 +143,7 @@ def load_corpus(root: str | Path = "corpus") -> Corpus:
         raise SergeCorpusError(Problem("E060", str(err), file=str(manifest), line=err.lineno)) from err
     docs = data.get("documents") if isinstance(data, dict) else None
     if not isinstance(docs, list):
-        raise SergeCorpusError(Problem("E060", "expected {\"documents\": [...]}", file=str(manifest)))
+        raise SergeCorpusError(Problem("E060", 'expected {"documents": [...]}', file=str(manifest)))
     problems = [
         Problem("E060", f"documents[{i}] lacks {name!r}", file=str(manifest), field=name)
         for i, doc in enumerate(docs)
@@ -149,8 +151,12 @@ def load_corpus(root: str | Path = "corpus") -> Corpus:
         if not isinstance(doc, dict) or not isinstance(doc.get(name), str)
     ]
     problems += [
-        Problem("E060", f"documents[{i}].{name} must be {' or '.join(_kind(k) for k in kinds)}, "
-                f"got {json.dumps(doc[name])}", file=str(manifest), field=name)
+        Problem(
+            "E060",
+            f"documents[{i}].{name} must be {' or '.join(_kind(k) for k in kinds)}, got {json.dumps(doc[name])}",
+            file=str(manifest),
+            field=name,
+        )
         for i, doc in enumerate(docs)
         if isinstance(doc, dict)
         for name, kinds in _OPTIONAL_FIELDS.items()
@@ -162,8 +168,12 @@ def load_corpus(root: str | Path = "corpus") -> Corpus:
         if isinstance(doc, dict) and isinstance(doc.get("dct"), str) and not is_edtf(doc["dct"])
     ]
     problems += [
-        Problem("E060", f"documents[{i}].date_mode {doc['date_mode']!r}: expected news or narrative",
-                file=str(manifest), field="date_mode")
+        Problem(
+            "E060",
+            f"documents[{i}].date_mode {doc['date_mode']!r}: expected news or narrative",
+            file=str(manifest),
+            field="date_mode",
+        )
         for i, doc in enumerate(docs)
         if isinstance(doc, dict) and isinstance(doc.get("date_mode"), str) and doc["date_mode"] not in DATE_MODES
     ]

@@ -93,15 +93,22 @@ def apply_strictly(blocks: Sequence[Block], ops: Sequence[Op], name: str) -> lis
     result = apply_log(blocks, ops)
     if result.skipped:
         raise SergeCorpusError(
-            [Problem("E200", f"{name}: op {op.id} ({op.op} on {op.record}) skipped: {why}", record_id=op.record)
-             for op, why in result.skipped]
+            [
+                Problem("E200", f"{name}: op {op.id} ({op.op} on {op.record}) skipped: {why}", record_id=op.record)
+                for op, why in result.skipped
+            ]
         )
     return result.blocks
 
 
-def build(pre: Sequence[Block], passes: Mapping[str, Sequence[Op]], adjudication: Sequence[Op] | None,
-          splits: Mapping[str, Sequence[int | str]], provenance: Mapping[str, Any],
-          logs_after: Sequence[tuple[str, Sequence[Op]]] = ()) -> GoldBuild:
+def build(
+    pre: Sequence[Block],
+    passes: Mapping[str, Sequence[Op]],
+    adjudication: Sequence[Op] | None,
+    splits: Mapping[str, Sequence[int | str]],
+    provenance: Mapping[str, Any],
+    logs_after: Sequence[tuple[str, Sequence[Op]]] = (),
+) -> GoldBuild:
     """The gold records and their splits, from data only.
 
     Without an adjudication log (None) the gold holds what the passes agree on.
@@ -218,8 +225,10 @@ def load_config(path: str | Path) -> GoldRecipe:
         if not found:
             documents.append(GoldConfig.from_dict(entry, root))
     ids = [d.doc_id for d in documents]
-    problems += [Problem("E310", f"{doc_id!r} twice", file=str(path), field="doc_id")
-                 for doc_id in sorted({i for i in ids if ids.count(i) > 1})]
+    problems += [
+        Problem("E310", f"{doc_id!r} twice", file=str(path), field="doc_id")
+        for doc_id in sorted({i for i in ids if ids.count(i) > 1})
+    ]
     if problems:
         raise SergeCorpusError(problems)
     return GoldRecipe(str(data.get("version", "0.1.0")), tuple(documents))
@@ -253,8 +262,9 @@ def build_document(config: GoldConfig, sources: Mapping[str, str]) -> GoldBuild:
     """The gold of one document from its recipe entry."""
     missing = [p for p in [config.pre, *config.logs] if not p.is_file()]
     if missing:
-        raise SergeCorpusError([Problem("E001", f"named by the gold recipe of {config.doc_id}", file=str(p))
-                                for p in missing])
+        raise SergeCorpusError(
+            [Problem("E001", f"named by the gold recipe of {config.doc_id}", file=str(p)) for p in missing]
+        )
     pre = read_records(config.pre, sources)
     provenance = {
         "pre": config.pre.name,
@@ -300,8 +310,10 @@ def corpus_stats(builds: Sequence[GoldBuild]) -> dict[str, Any]:
         "version": RECIPE_VERSION,
         "all": block_counts(everything),
         "splits": {name: block_counts([b for r in builds for b in r.splits.get(name, [])]) for name in names},
-        "documents": {r.doc_id: {**gold_stats(r), "adjudicated": r.adjudicated,
-                                 "split_of_document": _whole_split(r)} for r in builds},
+        "documents": {
+            r.doc_id: {**gold_stats(r), "adjudicated": r.adjudicated, "split_of_document": _whole_split(r)}
+            for r in builds
+        },
     }
 
 
@@ -333,8 +345,9 @@ def gold_stats(result: GoldBuild) -> dict[str, Any]:
     return {
         "all": block_counts(result.blocks),
         "splits": {name: block_counts(blocks) for name, blocks in result.splits.items()},
-        "sections": {name: sorted({b.section for b in blocks if b.section is not None})
-                     for name, blocks in result.splits.items()},
+        "sections": {
+            name: sorted({b.section for b in blocks if b.section is not None}) for name, blocks in result.splits.items()
+        },
     }
 
 

@@ -54,9 +54,7 @@ def read_raw(path: str | Path) -> list[tuple[int, Any]]:
     return rows
 
 
-def read_records(
-    path: str | Path, sources: Mapping[str, str] | None = None
-) -> list[Block]:
+def read_records(path: str | Path, sources: Mapping[str, str] | None = None) -> list[Block]:
     """Read and validate a JSONL file of records; raise with every problem found."""
     rows = read_raw(path)
     problems = validate_rows(rows, file=str(path), sources=sources)
@@ -90,9 +88,7 @@ def validate_rows(
         if isinstance(obj, dict) and isinstance(obj.get("id"), str):
             rid = obj["id"]
             if rid in seen_ids:
-                problems.append(
-                    Problem("E014", f"first seen on line {seen_ids[rid]}", file, line, rid, "id")
-                )
+                problems.append(Problem("E014", f"first seen on line {seen_ids[rid]}", file, line, rid, "id"))
             seen_ids.setdefault(rid, line)
     return problems
 
@@ -150,9 +146,7 @@ def _validate_record(obj: Any, sources: Mapping[str, str]) -> list[Finding]:
 def _type_name(kind: type | tuple[type, ...]) -> str:
     if isinstance(kind, tuple):
         return " or ".join("null" if k is type(None) else k.__name__ for k in kind)
-    return {"str": "string", "int": "integer", "list": "array", "dict": "object"}.get(
-        kind.__name__, kind.__name__
-    )
+    return {"str": "string", "int": "integer", "list": "array", "dict": "object"}.get(kind.__name__, kind.__name__)
 
 
 def _check_source(obj: dict[str, Any], sources: Mapping[str, str]) -> list[Finding]:
@@ -322,4 +316,3 @@ def target_mode(path: Path, directory: bool = False) -> int:
 def _dumps(obj: Any) -> str:
     # ensure_ascii=False keeps the text readable for people who hand-edit it.
     return json.dumps(obj, ensure_ascii=False)
-

@@ -104,9 +104,7 @@ def _first_after(starts: list[int], low: int) -> int | None:
     return starts[i] if i < len(starts) else None
 
 
-def _piece(
-    block: Block, k: int, start: int, end: int, tokens: Sequence[Token], sentences: Sequence[Sentence]
-) -> Block:
+def _piece(block: Block, k: int, start: int, end: int, tokens: Sequence[Token], sentences: Sequence[Sentence]) -> Block:
     return replace(
         block,
         id=f"{block.id}~{k}",

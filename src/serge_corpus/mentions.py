@@ -45,7 +45,9 @@ def place_mentions(block: Block, mentions: Sequence[Mention], file: str = "") ->
     for index, mention in enumerate(mentions):
         field = f"{block.id}[{index}]"
         if not (isinstance(mention, list) and len(mention) in (2, 3) and all(isinstance(m, str) for m in mention[:2])):
-            problems.append(Problem("E013", "expected [text, label] or [text, label, date]", file, None, block.id, field))
+            problems.append(
+                Problem("E013", "expected [text, label] or [text, label, date]", file, None, block.id, field)
+            )
             continue
         text, label = mention[0], mention[1]
         start = find_word(block.text, text, cursor)
@@ -59,10 +61,14 @@ def place_mentions(block: Block, mentions: Sequence[Mention], file: str = "") ->
     return spans, problems
 
 
-def spans_from_mentions(blocks: Sequence[Block], mentions: Mapping[str, Sequence[Mention]], file: str = "") -> list[Block]:
+def spans_from_mentions(
+    blocks: Sequence[Block], mentions: Mapping[str, Sequence[Mention]], file: str = ""
+) -> list[Block]:
     """Records with their spans replaced by the listed mentions (others get none)."""
     known = {b.id for b in blocks}
-    problems = [Problem("E012", "record id not in the segments", file, None, rid, "id") for rid in mentions if rid not in known]
+    problems = [
+        Problem("E012", "record id not in the segments", file, None, rid, "id") for rid in mentions if rid not in known
+    ]
     out: list[Block] = []
     for block in blocks:
         spans, found = place_mentions(block, mentions.get(block.id, []), file)
@@ -139,8 +145,9 @@ def place_line_mentions(
     for line_id, listed in mentions.items():
         m = LINE_ID.match(line_id)
         if not m or not 1 <= int(m.group(1)) <= len(lines):
-            problems.append(Problem("E311", f"{line_id!r}: the text has lines L0001–L{len(lines):04d}", file,
-                                    field=line_id))
+            problems.append(
+                Problem("E311", f"{line_id!r}: the text has lines L0001–L{len(lines):04d}", file, field=line_id)
+            )
             continue
         start, end = lines[int(m.group(1)) - 1]
         line = text[start:end]
@@ -148,8 +155,11 @@ def place_line_mentions(
         for index, mention in enumerate(listed):
             where = f"{line_id}[{index}]"
             well_formed = isinstance(mention, list) and len(mention) in (2, 3)
-            if not (well_formed and all(isinstance(x, str) for x in mention[:2])
-                    and (len(mention) == 2 or isinstance(mention[2], int))):
+            if not (
+                well_formed
+                and all(isinstance(x, str) for x in mention[:2])
+                and (len(mention) == 2 or isinstance(mention[2], int))
+            ):
                 problems.append(Problem("E311", "expected [text, label] or [text, label, column]", file, field=where))
                 continue
             needle, label = mention[0], mention[1]

@@ -9,8 +9,9 @@ back unchanged (the guidelines let tools add fields, never drop them).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Literal, get_args
+from typing import Any, Literal, get_args
 
 LABELS: tuple[str, ...] = (
     "PERSON",

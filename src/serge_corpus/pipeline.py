@@ -37,12 +37,17 @@ class DocumentRun:
 
 
 def run_document(
-    corpus: Corpus, doc_id: str, out: Path, backends: Sequence[str],
-    annotator: Annotator | None = None, bootstrap: int = 1000,
+    corpus: Corpus,
+    doc_id: str,
+    out: Path,
+    backends: Sequence[str],
+    annotator: Annotator | None = None,
+    bootstrap: int = 1000,
 ) -> DocumentRun:
     """Segment, annotate with every backend, evaluate each against gold if present."""
     annotate_with = annotator or (
-        lambda blocks, name: annotate_blocks(blocks, ner=name, patterns=corpus_patterns(corpus, blocks)))
+        lambda blocks, name: annotate_blocks(blocks, ner=name, patterns=corpus_patterns(corpus, blocks))
+    )
     run = DocumentRun(doc_id)
     blocks = load_blocks(corpus.load(doc_id))
     run.written.append(_records(out / "segments" / f"{doc_id}.jsonl", blocks))
@@ -123,10 +128,17 @@ def corpus_markdown(run: CorpusRun) -> str:
         "(manifest `in_sample: true`): their figures measure fit, not accuracy. **Out-of-sample**: the others.",
         "",
     ]
-    for title, key in (("NER strict F1", "ner.strict.f1"), ("DATE value F1 (span + value)", "dates.value.f1"),
-                       ("DATE extraction strict F1", "dates.strict.f1")):
-        lines += [f"## {title}", "", "| document | group | " + " | ".join(names) + " |",
-                  "|---|---|" + "---|" * len(names)]
+    for title, key in (
+        ("NER strict F1", "ner.strict.f1"),
+        ("DATE value F1 (span + value)", "dates.value.f1"),
+        ("DATE extraction strict F1", "dates.strict.f1"),
+    ):
+        lines += [
+            f"## {title}",
+            "",
+            "| document | group | " + " | ".join(names) + " |",
+            "|---|---|" + "---|" * len(names),
+        ]
         for group, doc_ids in run.groups.items():
             for doc in run.documents:
                 if doc.doc_id in doc_ids and doc.scores:
@@ -134,15 +146,16 @@ def corpus_markdown(run: CorpusRun) -> str:
                     lines.append(f"| {doc.doc_id} | {group} | {cells} |")
         for group, scores in run.pooled.items():
             if scores:
-                lines.append(f"| **all {group} ({len(run.groups[group])} docs, pooled)** | {group} | "
-                             + " | ".join(_with_ci(scores[n], key) for n in names) + " |")
+                lines.append(
+                    f"| **all {group} ({len(run.groups[group])} docs, pooled)** | {group} | "
+                    + " | ".join(_with_ci(scores[n], key) for n in names)
+                    + " |"
+                )
         lines.append("")
     return "\n".join(lines)
 
 
-def evaluate_folders(
-    gold_dir: Path, pred_dir: Path, bootstrap: int = 1000, seed: int = 0
-) -> dict[str, dict[str, Any]]:
+def evaluate_folders(gold_dir: Path, pred_dir: Path, bootstrap: int = 1000, seed: int = 0) -> dict[str, dict[str, Any]]:
     """Every DOC.jsonl that both folders hold, evaluated per document and pooled (`evaluate` on folders)."""
     import tempfile
 
@@ -199,7 +212,7 @@ def corpus_summary(corpus: Corpus, runs: Sequence[DocumentRun], out: Path, boots
 
 def _headline(result: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for title, key in HEADLINES:
+    for _title, key in HEADLINES:
         value: Any = result
         for part in key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
@@ -237,7 +250,9 @@ def comparison_markdown(doc_id: str, gold: Path, scores: dict[str, dict[str, Any
     lines += ["", "Per-label strict F1:", "", "| label | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     labels = next(iter(scores.values()))["ner"]["per_label"]
     for label in labels:
-        lines.append(f"| {label} | " + " | ".join(_with_ci(scores[n], f"ner.per_label.{label}.strict.f1") for n in names) + " |")
+        lines.append(
+            f"| {label} | " + " | ".join(_with_ci(scores[n], f"ner.per_label.{label}.strict.f1") for n in names) + " |"
+        )
     return "\n".join(lines) + "\n"
 
 

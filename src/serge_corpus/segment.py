@@ -81,8 +81,14 @@ def cues_from_dict(data: dict[str, Any], source: str = "<cues>") -> Cues:
         raise SergeCorpusError(Problem("E300", "expected a JSON object", file=source))
     mode = data.get("paragraphs", "auto")
     if mode not in PARAGRAPH_MODES:
-        problems.append(Problem("E300", f"paragraphs = {mode!r}; expected one of {', '.join(PARAGRAPH_MODES)}",
-                                file=source, field="paragraphs"))
+        problems.append(
+            Problem(
+                "E300",
+                f"paragraphs = {mode!r}; expected one of {', '.join(PARAGRAPH_MODES)}",
+                file=source,
+                field="paragraphs",
+            )
+        )
     cues = Cues(
         body_min_words=int(number("body_min_words")),
         front_matter_max_words=int(number("front_matter_max_words")),
@@ -203,10 +209,7 @@ def _is_word_initial_quote(chunk: str, start: int, end: int) -> bool:
 
 def _is_abbreviation(core: str, cues: Cues) -> bool:
     return (
-        core in cues.never_final
-        or core in cues.maybe_final
-        or bool(_INITIAL.match(core))
-        or bool(_ACRONYM.match(core))
+        core in cues.never_final or core in cues.maybe_final or bool(_INITIAL.match(core)) or bool(_ACRONYM.match(core))
     )
 
 
@@ -226,8 +229,8 @@ def _split_infixes(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- sentences
 
 _FINAL = {".", "!", "?", "…", "..."}
-_TRAILING_CLOSERS = {"\"", "”", "’", "'", ")", "]", "}", "»"}
-_SENTENCE_OPENERS = {"\"", "“", "‘", "'", "(", "[", "«", "¿", "¡"}
+_TRAILING_CLOSERS = {'"', "”", "’", "'", ")", "]", "}", "»"}
+_SENTENCE_OPENERS = {'"', "“", "‘", "'", "(", "[", "«", "¿", "¡"}
 
 
 def split_sentences(text: str, tokens: list[Token], cues: Cues | None = None) -> list[Sentence]:
@@ -270,9 +273,7 @@ def _sentence_end_at(tokens: list[Token], i: int, cues: Cues) -> int | None:
     if _INITIAL.match(word) or word in cues.never_final:
         return None
     last = i
-    while (
-        last + 1 < len(tokens) and tokens[last + 1].text in _TRAILING_CLOSERS and not _opens(tokens, last + 1)
-    ):
+    while last + 1 < len(tokens) and tokens[last + 1].text in _TRAILING_CLOSERS and not _opens(tokens, last + 1):
         last += 1
     if last + 1 >= len(tokens):
         return last
@@ -402,9 +403,11 @@ def paragraphs_of(text: str, cues: Cues) -> Paragraphs:
         mode = "line" if ratio is not None and ratio >= cues.line_paragraph_min_ratio else "blank-line"
     else:
         mode = cues.paragraphs
-    pieces = [line for chunk in chunks for line in chunk] if mode == "line" else [
-        (chunk[0][0], chunk[-1][1]) for chunk in chunks
-    ]
+    pieces = (
+        [line for chunk in chunks for line in chunk]
+        if mode == "line"
+        else [(chunk[0][0], chunk[-1][1]) for chunk in chunks]
+    )
     for start, end in pieces:
         cut = _stripped(text, start, end)
         if cut is None:
@@ -580,7 +583,9 @@ def oversized_blocks(blocks: list[Block], cues: Cues | None = None) -> list[str]
 
 
 def segment(
-    source: str | Path | Document, corpus: Corpus | None = None, cues_path: str | None = None,
+    source: str | Path | Document,
+    corpus: Corpus | None = None,
+    cues_path: str | None = None,
     paragraphs: str | None = None,
 ) -> list[Block]:
     """Segment a Document, or a text file (a corpus entry or any UTF-8 text file)."""

@@ -25,9 +25,16 @@ def project(tmp_path: Path) -> Path:
     (root / "corpus").mkdir(parents=True)
     (root / "annotations").mkdir()
     shutil.copy(ESSAY, root / "corpus" / "essay.txt")
-    entry = {"doc_id": "essay", "path": "essay.txt", "title": "A Life in Letters", "author": "test",
-             "language": "en", "sha256": sha256_text(ESSAY.read_text(encoding="utf-8")),
-             "provenance": "written for the tests", "licence": "CC0"}
+    entry = {
+        "doc_id": "essay",
+        "path": "essay.txt",
+        "title": "A Life in Letters",
+        "author": "test",
+        "language": "en",
+        "sha256": sha256_text(ESSAY.read_text(encoding="utf-8")),
+        "provenance": "written for the tests",
+        "licence": "CC0",
+    }
     (root / "corpus" / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
     (root / "annotations" / "patterns.jsonl").write_text(json.dumps(PATTERN) + "\n", encoding="utf-8")
     return root
@@ -64,8 +71,9 @@ def test_a_users_file_gets_the_generic_pipeline_wherever_the_command_runs(tmp_pa
 def test_a_corpus_document_gets_its_corpus_patterns_from_any_directory(tmp_path, monkeypatch):
     root = project(tmp_path)
     monkeypatch.chdir(tmp_path)
-    blocks = annotate([str(root / "corpus" / "essay.txt"), "-o", str(tmp_path / "a.jsonl"),
-                       "--corpus", str(root / "corpus")])
+    blocks = annotate(
+        [str(root / "corpus" / "essay.txt"), "-o", str(tmp_path / "a.jsonl"), "--corpus", str(root / "corpus")]
+    )
     assert ("A Life in Letters", "WORK_OF_ART") in work(blocks)
     meta = blocks[0].meta
     assert meta["ner_backends"] == "spacy,gazetteer,rules" and meta["ner_patterns"] == "patterns.jsonl"

@@ -28,8 +28,9 @@ def test_dask_local_cluster_of_two_workers_writes_what_one_process_writes(tmp_pa
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         engine = EngineSpec("dask", scheduler=cluster.scheduler_address)
         summary = run_batch(BatchRun(source=source, out_dir=tmp_path / "dask", settings=RULES, engine=engine))
-        shards = run_batch(BatchRun(source=source, out_dir=tmp_path / "dask-shards", settings=RULES, engine=engine,
-                                    shard_size=5))
+        shards = run_batch(
+            BatchRun(source=source, out_dir=tmp_path / "dask-shards", settings=RULES, engine=engine, shard_size=5)
+        )
     assert (summary.processed, summary.failed, shards.processed) == (12, 0, 12)
     assert tree(tmp_path / "dask") == tree(tmp_path / "local")
     assert tree(tmp_path / "dask-shards", "shard-*") == tree(tmp_path / "local-shards", "shard-*")
@@ -38,9 +39,13 @@ def test_dask_local_cluster_of_two_workers_writes_what_one_process_writes(tmp_pa
 def test_a_run_killed_with_sigkill_resumes_and_equals_a_clean_run(tmp_path):
     folder = write_folder(tmp_path / "in", 600)
     out = tmp_path / "out"
-    process = subprocess.Popen(cli_command("annotate", str(folder), "-o", str(out), "--ner", "rules"),
-                               env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        cli_command("annotate", str(folder), "-o", str(out), "--ner", "rules"),
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
         if out.is_dir() and sum(1 for _ in out.glob("*.jsonl")) >= 20:
@@ -56,8 +61,13 @@ def test_a_run_killed_with_sigkill_resumes_and_equals_a_clean_run(tmp_path):
     expected = tree(clean)
     assert all(written[name] == expected[name] for name in written)  # every file that exists is complete
 
-    resumed = subprocess.run(cli_command("annotate", str(folder), "-o", str(out), "--ner", "rules"),
-                             env=cli_env(), capture_output=True, text=True, timeout=600)
+    resumed = subprocess.run(
+        cli_command("annotate", str(folder), "-o", str(out), "--ner", "rules"),
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert resumed.returncode == 0, resumed.stderr
     report = json.loads((out / "run-summary.json").read_text())
     assert report["skipped"] == len(written) and report["processed"] == 600 - len(written)
@@ -77,9 +87,13 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def peak_rss_kib(source: Path, out: Path, task: str = "segment", backend: str = "") -> int:
-    done = subprocess.run([sys.executable, "-c", PEAK_RSS, str(source), str(out), task, backend],
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, str(source), str(out), task, backend],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     return int(done.stdout.split()[-1])
 

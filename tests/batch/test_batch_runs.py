@@ -66,8 +66,11 @@ def test_jsonl_and_parquet_inputs_give_the_folder_output(tmp_path):
 def test_recursive_folder_with_glob_names_documents_by_relative_path(tmp_path):
     folder = write_folder(tmp_path / "in" / "1925", 2)
     (folder / "notes.md").write_text("Serge left Paris in 1926.\n")
-    summary = run_batch(BatchRun(source=SourceSpec(tmp_path / "in", "folder", glob="**/*.txt"),
-                                 out_dir=tmp_path / "out", settings=RULES))
+    summary = run_batch(
+        BatchRun(
+            source=SourceSpec(tmp_path / "in", "folder", glob="**/*.txt"), out_dir=tmp_path / "out", settings=RULES
+        )
+    )
     assert summary.documents == 2
     assert sorted(tree(tmp_path / "out")) == ["1925/doc00000.jsonl", "1925/doc00001.jsonl"]
     assert read_records(tmp_path / "out" / "1925" / "doc00000.jsonl")[0].doc_id == "1925/doc00000"
@@ -162,9 +165,11 @@ def test_cli_segment_runs_a_folder_into_shards(tmp_path):
 
 def test_bad_options_are_catalogue_errors(tmp_path):
     folder = write_folder(tmp_path / "in", 1)
-    result = runner.invoke(app, ["annotate", str(folder), "-o", str(tmp_path / "o"), "--ner", "rules",
-                                 "--workers", "0"])
+    result = runner.invoke(
+        app, ["annotate", str(folder), "-o", str(tmp_path / "o"), "--ner", "rules", "--workers", "0"]
+    )
     assert result.exit_code == 1 and "E556" in result.output
-    result = runner.invoke(app, ["annotate", str(folder), "-o", str(tmp_path / "o"), "--ner", "rules",
-                                 "--scheduler", "tcp://127.0.0.1:1"])
+    result = runner.invoke(
+        app, ["annotate", str(folder), "-o", str(tmp_path / "o"), "--ner", "rules", "--scheduler", "tcp://127.0.0.1:1"]
+    )
     assert result.exit_code == 1 and "E556" in result.output

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corrections_helpers import FIXTURES
 
 from serge_corpus.jsonl import read_records
 from serge_corpus.model import Block
-
-from corrections_helpers import FIXTURES
 
 
 @pytest.fixture()

@@ -135,7 +135,9 @@ def select_text(page: Page, record: str, start: int, end: int) -> None:
 
 def press_at_once(page: Page, keys: list[str]) -> None:
     """Keys pressed faster than any save: all in one turn of the page's event loop."""
-    page.evaluate("keys => { for (const key of keys) document.dispatchEvent(new KeyboardEvent('keydown', {key})); }", keys)
+    page.evaluate(
+        "keys => { for (const key of keys) document.dispatchEvent(new KeyboardEvent('keydown', {key})); }", keys
+    )
 
 
 def logged(served: Served, log: str = "log.jsonl") -> list[str]:
@@ -369,8 +371,9 @@ def test_conflicts_are_adjudicated_with_one_click_nothing_included(served: Serve
         nothing = item.get_by_role("button", name="nothing")
         (nothing if nothing.count() else item.get_by_role("button").first).first.click()
         idle(page)
-    page.wait_for_function("t => document.getElementById('conflict-count').textContent === `0 open conflicts of ${t}`",
-                           arg=total)
+    page.wait_for_function(
+        "t => document.getElementById('conflict-count').textContent === `0 open conflicts of ${t}`", arg=total
+    )
     ops = read_log(served.root / "adjudication.jsonl")
     assert ops[0].op == "add_span" and ops[0].span is not None and ops[0].span.label == "NORP"
     assert {op.annotator for op in ops} == {"judge"}
@@ -384,18 +387,33 @@ def test_conflicts_are_adjudicated_with_one_click_nothing_included(served: Serve
 def long_document(path: Path, blocks: int) -> None:
     """`blocks` records of ordinary length, each with three spans; every tenth a title."""
     rows = []
-    sentence = ("Moscow saw Victor Serge return in 1936 from Orenburg, where the Left Opposition had been "
-                "deported; he wrote of it to friends in Paris and Brussels for many years afterwards.")
+    sentence = (
+        "Moscow saw Victor Serge return in 1936 from Orenburg, where the Left Opposition had been "
+        "deported; he wrote of it to friends in Paris and Brussels for many years afterwards."
+    )
     for i in range(blocks):
         kind = "title" if i % 10 == 0 else "body"
         spans = [
             {"start": 0, "end": 6, "label": "GPE", "text": "Moscow"},
             {"start": 11, "end": 23, "label": "PERSON", "text": "Victor Serge"},
-            {"start": 34, "end": 38, "label": "DATE", "text": "1936",
-             "date": {"type": "DATE", "value": "1936", "mod": None, "anchor": None}},
+            {
+                "start": 34,
+                "end": 38,
+                "label": "DATE",
+                "text": "1936",
+                "date": {"type": "DATE", "value": "1936", "mod": None, "anchor": None},
+            },
         ]
-        rows.append({"id": f"long:{i:04d}", "doc_id": "long", "block": kind, "offset": i * (len(sentence) + 2),
-                     "text": sentence, "spans": spans})
+        rows.append(
+            {
+                "id": f"long:{i:04d}",
+                "doc_id": "long",
+                "block": kind,
+                "offset": i * (len(sentence) + 2),
+                "text": sentence,
+                "spans": spans,
+            }
+        )
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
@@ -435,7 +453,9 @@ def test_per_edit_time_at_1000_blocks(served: Served) -> None:
         times.append(page.evaluate(TIMED_KEY, ["5", mark(record, 0, "LOC")]))
         idle(page)
     median = statistics.median(times)
-    print(f"\nper-edit time at 1000 blocks: median {median:.1f} ms, max {max(times):.1f} ms over {len(times)} "
-          f"relabels; first load {loaded:.2f} s; {drawn} blocks drawn in full")
+    print(
+        f"\nper-edit time at 1000 blocks: median {median:.1f} ms, max {max(times):.1f} ms over {len(times)} "
+        f"relabels; first load {loaded:.2f} s; {drawn} blocks drawn in full"
+    )
     assert len(read_log(served.root / "log.jsonl")) == 25
     assert median < 250, f"median per-edit time {median:.0f} ms (target 100 ms; bound 250 ms for loaded CI)"

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from corrections_helpers import find, span
 
 from serge_corpus.corrections.apply import apply_log, apply_op
 from serge_corpus.corrections.log import read_log
@@ -13,8 +14,6 @@ from serge_corpus.corrections.ops import Op, make_op
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.jsonl import validate_rows
 from serge_corpus.model import Block, DateValue, Span
-
-from corrections_helpers import find, span
 
 T = "2024-05-01T10:00:00Z"
 
@@ -40,7 +39,12 @@ def test_fixture_log_applies_fully_to_its_pre_annotation(pre: list[Block], fixtu
     assert result.skipped == [] and result.redundant == []
     first, second, boiler = result.blocks
     assert keys(first) == [("PERSON", "Victor Serge"), ("GPE", "Belgium"), ("DATE", "December 30, 1890")]
-    assert keys(second) == [("DATE", "spring of 1925"), ("ORG", "Left Opposition"), ("GPE", "Moscow"), ("DATE", "two years")]
+    assert keys(second) == [
+        ("DATE", "spring of 1925"),
+        ("ORG", "Left Opposition"),
+        ("GPE", "Moscow"),
+        ("DATE", "two years"),
+    ]
     assert find(second, "spring of 1925").date == DateValue("DATE", "1925-21")
     assert first.meta["reviewed"] is True and first.meta["reviewed_by"] == "ana"
     assert first.meta["corrected_by"] == ["ana"] and first.meta["corrections"] == 3
@@ -150,13 +154,20 @@ def test_delete_span_with_another_label_now(pre: list[Block]) -> None:
 def test_relabel_of_a_vanished_span(pre_v2: list[Block]) -> None:
     out = apply_op(pre_v2[0], op("relabel", record="toy:0000", target=span(pre_v2[0], "Serge", "PERSON"), label="ORG"))
     assert out.status == "skipped"
-    assert out.reason.startswith("target span not found: PERSON 'Serge' [7, 12); overlapping now: PERSON 'Victor Serge'")
+    assert out.reason.startswith(
+        "target span not found: PERSON 'Serge' [7, 12); overlapping now: PERSON 'Victor Serge'"
+    )
 
 
 def test_target_whose_text_is_different(pre: list[Block]) -> None:
     out = apply_op(pre[1], op("delete_span", target=Span(0, 6, "GPE", "Moscow")))
-    assert (out.status, out.reason) == ("skipped", "target span not found: GPE 'Moscow' [0, 6); the text there is 'In the'")
-    out = apply_op(pre[1], op("set_date", target=Span(0, 6, "DATE", "Moscow", DateValue("DATE")), date=DateValue("DATE", "1925")))
+    assert (out.status, out.reason) == (
+        "skipped",
+        "target span not found: GPE 'Moscow' [0, 6); the text there is 'In the'",
+    )
+    out = apply_op(
+        pre[1], op("set_date", target=Span(0, 6, "DATE", "Moscow", DateValue("DATE")), date=DateValue("DATE", "1925"))
+    )
     assert out.reason == "target span not found: DATE 'Moscow' [0, 6); the text there is 'In the'"
 
 

@@ -49,7 +49,9 @@ def test_correct_apply_strict_fails_and_writes_nothing(tmp_path: Path, fixtures:
 
 
 def test_correct_apply_reports_a_broken_log(tmp_path: Path, fixtures: Path) -> None:
-    code, _, stderr = run("correct", "apply", fixtures / "pre.jsonl", fixtures / "broken_log.jsonl", "-o", tmp_path / "o.jsonl")
+    code, _, stderr = run(
+        "correct", "apply", fixtures / "pre.jsonl", fixtures / "broken_log.jsonl", "-o", tmp_path / "o.jsonl"
+    )
     assert code == 1
     assert len(stderr.splitlines()) == 8
     assert f"{fixtures / 'broken_log.jsonl'}:5: record toy:0000: field timestamp: E185" in stderr
@@ -121,6 +123,9 @@ def test_diff_of_files_with_other_records_names_the_file(tmp_path: Path, fixture
     fewer.write_text("".join((fixtures / "pre.jsonl").read_text().splitlines(keepends=True)[:2]))
     code, _, stderr = run("diff", fixtures / "pre.jsonl", fewer)
     assert code == 1
-    assert stderr.strip() == f"{fixtures / 'pre.jsonl'}: record toy:0002: E189 the inputs do not hold the same records (only in the first input); compare/merge annotations of the same blocks (same ids and text)"
+    assert (
+        stderr.strip()
+        == f"{fixtures / 'pre.jsonl'}: record toy:0002: E189 the inputs do not hold the same records (only in the first input); compare/merge annotations of the same blocks (same ids and text)"
+    )
     code, _, stderr = run("merge", fixtures / "pre.jsonl", fewer, "-o", tmp_path / "m.jsonl")
     assert code == 1 and stderr.startswith(f"{fewer}: record toy:0002: E189")

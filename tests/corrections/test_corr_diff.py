@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from corrections_helpers import span
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,8 +15,6 @@ from serge_corpus.corrections.diff import changes_to_ops, diff
 from serge_corpus.corrections.log import read_log
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.model import Block, DateValue, Span
-
-from corrections_helpers import span
 
 TEXT = "Victor Serge met Trotsky in Moscow in the spring of 1925 and left."
 

@@ -55,7 +55,10 @@ def test_append_keeps_earlier_bytes_and_reads_back(tmp_path: Path, fixtures: Pat
     log = tmp_path / "log.jsonl"
     shutil.copy(fixtures / "log.jsonl", log)
     before = log.read_bytes()
-    new = [make_op("mark_reviewed", "toy:0001", "bob", reviewed=True), make_op("mark_reviewed", "toy:0000", "bob", reviewed=False)]
+    new = [
+        make_op("mark_reviewed", "toy:0001", "bob", reviewed=True),
+        make_op("mark_reviewed", "toy:0000", "bob", reviewed=False),
+    ]
     append_ops(log, new)
     after = log.read_bytes()
     assert after.startswith(before)

@@ -28,8 +28,12 @@ def s(text: str, label: str, date: DateValue | None = None) -> Span:
 
 def test_agreed_spans_kept_and_each_disagreement_is_a_conflict() -> None:
     year = DateValue("DATE", "1925")
-    a = block(s("Victor Serge", "PERSON"), s("Trotsky", "PERSON"), s("Moscow", "GPE"), s("1925", "DATE", year), reviewed=True)
-    b = block(s("Victor Serge", "PERSON"), s("Moscow", "LOC"), s("1925", "DATE", DateValue("DATE", "1925", mod="START")))
+    a = block(
+        s("Victor Serge", "PERSON"), s("Trotsky", "PERSON"), s("Moscow", "GPE"), s("1925", "DATE", year), reviewed=True
+    )
+    b = block(
+        s("Victor Serge", "PERSON"), s("Moscow", "LOC"), s("1925", "DATE", DateValue("DATE", "1925", mod="START"))
+    )
     c = block(s("Serge", "PERSON"), s("Trotsky", "PERSON"), s("Moscow", "GPE"), s("1925", "DATE", year), reviewed=True)
     result = merge([[a], [b], [c]], ["ana", "bob", "cy"])
     merged = result.blocks[0]

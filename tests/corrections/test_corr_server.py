@@ -93,7 +93,9 @@ def test_add_snaps_to_tokens_and_trims_by_the_guidelines(session: CorrectionSess
         "end": 41,
         "text": "Left Opposition",
     }
-    answer = session.submit({"op": "add_span", "record": "toy:0001", "span": {"start": 24, "end": 38, "label": "ORG"}, "snap": True})
+    answer = session.submit(
+        {"op": "add_span", "record": "toy:0001", "span": {"start": 24, "end": 38, "label": "ORG"}, "snap": True}
+    )
     assert answer["op"]["span"] == {"start": 26, "end": 41, "label": "ORG", "text": "Left Opposition"}
     [logged] = read_log(project / "log.jsonl")
     assert logged.to_dict() == answer["op"] and logged.annotator == "ana"
@@ -104,7 +106,9 @@ def test_add_snaps_to_tokens_and_trims_by_the_guidelines(session: CorrectionSess
 
 def test_edits_are_checked_against_the_current_state(session: CorrectionSession, project: Path) -> None:
     with pytest.raises(SergeCorpusError) as err:
-        session.submit({"op": "add_span", "record": "toy:0001", "span": {"start": 49, "end": 55, "label": "GPE", "text": "Moscow"}})
+        session.submit(
+            {"op": "add_span", "record": "toy:0001", "span": {"start": 49, "end": 55, "label": "GPE", "text": "Moscow"}}
+        )
     assert codes(err) == ["E192"] and "overlaps LOC 'Moscow'" in str(err.value)
     with pytest.raises(SergeCorpusError) as err:
         session.submit({"op": "delete_span", "record": "toy:0001", "target": {"start": 0, "end": 2}})
@@ -120,7 +124,9 @@ def test_edits_are_checked_against_the_current_state(session: CorrectionSession,
 
 def test_targets_are_completed_from_the_state(session: CorrectionSession) -> None:
     forged = {"annotator": "mallory", "undoes": "op-1", "timestamp": "2000-01-01T00:00:00Z"}
-    answer = session.submit({"op": "resize", "record": "toy:0001", "target": {"start": 7, "end": 21}, "start": 3, "end": 21, **forged})
+    answer = session.submit(
+        {"op": "resize", "record": "toy:0001", "target": {"start": 7, "end": 21}, "start": 3, "end": 21, **forged}
+    )
     assert answer["op"]["annotator"] == "ana" and "undoes" not in answer["op"]
     assert not answer["op"]["timestamp"].startswith("2000")
     assert answer["op"]["target"]["date"] == {"type": "DATE", "value": "1925", "mod": None, "anchor": None}
@@ -170,7 +176,9 @@ def server(session: CorrectionSession) -> Iterator[int]:
     httpd.server_close()
 
 
-def request(port: int, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+def request(
+    port: int, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
     sent = {"Content-Type": "application/json", **(headers or {})}
@@ -220,7 +228,9 @@ def test_requests_for_another_host_or_from_another_site_are_refused(server: int)
     hostile = {"Origin": "http://evil.example"}
     assert request(server, "POST", "/api/op", {"op": "mark_reviewed"}, hostile)[0] == 403
     same = {"Origin": f"http://localhost:{server}", "Host": f"localhost:{server}"}
-    status, _ = request(server, "POST", "/api/op", {"op": "mark_reviewed", "record": "toy:0001", "reviewed": True}, same)
+    status, _ = request(
+        server, "POST", "/api/op", {"op": "mark_reviewed", "record": "toy:0001", "reviewed": True}, same
+    )
     assert status == 200
 
 
@@ -229,8 +239,13 @@ def test_a_new_date_span_loses_only_its_leading_preposition_and_gets_the_value()
     from serge_corpus.model import Block
 
     block = Block(id="d:1", doc_id="d", block="body", offset=0, text="He left on the spring of 1925 for good.")
-    span = {"start": 8, "end": 29, "label": "DATE", "text": block.text[8:29],
-            "date": {"type": "DATE", "value": None, "mod": None, "anchor": None}}
+    span = {
+        "start": 8,
+        "end": 29,
+        "label": "DATE",
+        "text": block.text[8:29],
+        "date": {"type": "DATE", "value": None, "mod": None, "anchor": None},
+    }
     proposed = propose_date(block, span)
     assert (proposed.span["start"], proposed.span["end"], proposed.span["text"]) == (15, 29, "spring of 1925")
     assert proposed.span["date"]["value"] == "1925-21" and proposed.suggestions == []
@@ -303,12 +318,20 @@ def test_two_servers_on_one_log_both_show_the_replay_of_the_log(project: Path) -
             if rng.random() < 0.5:
                 body: dict[str, Any] = {"op": "mark_reviewed", "record": record, "reviewed": rng.random() < 0.5}
             elif record == "toy:0001":
-                body = {"op": "relabel", "record": record, "target": {"start": 49, "end": 55},
-                        "label": rng.choice(["LOC", "GPE", "ORG"])}
+                body = {
+                    "op": "relabel",
+                    "record": record,
+                    "target": {"start": 49, "end": 55},
+                    "label": rng.choice(["LOC", "GPE", "ORG"]),
+                }
             else:
-                body = {"op": "relabel", "record": record, "target": {"start": 36, "end": 53},
-                        "label": "DATE", "date": {"type": "DATE", "value": rng.choice(["1890", "1890-12"]),
-                                                  "mod": None, "anchor": None}}
+                body = {
+                    "op": "relabel",
+                    "record": record,
+                    "target": {"start": 36, "end": 53},
+                    "label": "DATE",
+                    "date": {"type": "DATE", "value": rng.choice(["1890", "1890-12"]), "mod": None, "anchor": None},
+                }
                 body = {"op": "set_date", "record": record, "target": body["target"], "date": body["date"]}
             statuses.append(request(port, "POST", "/api/op", body)[0])
 
@@ -345,8 +368,9 @@ def test_a_stale_edit_names_what_the_other_annotator_changed(project: Path) -> N
     seen = ana.state()["version"]
     bob.submit({"op": "delete_span", "record": "toy:0001", "target": {"start": 49, "end": 55}})
     with pytest.raises(SergeCorpusError) as err:
-        ana.submit({"op": "relabel", "record": "toy:0001", "target": {"start": 49, "end": 55}, "label": "GPE",
-                    "since": seen})
+        ana.submit(
+            {"op": "relabel", "record": "toy:0001", "target": {"start": 49, "end": 55}, "label": "GPE", "since": seen}
+        )
     assert codes(err) == ["E192"] and "by bob: toy:0001: delete span LOC 'Moscow'" in str(err.value)
     changes = ana.changes(seen)
     assert [b["id"] for b in changes["changed"]] == ["toy:0001"] and changes["events"][0]["by"] == "bob"
@@ -372,7 +396,7 @@ def test_the_event_stream_pushes_another_servers_edit(project: Path) -> None:
         bob.submit({"op": "mark_reviewed", "record": "toy:0001", "reviewed": True})
         line = response.fp.readline().decode()
         assert line.startswith("data: ")
-        event = json.loads(line[len("data: "):])
+        event = json.loads(line[len("data: ") :])
         assert event["version"] == 1 and event["changed"][0]["id"] == "toy:0001" and event["changed"][0]["reviewed"]
         conn.close()
     finally:
@@ -455,8 +479,9 @@ def test_adjudication_can_choose_nothing_and_open_conflicts_reach_zero(project: 
     assert presence, "the fixtures hold a presence conflict"
     record, conflict = presence[0]
     # "Nothing": no span is added, the conflict is settled as it stands.
-    answer = judge.submit({"op": "settle_conflict", "record": record, "start": conflict["start"],
-                           "end": conflict["end"], "settled": True})
+    answer = judge.submit(
+        {"op": "settle_conflict", "record": record, "start": conflict["start"], "end": conflict["end"], "settled": True}
+    )
     settled = next(c for c in answer["block"]["meta"]["conflicts"] if c["start"] == conflict["start"])
     assert settled["settled"]["spans"] == [] and settled["settled"]["by"] == "judge"
     assert judge.state()["conflicts"]["open"] == total - 1
@@ -464,12 +489,20 @@ def test_adjudication_can_choose_nothing_and_open_conflicts_reach_zero(project: 
     assert judge.state()["conflicts"]["open"] == total
     for block in judge.state()["blocks"]:
         for c in block["meta"].get("conflicts", []):
-            judge.submit({"op": "settle_conflict", "record": block["id"], "start": c["start"], "end": c["end"],
-                          "settled": True})
+            judge.submit(
+                {"op": "settle_conflict", "record": block["id"], "start": c["start"], "end": c["end"], "settled": True}
+            )
     assert judge.state()["conflicts"]["open"] == 0
     with pytest.raises(SergeCorpusError) as err:  # settling twice says so
-        judge.submit({"op": "settle_conflict", "record": record, "start": conflict["start"],
-                      "end": conflict["end"], "settled": True})
+        judge.submit(
+            {
+                "op": "settle_conflict",
+                "record": record,
+                "start": conflict["start"],
+                "end": conflict["end"],
+                "settled": True,
+            }
+        )
     assert codes(err) == ["E192"] and "already settled" in str(err.value)
 
 

@@ -59,7 +59,9 @@ def test_relative_expressions_resolve_along_the_narrative(dates: dict[str, list[
 
 def test_kirov_garble_and_the_impossible_leap_day(dates: dict[str, list[dict]]) -> None:
     # DECISIONS D126: a certain repair is noisy; an error of fact is not.
-    assert dates["18861934-XNUMX"] == [{"type": "INTERVAL", "value": "1886/1934", "mod": None, "anchor": None, "noisy": True}]
+    assert dates["18861934-XNUMX"] == [
+        {"type": "INTERVAL", "value": "1886/1934", "mod": None, "anchor": None, "noisy": True}
+    ]
     assert dates["February 28-29, 1921"] == [
         {"type": "INTERVAL", "value": "1921-02-28/1921-02-29", "mod": None, "anchor": None}
     ]

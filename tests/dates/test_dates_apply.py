@@ -72,7 +72,9 @@ def test_vague_and_event_anchored_ner_dates_are_dropped() -> None:
         [out] = apply_dates([block(1, text, span(text, ner, "DATE"))])
         assert out.spans == (), text
     text = "At the end of the Crimean War the serfs hoped."
-    [out] = apply_dates([block(1, text, span(text, "the end of the Crimean War", "DATE"), span(text, "Crimean War", "EVENT"))])
+    [out] = apply_dates(
+        [block(1, text, span(text, "the end of the Crimean War", "DATE"), span(text, "Crimean War", "EVENT"))]
+    )
     assert labelled(out) == [("EVENT", "Crimean War", None)]
 
 

@@ -23,8 +23,11 @@ def date(type_: str, value: str | None, mod: str | None = None, anchor: str | No
 ISSUE_15 = [
     ("Every July the fishermen bless the boats.", "Every July", date("SET", "XXXX-07")),
     ("The oak stood for about 1,500 years.", "about 1,500 years", date("DURATION", "P1500Y", "APPROX")),
-    ("The exhibition ran from 1 May to 3 June 1937.", "1 May to 3 June 1937",
-     date("INTERVAL", "1937-05-01/1937-06-03")),
+    (
+        "The exhibition ran from 1 May to 3 June 1937.",
+        "1 May to 3 June 1937",
+        date("INTERVAL", "1937-05-01/1937-06-03"),
+    ),
     ("The road was built in the 1st century BC.", "1st century BC", date("DATE", "-00XX")),
     ("The Winter Palace fell on Nov 7 1917 at night.", "Nov 7 1917", date("DATE", "1917-11-07")),
     ("Prices doubled in the first half of 1920.", "first half of 1920", date("DATE", "1920-40")),
@@ -36,8 +39,11 @@ FAMILIES = [
     ("The rising began on Easter Monday 1916 in Dublin.", "Easter Monday 1916", date("DATE", "1916-04-24")),
     ("Crowds gathered on Bastille Day 1880.", "Bastille Day 1880", date("DATE", "1880-07-14")),
     # full-date ranges, both sides
-    ("The siege lasted from May 1, 1937, to June 1938.", "May 1, 1937, to June 1938",
-     date("INTERVAL", "1937-05-01/1938-06")),
+    (
+        "The siege lasted from May 1, 1937, to June 1938.",
+        "May 1, 1937, to June 1938",
+        date("INTERVAL", "1937-05-01/1938-06"),
+    ),
     # composite durations, half a century, lead words (D164)
     ("The mandate lasted two years and three months.", "two years and three months", date("DURATION", "P2Y3M")),
     ("The dynasty ruled for half a century.", "half a century", date("DURATION", "P50Y")),
@@ -66,44 +72,99 @@ def test_family(text: str, span: str, expected: dict) -> None:
 
 RELATIVE = [
     # (text, anchor, expected spans)
-    ("In 1905 the fleet sailed. The same year, the mutiny came.", None,
-     [("1905", date("DATE", "1905")), ("same year", date("DATE", "1905", anchor="1905"))]),
-    ("The treaty was signed on 3 March 1918. The following day, troops moved.", None,
-     [("3 March 1918", date("DATE", "1918-03-03")),
-      ("following day", date("DATE", "1918-03-04", anchor="1918-03-03"))]),
-    ("The port fell on 12 June 1940. The next day the army left.", None,
-     [("12 June 1940", date("DATE", "1940-06-12")), ("next day", date("DATE", "1940-06-13", anchor="1940-06-12"))]),
-    ("The strike began in March 1926. The previous autumn had been calm.", None,
-     [("March 1926", date("DATE", "1926-03")), ("previous autumn", date("DATE", "1925-23", anchor="1926-03"))]),
-    ("The crops failed in 1932. Two years later the reform came.", None,
-     [("1932", date("DATE", "1932")), ("Two years later", date("DATE", "1934", anchor="1932"))]),
-    ("The canal opened in 1869. Riots filled the remainder of the year.", None,
-     [("1869", date("DATE", "1869")), ("remainder of the year", date("DATE", "1869", anchor="1869"))]),
-    ("The town was taken in 1812. On 15 Febuary of that year the bridge burned.", None,
-     [("1812", date("DATE", "1812")), ("15 Febuary of that year", date("DATE", "1812-02-15", anchor="1812"))]),
-    ("In 1941 the blockade began. On Christmas Eve the bread ran out.", None,
-     [("1941", date("DATE", "1941")), ("Christmas Eve", date("DATE", "1941-12-24", anchor="1941"))]),
+    (
+        "In 1905 the fleet sailed. The same year, the mutiny came.",
+        None,
+        [("1905", date("DATE", "1905")), ("same year", date("DATE", "1905", anchor="1905"))],
+    ),
+    (
+        "The treaty was signed on 3 March 1918. The following day, troops moved.",
+        None,
+        [
+            ("3 March 1918", date("DATE", "1918-03-03")),
+            ("following day", date("DATE", "1918-03-04", anchor="1918-03-03")),
+        ],
+    ),
+    (
+        "The port fell on 12 June 1940. The next day the army left.",
+        None,
+        [("12 June 1940", date("DATE", "1940-06-12")), ("next day", date("DATE", "1940-06-13", anchor="1940-06-12"))],
+    ),
+    (
+        "The strike began in March 1926. The previous autumn had been calm.",
+        None,
+        [("March 1926", date("DATE", "1926-03")), ("previous autumn", date("DATE", "1925-23", anchor="1926-03"))],
+    ),
+    (
+        "The crops failed in 1932. Two years later the reform came.",
+        None,
+        [("1932", date("DATE", "1932")), ("Two years later", date("DATE", "1934", anchor="1932"))],
+    ),
+    (
+        "The canal opened in 1869. Riots filled the remainder of the year.",
+        None,
+        [("1869", date("DATE", "1869")), ("remainder of the year", date("DATE", "1869", anchor="1869"))],
+    ),
+    (
+        "The town was taken in 1812. On 15 Febuary of that year the bridge burned.",
+        None,
+        [("1812", date("DATE", "1812")), ("15 Febuary of that year", date("DATE", "1812-02-15", anchor="1812"))],
+    ),
+    (
+        "In 1941 the blockade began. On Christmas Eve the bread ran out.",
+        None,
+        [("1941", date("DATE", "1941")), ("Christmas Eve", date("DATE", "1941-12-24", anchor="1941"))],
+    ),
     # D165: "the summer" after a preposition, no adjective: the reference year's
-    ("The offensive stalled in 1942. During the summer, the front held.", None,
-     [("1942", date("DATE", "1942")), ("summer", date("DATE", "1942-22", anchor="1942"))]),
-    ("The harvest failed in 1921. In the bitter winter, people starved.", None,
-     [("1921", date("DATE", "1921")), ("winter", date("DATE", None))]),
-    ("The town fell in 1807. By the start of July the army had left.", None,
-     [("1807", date("DATE", "1807")), ("start of July", date("DATE", "1807-07", "START", anchor="1807"))]),
+    (
+        "The offensive stalled in 1942. During the summer, the front held.",
+        None,
+        [("1942", date("DATE", "1942")), ("summer", date("DATE", "1942-22", anchor="1942"))],
+    ),
+    (
+        "The harvest failed in 1921. In the bitter winter, people starved.",
+        None,
+        [("1921", date("DATE", "1921")), ("winter", date("DATE", None))],
+    ),
+    (
+        "The town fell in 1807. By the start of July the army had left.",
+        None,
+        [("1807", date("DATE", "1807")), ("start of July", date("DATE", "1807-07", "START", anchor="1807"))],
+    ),
     # D167: the day after an event, from the reference
-    ("The armistice was signed on 11 November 1918. The day after the armistice, crowds sang.", None,
-     [("11 November 1918", date("DATE", "1918-11-11")), ("day after", date("DATE", "1918-11-12", anchor="1918-11-11"))]),
+    (
+        "The armistice was signed on 11 November 1918. The day after the armistice, crowds sang.",
+        None,
+        [
+            ("11 November 1918", date("DATE", "1918-11-11")),
+            ("day after", date("DATE", "1918-11-12", anchor="1918-11-11")),
+        ],
+    ),
     # a range of bare months: the end may be in the next year; it does not move the reference
-    ("The fleet wintered there in 1915, from October to March. In June it sailed.", None,
-     [("1915", date("DATE", "1915")), ("October to March", date("INTERVAL", "1915-10/1916-03", anchor="1915")),
-      ("June", date("DATE", "1915-06", anchor="1915"))]),
+    (
+        "The fleet wintered there in 1915, from October to March. In June it sailed.",
+        None,
+        [
+            ("1915", date("DATE", "1915")),
+            ("October to March", date("INTERVAL", "1915-10/1916-03", anchor="1915")),
+            ("June", date("DATE", "1915-06", anchor="1915")),
+        ],
+    ),
     # D160: a month well before the reference month is in the next year
-    ("War was declared on 11 December 1941. In January, the convoys sailed.", None,
-     [("11 December 1941", date("DATE", "1941-12-11")), ("January", date("DATE", "1942-01", anchor="1941-12-11"))]),
+    (
+        "War was declared on 11 December 1941. In January, the convoys sailed.",
+        None,
+        [("11 December 1941", date("DATE", "1941-12-11")), ("January", date("DATE", "1942-01", anchor="1941-12-11"))],
+    ),
     # a day-month without year after a full date keeps that date's year
-    ("The armistice came on 11 November 1918; on 28 November the troops marched.", None,
-     [("11 November 1918", date("DATE", "1918-11-11")),
-      ("28 November", date("DATE", "1918-11-28", anchor="1918-11-11"))]),
+    (
+        "The armistice came on 11 November 1918; on 28 November the troops marched.",
+        None,
+        [
+            ("11 November 1918", date("DATE", "1918-11-11")),
+            ("28 November", date("DATE", "1918-11-28", anchor="1918-11-11")),
+        ],
+    ),
 ]
 
 
@@ -124,8 +185,10 @@ DEICTIC = [
     ("The dam was finished three years ago.", [("three years ago", date("DATE", "2010", anchor=NEWS))]),
     ("Prices are now falling.", [("now", date("DATE", NEWS, anchor=NEWS, ref="PRESENT"))]),
     # deictic words ignore the running reference: the DCT fixes them
-    ("In 1998 the plant opened; last year it closed.",
-     [("1998", date("DATE", "1998")), ("last year", date("DATE", "2012", anchor=NEWS))]),
+    (
+        "In 1998 the plant opened; last year it closed.",
+        [("1998", date("DATE", "1998")), ("last year", date("DATE", "2012", anchor=NEWS))],
+    ),
 ]
 
 

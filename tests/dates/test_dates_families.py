@@ -116,18 +116,63 @@ def test_family(text: str, span: str, expected: dict) -> None:
 
 RELATIVE = [
     ("In 1905 he fled. Two years later he returned.", "1905", "Two years later", date("DATE", "1907", anchor="1905")),
-    ("In 1905 he fled. Three years earlier he had married.", "1905", "Three years earlier", date("DATE", "1902", anchor="1905")),
+    (
+        "In 1905 he fled. Three years earlier he had married.",
+        "1905",
+        "Three years earlier",
+        date("DATE", "1902", anchor="1905"),
+    ),
     ("In 1905 he fled. The following year he returned.", "1905", "following year", date("DATE", "1906", anchor="1905")),
-    ("In 1905 he fled. The previous year he had married.", "1905", "previous year", date("DATE", "1904", anchor="1905")),
-    ("In 1905 he fled. In December of that year he wrote.", "1905", "December of that year", date("DATE", "1905-12", anchor="1905")),
+    (
+        "In 1905 he fled. The previous year he had married.",
+        "1905",
+        "previous year",
+        date("DATE", "1904", anchor="1905"),
+    ),
+    (
+        "In 1905 he fled. In December of that year he wrote.",
+        "1905",
+        "December of that year",
+        date("DATE", "1905-12", anchor="1905"),
+    ),
     ("In 1905 he fled. In October he wrote.", "1905", "October", date("DATE", "1905-10", anchor="1905")),
-    ("On March 2, 1921 they rose. On March 18 they fell.", "March 2, 1921", "March 18", date("DATE", "1921-03-18", anchor="1921-03-02")),
-    ("On March 2, 1921 they rose. Three days later it ended.", "March 2, 1921", "Three days later", date("DATE", "1921-03-05", anchor="1921-03-02")),
+    (
+        "On March 2, 1921 they rose. On March 18 they fell.",
+        "March 2, 1921",
+        "March 18",
+        date("DATE", "1921-03-18", anchor="1921-03-02"),
+    ),
+    (
+        "On March 2, 1921 they rose. Three days later it ended.",
+        "March 2, 1921",
+        "Three days later",
+        date("DATE", "1921-03-05", anchor="1921-03-02"),
+    ),
     # a vague distance: the granularity the text supports, no mod (D120); "A" is inside (D121)
-    ("In 1899 he was jailed. A few weeks later he was out.", "1899", "A few weeks later", date("DATE", "1899", anchor="1899")),
-    ("On March 3, 1918 they signed. A few weeks later they left.", "March 3, 1918", "A few weeks later", date("DATE", "1918-03", anchor="1918-03-03")),
-    ("In 1861 the serfs were freed. Several years later they rose.", "1861", "Several years later", date("DATE", None, anchor="1861")),
-    ("In 1900 it began; half a century later it ended.", "1900", "half a century later", date("DATE", "1950", anchor="1900")),
+    (
+        "In 1899 he was jailed. A few weeks later he was out.",
+        "1899",
+        "A few weeks later",
+        date("DATE", "1899", anchor="1899"),
+    ),
+    (
+        "On March 3, 1918 they signed. A few weeks later they left.",
+        "March 3, 1918",
+        "A few weeks later",
+        date("DATE", "1918-03", anchor="1918-03-03"),
+    ),
+    (
+        "In 1861 the serfs were freed. Several years later they rose.",
+        "1861",
+        "Several years later",
+        date("DATE", None, anchor="1861"),
+    ),
+    (
+        "In 1900 it began; half a century later it ended.",
+        "1900",
+        "half a century later",
+        date("DATE", "1950", anchor="1900"),
+    ),
     ("In 1905 he fled. That year he wrote.", "1905", "That year", date("DATE", "1905", anchor="1905")),
     ("In 1905 he fled. The next spring he wrote.", "1905", "next spring", date("DATE", "1906-21", anchor="1905")),
     ("In the 1920s and in the forties he wrote.", "1920s", "forties", date("DATE", "194X", anchor="192X")),
@@ -162,7 +207,10 @@ def test_length_before_a_date_is_a_duration_and_the_date_stands_alone() -> None:
 def test_the_date_after_a_preposition_moves_the_reference() -> None:
     # D120: the last absolute date in reading order, its mod and preposition aside.
     spans = find_dates("Nothing changed before 1789. That year the Estates met.")
-    assert [(s.text, s.date.value, s.date.anchor) for s in spans] == [("1789", "1789", None), ("That year", "1789", "1789")]
+    assert [(s.text, s.date.value, s.date.anchor) for s in spans] == [
+        ("1789", "1789", None),
+        ("That year", "1789", "1789"),
+    ]
     spans = find_dates("At the end of 1905 the Soviet fell, and in December Moscow rose.")
     assert spans[1].text == "December" and spans[1].date.to_dict() == date("DATE", "1905-12", anchor="1905")
 

@@ -16,7 +16,13 @@ def test_eight_digits_that_split_into_two_years_are_repaired_and_noisy() -> None
     for inner in ("18681936-XNUMX", "18681936", "XNUMX-18681936"):
         [span] = find_dates(f"the writer Maxim Gorky ({inner}), a friend of the revolution")
         assert span.text == inner
-        assert span.date.to_dict() == {"type": "INTERVAL", "value": "1868/1936", "mod": None, "anchor": None, "noisy": True}
+        assert span.date.to_dict() == {
+            "type": "INTERVAL",
+            "value": "1868/1936",
+            "mod": None,
+            "anchor": None,
+            "noisy": True,
+        }
 
 
 def test_other_garbled_parentheticals() -> None:
@@ -69,13 +75,50 @@ def test_noisy_dates_do_not_move_the_reference() -> None:
 
 
 _DATEISH = st.sampled_from(
-    ["1917", "-", "–", "(", ")", "[", "]", "XNUMX", "May", "December", "30", "spring", "of", "the", "early",
-     "years", "later", "aged", "57", "1934-38", "/", "12", "%", "about", "from", "to", "onwards", "\n\n", " ", ",", "."]
+    [
+        "1917",
+        "-",
+        "–",
+        "(",
+        ")",
+        "[",
+        "]",
+        "XNUMX",
+        "May",
+        "December",
+        "30",
+        "spring",
+        "of",
+        "the",
+        "early",
+        "years",
+        "later",
+        "aged",
+        "57",
+        "1934-38",
+        "/",
+        "12",
+        "%",
+        "about",
+        "from",
+        "to",
+        "onwards",
+        "\n\n",
+        " ",
+        ",",
+        ".",
+    ]
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=80), st.lists(_DATEISH, max_size=25).map(" ".join), st.lists(_DATEISH, max_size=25).map("".join)))
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.lists(_DATEISH, max_size=25).map(" ".join),
+        st.lists(_DATEISH, max_size=25).map("".join),
+    )
+)
 def test_find_dates_never_raises_and_spans_are_valid(text: str) -> None:
     spans = find_dates(text)
     previous_end = 0

@@ -16,8 +16,15 @@ TEXT = "Lenin met Serge in Moscow in 1921"
 
 
 def annotator_a():
-    return block(TEXT, [find(TEXT, "Lenin", "PERSON"), find(TEXT, "Serge", "PERSON"),
-                        find(TEXT, "Moscow", "GPE"), find(TEXT, "1921", "DATE")])
+    return block(
+        TEXT,
+        [
+            find(TEXT, "Lenin", "PERSON"),
+            find(TEXT, "Serge", "PERSON"),
+            find(TEXT, "Moscow", "GPE"),
+            find(TEXT, "1921", "DATE"),
+        ],
+    )
 
 
 def annotator_b():
@@ -57,10 +64,13 @@ def test_kappa_equals_sklearn_on_all_and_labelled_tokens(two: dict) -> None:
 def test_alpha_equals_krippendorff_nominal(two: dict) -> None:
     codes = {v: i for i, v in enumerate(sorted(set(TOKENS_A + TOKENS_B)))}
     data = np.array([[codes[v] for v in TOKENS_A], [codes[v] for v in TOKENS_B]], dtype=float)
-    assert two["alpha"]["all"] == pytest.approx(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    assert two["alpha"]["all"] == pytest.approx(
+        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    )
     subset = data[:, [0, 2, 3, 4, 6]]
     assert two["alpha"]["annotated"] == pytest.approx(
-        krippendorff.alpha(reliability_data=subset, level_of_measurement="nominal"))
+        krippendorff.alpha(reliability_data=subset, level_of_measurement="nominal")
+    )
 
 
 def test_three_annotators_identical_pair_scores_one() -> None:
@@ -72,7 +82,9 @@ def test_three_annotators_identical_pair_scores_one() -> None:
     rows = [TOKENS_A, TOKENS_B, TOKENS_A]
     codes = {v: i for i, v in enumerate(sorted({v for r in rows for v in r}))}
     data = np.array([[codes[v] for v in r] for r in rows], dtype=float)
-    assert result["alpha"]["all"] == pytest.approx(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    assert result["alpha"]["all"] == pytest.approx(
+        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    )
 
 
 def test_identical_annotators_agree_perfectly() -> None:
@@ -93,8 +105,10 @@ def test_nothing_annotated_is_undefined_not_perfect() -> None:
 def test_boilerplate_and_outside_labels_are_left_out() -> None:
     text = "Read 3 more"
     a = [block(TEXT, [find(TEXT, "Lenin", "PERSON")]), block(text, id="doc:1", kind="boilerplate")]
-    b = [block(TEXT, [find(TEXT, "Lenin", "PERSON"), find(TEXT, "1921", "CARDINAL")]),
-         block(text, [find(text, "Read", "PERSON")], id="doc:1", kind="boilerplate")]
+    b = [
+        block(TEXT, [find(TEXT, "Lenin", "PERSON"), find(TEXT, "1921", "CARDINAL")]),
+        block(text, [find(text, "Read", "PERSON")], id="doc:1", kind="boilerplate"),
+    ]
     result = agreement([a, b], names=["a", "b"])
     assert result["tokens"]["all"] == 7  # boilerplate tokens are not units
     assert result["pairs"][0]["spans"]["exact"]["f1"] == 1.0

@@ -16,8 +16,16 @@ from serge_corpus.evaluate.ner import ner_f1_counts, ner_tables
 from serge_corpus.evaluate.pairing import pair_blocks
 
 HEADLINE = (
-    "ner.strict.f1", "ner.exact.f1", "ner.partial.f1", "ner.type.f1", "ner.seqeval.f1", "ner.macro.strict.f1",
-    "dates.strict.f1", "dates.relaxed.f1", "dates.value.f1", "sentences.f1",
+    "ner.strict.f1",
+    "ner.exact.f1",
+    "ner.partial.f1",
+    "ner.type.f1",
+    "ner.seqeval.f1",
+    "ner.macro.strict.f1",
+    "dates.strict.f1",
+    "dates.relaxed.f1",
+    "dates.value.f1",
+    "sentences.f1",
 )
 
 

@@ -12,23 +12,29 @@ TEXT = "In the spring of 1925 and in 1934-38 he was aged 57; two years later, in
 
 
 def gold_block():
-    return block(TEXT, [
-        find(TEXT, "spring of 1925", "DATE", date=DateValue("DATE", "1925-21")),
-        find(TEXT, "1934-38", "DATE", date=DateValue("INTERVAL", "1934/1938")),
-        find(TEXT, "57", "DATE", date=DateValue("DURATION", "P57Y")),
-        find(TEXT, "two years later", "DATE", date=DateValue("DATE", "1938", anchor="1936")),
-        find(TEXT, "1936", "DATE", date=DateValue("DATE", "1936")),
-    ])
+    return block(
+        TEXT,
+        [
+            find(TEXT, "spring of 1925", "DATE", date=DateValue("DATE", "1925-21")),
+            find(TEXT, "1934-38", "DATE", date=DateValue("INTERVAL", "1934/1938")),
+            find(TEXT, "57", "DATE", date=DateValue("DURATION", "P57Y")),
+            find(TEXT, "two years later", "DATE", date=DateValue("DATE", "1938", anchor="1936")),
+            find(TEXT, "1936", "DATE", date=DateValue("DATE", "1936")),
+        ],
+    )
 
 
 def pred_block():
-    return block(TEXT, [
-        find(TEXT, "spring of 1925", "DATE", date=DateValue("DATE", "1925-22")),  # exact span, wrong value
-        find(TEXT, "1934", "DATE", date=DateValue("DATE", "1934")),  # overlap, wrong type and value
-        find(TEXT, "57", "DATE", date=DateValue("DURATION", "P57Y")),  # all right
-        find(TEXT, "two years", "DATE", date=DateValue("DATE", "1938", anchor="1936")),  # overlap, right value
-        find(TEXT, "left", "EVENT"),  # not a DATE span: not scored here
-    ])
+    return block(
+        TEXT,
+        [
+            find(TEXT, "spring of 1925", "DATE", date=DateValue("DATE", "1925-22")),  # exact span, wrong value
+            find(TEXT, "1934", "DATE", date=DateValue("DATE", "1934")),  # overlap, wrong type and value
+            find(TEXT, "57", "DATE", date=DateValue("DURATION", "P57Y")),  # all right
+            find(TEXT, "two years", "DATE", date=DateValue("DATE", "1938", anchor="1936")),  # overlap, right value
+            find(TEXT, "left", "EVENT"),  # not a DATE span: not scored here
+        ],
+    )
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,16 @@ import random
 import warnings
 
 import pytest
-from eval_builders import OUTSIDE_LABELS, block, find, random_flat_spans, random_pair, random_text, span, whitespace_tokens
+from eval_builders import (
+    OUTSIDE_LABELS,
+    block,
+    find,
+    random_flat_spans,
+    random_pair,
+    random_text,
+    span,
+    whitespace_tokens,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nervaluate import Evaluator

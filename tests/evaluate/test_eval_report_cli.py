@@ -67,8 +67,9 @@ def test_report_files(report) -> None:
 
 
 def test_cli_evaluate_json(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["evaluate", "--gold", str(GOLD), "--pred", str(PRED), "--json",
-                                 "--bootstrap", "50", "--seed", "3"])
+    result = runner.invoke(
+        app, ["evaluate", "--gold", str(GOLD), "--pred", str(PRED), "--json", "--bootstrap", "50", "--seed", "3"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) == {"ner", "dates", "sentences", "ci", "meta"}
@@ -77,8 +78,9 @@ def test_cli_evaluate_json(tmp_path: Path) -> None:
 
 
 def test_cli_evaluate_summary_and_report(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["evaluate", "--gold", str(GOLD), "--pred", str(PRED), "--bootstrap", "0",
-                                 "--report", str(tmp_path / "r")])
+    result = runner.invoke(
+        app, ["evaluate", "--gold", str(GOLD), "--pred", str(PRED), "--bootstrap", "0", "--report", str(tmp_path / "r")]
+    )
     assert result.exit_code == 0, result.output
     assert "## Entities" in result.output and "## Dates" in result.output and "## Sentences" in result.output
     assert "CARDINAL 1" in result.output
@@ -86,7 +88,9 @@ def test_cli_evaluate_summary_and_report(tmp_path: Path) -> None:
 
 
 def test_cli_evaluate_missing_record_names_file_line_and_id() -> None:
-    result = runner.invoke(app, ["evaluate", "--gold", str(GOLD), "--pred", str(FIXTURES / "pred_missing_record.jsonl")])
+    result = runner.invoke(
+        app, ["evaluate", "--gold", str(GOLD), "--pred", str(FIXTURES / "pred_missing_record.jsonl")]
+    )
     assert result.exit_code == 1
     assert f"{GOLD}:3: record bio:2: field id: E140" in result.output
 
@@ -99,7 +103,9 @@ def test_prediction_problems_beyond_the_tolerated_ones_are_errors() -> None:
 
 def test_cli_agree(tmp_path: Path) -> None:
     out = tmp_path / "agreement.md"
-    result = runner.invoke(app, ["agree", str(GOLD), str(FIXTURES / "annotator_b.jsonl"), "--json", "--report", str(out)])
+    result = runner.invoke(
+        app, ["agree", str(GOLD), str(FIXTURES / "annotator_b.jsonl"), "--json", "--report", str(out)]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["annotators"] == ["gold", "annotator_b"]

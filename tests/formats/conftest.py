@@ -35,8 +35,17 @@ def make_block(
     toks = tuple(tokenize(text)) if tokens else ()
     sents = (Sentence(toks[0].start, toks[-1].end),) if sentences and toks else ()
     return Block(
-        id=rid, doc_id="doc", block=kind, offset=100, text=text, section=3 if kind == "body" else None,
-        sentences=sents, tokens=toks, spans=tuple(built), meta=meta or {"status": "gold"}, extra=extra or {},
+        id=rid,
+        doc_id="doc",
+        block=kind,
+        offset=100,
+        text=text,
+        section=3 if kind == "body" else None,
+        sentences=sents,
+        tokens=toks,
+        spans=tuple(built),
+        meta=meta or {"status": "gold"},
+        extra=extra or {},
     )
 
 

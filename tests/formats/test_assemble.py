@@ -103,8 +103,17 @@ def test_sentence_records_merge_into_their_block(source) -> None:  # type: ignor
 def test_validation_problems_carry_the_input_location() -> None:
     raw = RawRecord(WHERE, "Serge met", (RawSpan(0, 5, "PER"),))
     header = parse_header(
-        {"version": 1, "id": "r1", "doc_id": "d", "block": "body", "section": None, "offset": 0,
-         "sentences": [], "meta": {}, "extra": {}},
+        {
+            "version": 1,
+            "id": "r1",
+            "doc_id": "d",
+            "block": "body",
+            "section": None,
+            "offset": 0,
+            "sentences": [],
+            "meta": {},
+            "extra": {},
+        },
         WHERE,
     )
     assert not isinstance(header, list)
@@ -150,7 +159,8 @@ def test_normalise_dates_resolves_in_the_record_context(tmp_path: Path) -> None:
     result = import_report(path, "doccano", normalise_dates=True)
     [block] = result.blocks
     assert [(s.text, s.date.to_dict() if s.date else None) for s in block.spans][0] == (
-        "1919", {"type": "DATE", "value": "1919", "mod": None, "anchor": None}
+        "1919",
+        {"type": "DATE", "value": "1919", "mod": None, "anchor": None},
     )
     assert block.spans[1].date is not None and block.spans[1].date.type == "DURATION"
     assert all(s.extra == {"date_normalised": True} for s in block.spans)

@@ -17,7 +17,9 @@ from .conftest import FIXTURES, make_block
 
 def test_ann_lines_and_notes() -> None:
     block = make_block(
-        "doc:0001", "Serge was born in 1890.", [("Serge", "PERSON", None, {}), ("1890", "DATE", DateValue("DATE", "1890"), {})]
+        "doc:0001",
+        "Serge was born in 1890.",
+        [("Serge", "PERSON", None, {}), ("1890", "DATE", DateValue("DATE", "1890"), {})],
     )
     lines = ann_text(block).splitlines()
     assert lines[0] == "T1\tPERSON 0 5\tSerge"
@@ -32,7 +34,7 @@ def test_folder_layout(tmp_path: Path) -> None:
     export_blocks(blocks, "brat", tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "b").iterdir())
     assert "0001_doc_2_x.ann" in names and "0000_doc_0001.txt" in names
-    assert (tmp_path / "b" / "0001_doc_2_x.txt").read_bytes() == "Trotsky.".encode()
+    assert (tmp_path / "b" / "0001_doc_2_x.txt").read_bytes() == b"Trotsky."
     conf = (tmp_path / "b" / "annotation.conf").read_text()
     assert all(label in conf.splitlines() for label in LABELS)
     assert file_stem(12, "a:b") == "0012_a_b"
@@ -75,7 +77,9 @@ def test_text_drift_is_refused(tmp_path: Path, text: bytes, code: str) -> None:
 
 
 def test_edited_span_text_is_caught(tmp_path: Path) -> None:
-    export_blocks([make_block("doc:0001", "Serge met Trotsky.", [("Serge", "PERSON", None, {})])], "brat", tmp_path / "b")
+    export_blocks(
+        [make_block("doc:0001", "Serge met Trotsky.", [("Serge", "PERSON", None, {})])], "brat", tmp_path / "b"
+    )
     ann = tmp_path / "b" / "0000_doc_0001.ann"
     ann.write_text(ann.read_text().replace("0 5\tSerge", "0 5\tSergo"))
     with pytest.raises(SergeCorpusError) as err:

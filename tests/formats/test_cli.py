@@ -25,7 +25,9 @@ def segmented(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("fmt", ["prodigy", "conll", "brat", "labelstudio"])
-def test_export_import_gives_back_the_same_bytes(fmt: str, segmented: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_import_gives_back_the_same_bytes(
+    fmt: str, segmented: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     spec = FORMATS[fmt]
     out = tmp_path / ("x" + spec.suffix if spec.target == "file" else "x")
@@ -33,7 +35,9 @@ def test_export_import_gives_back_the_same_bytes(fmt: str, segmented: Path, tmp_
     assert result.exit_code == 0, result.output
     assert "52 records" in result.output
     back = tmp_path / "back.jsonl"
-    result = runner.invoke(app, ["import", str(out), "--from", fmt, "-o", str(back), "--source", "corpus/serge-afterword.txt"])
+    result = runner.invoke(
+        app, ["import", str(out), "--from", fmt, "-o", str(back), "--source", "corpus/serge-afterword.txt"]
+    )
     assert result.exit_code == 0, result.output
     assert back.read_bytes() == segmented.read_bytes()
 
@@ -47,8 +51,19 @@ def test_foreign_import_with_a_label_scheme(tmp_path: Path, monkeypatch: pytest.
     path = tmp_path / "doccano.jsonl"
     path.write_text(json.dumps({"id": 1, "text": sentence, "label": [[start, start + 10, "MISC"]]}) + "\n")
     result = runner.invoke(
-        app, ["import", str(path), "--from", "doccano", "-o", str(tmp_path / "o.jsonl"),
-              "--source", "corpus/serge-afterword.txt", "--label-scheme", "conll03"],
+        app,
+        [
+            "import",
+            str(path),
+            "--from",
+            "doccano",
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--source",
+            "corpus/serge-afterword.txt",
+            "--label-scheme",
+            "conll03",
+        ],
     )
     assert result.exit_code == 0, result.output
     [record] = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
@@ -58,7 +73,9 @@ def test_foreign_import_with_a_label_scheme(tmp_path: Path, monkeypatch: pytest.
 def test_errors_exit_1_with_locations(segmented: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", str(segmented), "--to", "excel", "-o", str(tmp_path / "x")])
     assert result.exit_code == 1 and "E160" in result.output
-    result = runner.invoke(app, ["export", str(segmented), "--to", "conll", "-o", str(tmp_path / "x"), "--form", "label"])
+    result = runner.invoke(
+        app, ["export", str(segmented), "--to", "conll", "-o", str(tmp_path / "x"), "--form", "label"]
+    )
     assert result.exit_code == 1 and "E161" in result.output
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "Serge\\r\\nmet"}\n')
@@ -103,8 +120,16 @@ def test_import_without_source_writes_the_document_and_validates(tmp_path: Path)
     # Registered in a corpus, validate checks the records against the written document and its sha256.
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    entry = {"doc_id": "memoirs", "path": "../memoirs.source.txt", "title": "t", "author": "a", "language": "en",
-             "sha256": records[0]["meta"]["source_sha256"], "provenance": "p", "licence": "l"}
+    entry = {
+        "doc_id": "memoirs",
+        "path": "../memoirs.source.txt",
+        "title": "t",
+        "author": "a",
+        "language": "en",
+        "sha256": records[0]["meta"]["source_sha256"],
+        "provenance": "p",
+        "licence": "l",
+    }
     (corpus / "manifest.json").write_text(json.dumps({"documents": [entry]}))
     result = runner.invoke(app, ["validate", str(out), "--corpus", str(corpus)])
     assert result.exit_code == 0 and "valid" in result.output, result.output
@@ -124,8 +149,9 @@ def test_import_trim_reports_each_change_and_misc_is_a_warning(tmp_path: Path) -
     assert f"{path}:2: record d:0001: field spans[1]: E627" in result.output
     assert "span ' OGPU' starts with a space" in result.output
     assert not out.exists()
-    result = runner.invoke(app, ["import", str(path), "--from", "doccano", "-o", str(out), "--label-scheme", "conll03",
-                                 "--trim"])
+    result = runner.invoke(
+        app, ["import", str(path), "--from", "doccano", "-o", str(out), "--label-scheme", "conll03", "--trim"]
+    )
     assert result.exit_code == 0, result.output
     assert f"{path}:2: record d:0001 spans[1] ORG ' OGPU' -> 'OGPU'" in result.output
     assert "dropped 1 MISC span(s) the label map sends to null, e.g. 'Clarté'" in result.output

@@ -32,7 +32,11 @@ def test_plain_strings_stay_readable() -> None:
 
 
 def test_record_lines() -> None:
-    block = make_block("doc:0001", "Serge met Trotsky. In 1921 too.", [("Serge", "PERSON", None, {}), ("1921", "DATE", DateValue("DATE", "1921"), {})])
+    block = make_block(
+        "doc:0001",
+        "Serge met Trotsky. In 1921 too.",
+        [("Serge", "PERSON", None, {}), ("1921", "DATE", DateValue("DATE", "1921"), {})],
+    )
     block = replace(block, sentences=(Sentence(0, 18), Sentence(19, 31)))
     text, problems = block_lines(block)
     assert problems == []
@@ -65,7 +69,11 @@ def test_foreign_conll2003_is_placed_in_its_source() -> None:
     source = document_from_path(FIXTURES / "source.txt")
     blocks = import_blocks(FIXTURES / "conll2003_style.conll", "conll", source=source, stub_dates=True)
     assert [b.offset for b in blocks] == [0, source.text.index("He joined")]
-    assert [(s.text, s.label) for s in blocks[0].spans] == [("Victor Serge", "PERSON"), ("Brussels", "GPE"), ("1890", "DATE")]
+    assert [(s.text, s.label) for s in blocks[0].spans] == [
+        ("Victor Serge", "PERSON"),
+        ("Brussels", "GPE"),
+        ("1890", "DATE"),
+    ]
     assert blocks[0].meta["imported_from"] == "conll"
     assert blocks[1].tokens[0].text == "He"  # tokens and sentences come from the segmenter
     assert all(s.extra == {"date_stub": True} for b in blocks for s in b.spans if s.label == "DATE")
@@ -82,7 +90,8 @@ def test_foreign_conll_without_source_is_its_own_document() -> None:
     # Before: E164 "no --source". Now the -DOCSTART- document is one record, its tokens joined by spaces.
     [block] = import_blocks(FIXTURES / "conll2003_style.conll", "conll", stub_dates=True)
     assert block.text.split("\n") == [
-        "Victor Serge was born in Brussels in 1890 .", "He joined the Bolsheviks in Petrograd in 1919 .",
+        "Victor Serge was born in Brussels in 1890 .",
+        "He joined the Bolsheviks in Petrograd in 1919 .",
     ]
     assert len(block.sentences) == 2 and len(block.tokens) == 18
     assert [s.text for s in block.spans] == ["Victor Serge", "Brussels", "1890", "Bolsheviks", "Petrograd", "1919"]

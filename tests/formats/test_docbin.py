@@ -33,7 +33,9 @@ def test_docs_hold_text_ents_spans_and_sentences(tmp_path: Path, nlp: spacy.Lang
     docs = _docs(tmp_path / "x.spacy", nlp)
     assert [d.text for d in docs] == [b.text for b in blocks]
     first, block = docs[0], blocks[0]
-    assert [(e.start_char, e.end_char, e.label_) for e in first.ents] == [(s.start, s.end, s.label) for s in block.spans]
+    assert [(e.start_char, e.end_char, e.label_) for e in first.ents] == [
+        (s.start, s.end, s.label) for s in block.spans
+    ]
     assert [(s.text, s.label_) for s in first.spans[SPANS_KEY]] == [(s.text, s.label) for s in block.spans]
     assert [s.start_char for s in first.sents] == [s.start for s in block.sentences]
     assert first.user_data["serge"]["spans"][1]["date"]["value"] == "1921-03"
@@ -86,9 +88,11 @@ def test_pipeline_output_without_source_is_its_own_document(tmp_path: Path, nlp:
     docs = [nlp("He joined the Bolsheviks in Petrograd in 1919."), nlp("Serge met Trotsky.")]
     docs[0].ents = [docs[0].char_span(14, 24, "NORP"), docs[0].char_span(41, 45, "DATE")]
     DocBin(docs=docs).to_disk(tmp_path / "pred.spacy")
-    first, second = import_blocks(tmp_path / "pred.spacy", "docbin", label_map=load_label_map("spacy"),
-                                  normalise_dates=True)
+    first, second = import_blocks(
+        tmp_path / "pred.spacy", "docbin", label_map=load_label_map("spacy"), normalise_dates=True
+    )
     assert second.offset == len(first.text) + 2 and second.text == "Serge met Trotsky."
     assert [(s.text, s.label, s.date.value if s.date else None) for s in first.spans] == [
-        ("Bolsheviks", "NORP", None), ("1919", "DATE", "1919"),
+        ("Bolsheviks", "NORP", None),
+        ("1919", "DATE", "1919"),
     ]

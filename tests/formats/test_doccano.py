@@ -38,7 +38,9 @@ def test_export_writes_utf16_by_default(tmp_path: Path) -> None:
 
 
 def test_entities_form(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "Serge met Trotsky.", [("Serge", "PERSON", None, {}), ("Trotsky", "PERSON", None, {})])
+    block = make_block(
+        "doc:0001", "Serge met Trotsky.", [("Serge", "PERSON", None, {}), ("Trotsky", "PERSON", None, {})]
+    )
     export_blocks([block], "doccano", tmp_path / "e.jsonl", form="entities")
     row = json.loads((tmp_path / "e.jsonl").read_text())
     assert row["entities"] == [
@@ -50,7 +52,9 @@ def test_entities_form(tmp_path: Path) -> None:
 
 def test_annotator_edits_keep_dates_of_untouched_spans(tmp_path: Path) -> None:
     date = DateValue("DATE", "1919")
-    block = make_block("doc:0001", "In 1919 Serge reached Petrograd.", [("1919", "DATE", date, {}), ("Petrograd", "GPE", None, {})])
+    block = make_block(
+        "doc:0001", "In 1919 Serge reached Petrograd.", [("1919", "DATE", date, {}), ("Petrograd", "GPE", None, {})]
+    )
     path = tmp_path / "d.jsonl"
     export_blocks([block], "doccano", path)
     row = json.loads(path.read_text())
@@ -82,7 +86,11 @@ def test_offset_inside_an_emoji_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("row", "field"),
-    [({"label": []}, "text"), ({"text": "a", "label": [[0, 1]]}, "label[0]"), ({"text": "a", "entities": [{"label": "X"}]}, "entities[0]")],
+    [
+        ({"label": []}, "text"),
+        ({"text": "a", "label": [[0, 1]]}, "label[0]"),
+        ({"text": "a", "entities": [{"label": "X"}]}, "entities[0]"),
+    ],
 )
 def test_malformed_rows(tmp_path: Path, row: dict, field: str) -> None:
     path = tmp_path / "d.jsonl"
@@ -104,7 +112,8 @@ def test_bad_option_values_are_refused(tmp_path: Path) -> None:
 def test_doccano_import_format_labels_and_0x_annotations(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     path.write_text(
-        json.dumps({"text": "Serge met Trotsky.", "labels": [[10, 17, "PERSON"]]}) + "\n"
+        json.dumps({"text": "Serge met Trotsky.", "labels": [[10, 17, "PERSON"]]})
+        + "\n"
         + json.dumps({"id": 2, "text": "Lenin.", "annotations": [{"label": 3, "start_offset": 0, "end_offset": 5}]})
         + "\n"
     )

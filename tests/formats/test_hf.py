@@ -57,7 +57,10 @@ def test_foreign_token_dataset_is_placed_with_its_source(tmp_path: Path) -> None
     foreign = datasets.Dataset.from_dict(
         {"tokens": [["Victor", "Serge", "was", "born", "in", "Brussels"]], "ner_tags": [[1, 2, 0, 0, 0, 3]]},
         features=datasets.Features(
-            {"tokens": datasets.Sequence(datasets.Value("string")), "ner_tags": datasets.Sequence(datasets.ClassLabel(names=names))}
+            {
+                "tokens": datasets.Sequence(datasets.Value("string")),
+                "ner_tags": datasets.Sequence(datasets.ClassLabel(names=names)),
+            }
         ),
     )
     foreign.save_to_disk(str(tmp_path / "f"))
@@ -79,12 +82,17 @@ def test_not_a_dataset(tmp_path: Path) -> None:
 def test_foreign_iob1_dataset_without_source_is_its_own_document(tmp_path: Path) -> None:
     # Before: E164 (no --source) and E167 (IOB1 tags). Each row becomes a record, its tokens joined by spaces.
     foreign = datasets.Dataset.from_dict(
-        {"tokens": [["Victor", "Serge", "met", "Trotsky", "Zinoviev"], ["In", "Brussels"]],
-         "ner_tags": [["I-PER", "I-PER", "O", "I-PER", "B-PER"], ["O", "I-LOC"]]}
+        {
+            "tokens": [["Victor", "Serge", "met", "Trotsky", "Zinoviev"], ["In", "Brussels"]],
+            "ner_tags": [["I-PER", "I-PER", "O", "I-PER", "B-PER"], ["O", "I-LOC"]],
+        }
     )
     foreign.save_to_disk(str(tmp_path / "f"))
     first, second = import_blocks(tmp_path / "f", "hf", label_map=load_label_map("conll03"))
     assert first.text == "Victor Serge met Trotsky Zinoviev" and second.offset == len(first.text) + 2
     assert [(s.text, s.label) for s in first.spans + second.spans] == [
-        ("Victor Serge", "PERSON"), ("Trotsky", "PERSON"), ("Zinoviev", "PERSON"), ("Brussels", "GPE"),
+        ("Victor Serge", "PERSON"),
+        ("Trotsky", "PERSON"),
+        ("Zinoviev", "PERSON"),
+        ("Brussels", "GPE"),
     ]

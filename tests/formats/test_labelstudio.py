@@ -65,7 +65,9 @@ def test_edited_date_attributes_win_over_the_exported_ones(tmp_path: Path) -> No
     results = tasks[0]["annotations"][0]["result"]
     value = next(r for r in results if r["from_name"] == DATE_VALUE)
     value["value"]["text"] = ["1921-03"]
-    results.append({**value, "from_name": DATE_MOD, "type": "choices", "value": {**value["value"], "choices": ["START"]}})
+    results.append(
+        {**value, "from_name": DATE_MOD, "type": "choices", "value": {**value["value"], "choices": ["START"]}}
+    )
     path.write_text(json.dumps(tasks))
     [back] = import_blocks(path, "labelstudio")
     assert back.spans[0].date == DateValue("DATE", "1921-03", "START")
@@ -94,15 +96,31 @@ def _task(results: list[dict[str, Any]], text: str = "Serge met Trotsky.") -> li
 
 
 def _labels(region: str, start: int, end: int, labels: list[str], text: str) -> dict[str, Any]:
-    return {"id": region, "from_name": "label", "to_name": "text", "type": "labels",
-            "value": {"start": start, "end": end, "text": text, "labels": labels}}
+    return {
+        "id": region,
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": end, "text": text, "labels": labels},
+    }
 
 
 @pytest.mark.parametrize(
     ("results", "code"),
     [
         ([_labels("a", 0, 5, ["PERSON", "ORG"], "Serge")], "E174"),
-        ([{"id": "b", "from_name": "date_type", "to_name": "text", "type": "choices", "value": {"choices": ["DATE"]}}], "E174"),
+        (
+            [
+                {
+                    "id": "b",
+                    "from_name": "date_type",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"choices": ["DATE"]},
+                }
+            ],
+            "E174",
+        ),
         ([_labels("a", 0, 5, ["PERSON"], "Trots")], "E168"),
         ([{"id": "a", "type": "labels"}], "E171"),
     ],
@@ -134,9 +152,22 @@ def test_jsonl_tasks_are_read_too(tmp_path: Path) -> None:
 
 def test_task_text_under_another_name(tmp_path: Path) -> None:
     # A labeling config with value="$dialogue": the one string of `data` is the text.
-    task = {"data": {"dialogue": "Serge met Trotsky."}, "annotations": [{"result": [
-        {"id": "a", "from_name": "label", "to_name": "dialogue", "type": "labels",
-         "value": {"start": 10, "end": 17, "text": "Trotsky", "labels": ["PERSON"]}}]}]}
+    task = {
+        "data": {"dialogue": "Serge met Trotsky."},
+        "annotations": [
+            {
+                "result": [
+                    {
+                        "id": "a",
+                        "from_name": "label",
+                        "to_name": "dialogue",
+                        "type": "labels",
+                        "value": {"start": 10, "end": 17, "text": "Trotsky", "labels": ["PERSON"]},
+                    }
+                ]
+            }
+        ],
+    }
     path = tmp_path / "t.json"
     path.write_text(json.dumps([task]))
     [block] = import_blocks(path, "labelstudio")

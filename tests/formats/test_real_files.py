@@ -58,8 +58,10 @@ def test_prodigy_ner_manual_with_padded_text_tokens_and_hashes() -> None:
     result = import_report(REAL / "prodigy_ner_manual.jsonl", "prodigy", normalise_dates=True)
     first, second, rejected = result.blocks
     assert first.text == " Serge was arrested in Leningrad in 1933. "  # the tool's text, offsets unchanged
-    assert spans_of([first, second]) == [[("Serge", "PERSON"), ("Leningrad", "GPE"), ("1933", "DATE")],
-                                         [("Orenburg", "GPE")]]
+    assert spans_of([first, second]) == [
+        [("Serge", "PERSON"), ("Leningrad", "GPE"), ("1933", "DATE")],
+        [("Orenburg", "GPE")],
+    ]
     date = first.spans[2]
     assert date.date is not None and (date.date.type, date.date.value) == ("DATE", "1933")
     assert date.extra == {"date_normalised": True} and result.normalised == 1
@@ -76,11 +78,14 @@ def test_prodigy_padded_text_is_found_in_its_source(tmp_path: Path) -> None:
     source.write_text(
         "Serge was arrested in Leningrad in 1933.\n\nHe was deported to Orenburg.\n\nAdvertisement: subscribe now.\n"
     )
-    blocks = import_blocks(REAL / "prodigy_ner_manual.jsonl", "prodigy", source=document_from_path(source),
-                           stub_dates=True)
+    blocks = import_blocks(
+        REAL / "prodigy_ner_manual.jsonl", "prodigy", source=document_from_path(source), stub_dates=True
+    )
     assert [b.offset for b in blocks] == [0, 42, 72]
     assert spans_of(blocks) == [
-        [("Serge", "PERSON"), ("Leningrad", "GPE"), ("1933", "DATE")], [("Orenburg", "GPE")], [],
+        [("Serge", "PERSON"), ("Leningrad", "GPE"), ("1933", "DATE")],
+        [("Orenburg", "GPE")],
+        [],
     ]
 
 
@@ -93,7 +98,10 @@ def test_labelstudio_json_export_with_a_trailing_space() -> None:
     [block] = result.blocks
     assert spans_of([block]) == [[("André Breton", "PERSON"), ("Serge", "PERSON"), ("Paris", "GPE")]]
     assert block.meta["labelstudio"] == {
-        "annotation_id": 3, "completed_by": 1, "updated_at": "2024-03-02T10:12:40.123456Z", "task_id": 7,
+        "annotation_id": 3,
+        "completed_by": 1,
+        "updated_at": "2024-03-02T10:12:40.123456Z",
+        "task_id": 7,
     }
 
 
@@ -114,8 +122,13 @@ def test_brat_multi_paragraph_document_with_its_text_as_source() -> None:
     blocks = import_blocks(REAL / "brat_multiline", "brat", source=source, stub_dates=True)
     assert spans_of(blocks) == [
         [("Memoirs of a Revolutionary", "WORK_OF_ART")],
-        [("Victor Serge", "PERSON"), ("Petrograd", "GPE"), ("January 1919", "DATE"),
-         ("Communist\nInternational", "ORG"), ("Zinoviev", "PERSON")],
+        [
+            ("Victor Serge", "PERSON"),
+            ("Petrograd", "GPE"),
+            ("January 1919", "DATE"),
+            ("Communist\nInternational", "ORG"),
+            ("Zinoviev", "PERSON"),
+        ],
         [("1936", "DATE"), ("Soviet Union", "GPE")],
     ]
     assert [b.block for b in blocks] == ["title", "body", "body"]
@@ -143,5 +156,6 @@ def test_bioes_conll_one_record_per_sentence() -> None:
 def test_own_document_sentences_stop_at_blank_lines() -> None:
     [block] = import_blocks(REAL / "brat_multiline", "brat", stub_dates=True)
     assert [block.text[s.start : s.end] for s in block.sentences][:2] == [
-        "Memoirs of a Revolutionary", "Victor Serge arrived in Petrograd in January 1919.",
+        "Memoirs of a Revolutionary",
+        "Victor Serge arrived in Petrograd in January 1919.",
     ]

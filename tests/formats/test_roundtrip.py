@@ -72,7 +72,9 @@ def test_exporting_twice_to_the_same_folder_replaces_it(roundtrip: Any, tmp_path
 ALPHABET = "abcXYZ éÉçñß 'ʼ’“”\"«»().,;:!?-–—/\n\t 😀👨‍🚒𝔄 0129"
 JSON_LEAF = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=6)
 JSON = st.recursive(
-    JSON_LEAF, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=6
+    JSON_LEAF,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
 )
 DATES = {
     "DATE": ["1890-12-30", "1912-01", "1909", "1925-21", "193X", "18XX", None],

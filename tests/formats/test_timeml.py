@@ -16,8 +16,8 @@ from serge_corpus.formats.timeml import (
     REASON_TIME,
     REASON_UNANNOTATED,
     REASON_VALUE,
-    Timex,
     TimeMLDocument,
+    Timex,
     check_document,
     document_from_records,
     parse_timeml,
@@ -43,8 +43,15 @@ def test_parse_gives_plain_text_and_offsets(good):
     assert "the Poles & the Lithuanians" in good.text  # entity unescaped
     extents = [(t.tid, good.text[t.start : t.end]) for t in good.timexes]
     assert extents == [
-        ("t0", "2009-12-19T17:00:00"), ("t1", "1919"), ("t2", "the spring of 1919"), ("t3", "1919"), ("t4", "1920"),
-        ("t5", "two years"), ("t6", "now"), ("t7", "August"), ("t8", "night"),
+        ("t0", "2009-12-19T17:00:00"),
+        ("t1", "1919"),
+        ("t2", "the spring of 1919"),
+        ("t3", "1919"),
+        ("t4", "1920"),
+        ("t5", "two years"),
+        ("t6", "now"),
+        ("t7", "August"),
+        ("t8", "night"),
     ]
     august = good.timexes[7]
     assert august.attribute("anchorTimeID") == "t4" and august.attribute("temporalFunction") == "true"
@@ -59,8 +66,10 @@ def test_written_markup_has_what_the_tempeval_toolkit_reads(good):
     markup = write_timeml(good)
     assert markup.startswith('<?xml version="1.0" ?>\n<TimeML ')
     assert "<DOCID>tiny</DOCID>" in markup
-    assert '<DCT><TIMEX3 tid="t0" type="DATE" value="2009-12-19" temporalFunction="false" ' \
-           'functionInDocument="CREATION_TIME">2009-12-19</TIMEX3></DCT>' in markup
+    assert (
+        '<DCT><TIMEX3 tid="t0" type="DATE" value="2009-12-19" temporalFunction="false" '
+        'functionInDocument="CREATION_TIME">2009-12-19</TIMEX3></DCT>' in markup
+    )
     assert '<TIMEX3 tid="t2" type="DATE" value="1919-SP">the spring of 1919</TIMEX3>' in markup
     assert "Poles &amp; the" in markup
 
@@ -132,8 +141,11 @@ def test_records_back_to_timeml_keep_extents_and_values(good):
     out = parse_timeml(write_timeml(document_from_records(annotated, "tiny", good.text, "2009-12-19")))
     assert out.text == good.text and out.dct == "2009-12-19"
     assert [(out.text[t.start : t.end], t.type, t.value) for t in out.timexes] == [
-        ("1919", "DATE", "1919"), ("spring of 1919", "DATE", "1919-SP"), ("1919-1920", "DATE", "1919"),
-        ("two years", "DURATION", "P2Y"), ("August", "DATE", "1920-08"),
+        ("1919", "DATE", "1919"),
+        ("spring of 1919", "DATE", "1919-SP"),
+        ("1919-1920", "DATE", "1919"),
+        ("two years", "DURATION", "P2Y"),
+        ("August", "DATE", "1920-08"),
     ]
     assert dict(out.timexes[2].attributes) == {"beginPoint": "1919", "endPoint": "1920"}
 
@@ -144,8 +156,17 @@ def _corpus_with(tmp_path: Path, text: str) -> Path:
     root = tmp_path / "corpus"
     root.mkdir()
     (root / "tiny.txt").write_text(text, encoding="utf-8")
-    entry = {"doc_id": "tiny", "path": "tiny.txt", "title": "t", "author": "t", "language": "en",
-             "sha256": sha256_text(text), "provenance": "tests", "licence": "CC0", "dct": "2009-12-19"}
+    entry = {
+        "doc_id": "tiny",
+        "path": "tiny.txt",
+        "title": "t",
+        "author": "t",
+        "language": "en",
+        "sha256": sha256_text(text),
+        "provenance": "tests",
+        "licence": "CC0",
+        "dct": "2009-12-19",
+    }
     (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
     return root
 
@@ -158,8 +179,9 @@ def test_import_and_export_through_the_cli(good, tmp_path):
     corpus = _corpus_with(tmp_path, good.text)
     runner = CliRunner()
     out = tmp_path / "dates.jsonl"
-    result = runner.invoke(app, ["import", str(FIXTURES / "good.tml"), "--from", "timeml", "-o", str(out),
-                                 "--corpus", str(corpus)])
+    result = runner.invoke(
+        app, ["import", str(FIXTURES / "good.tml"), "--from", "timeml", "-o", str(out), "--corpus", str(corpus)]
+    )
     assert result.exit_code == 0, result.output
     assert "4 records, 5 spans (5 dates) [timeml]" in result.output
     assert f"| {REASON_TIME} | 2 | 2 |" in result.output
@@ -176,8 +198,20 @@ def test_a_tml_whose_text_differs_from_the_corpus_document_is_refused(good, tmp_
     from serge_corpus.cli import app
 
     corpus = _corpus_with(tmp_path, good.text.replace("Lithuanians", "Latvians"))
-    result = CliRunner().invoke(app, ["import", str(FIXTURES / "good.tml"), "--from", "timeml", "-o",
-                                      str(tmp_path / "x.jsonl"), "--corpus", str(corpus), "--source",
-                                      str(corpus / "tiny.txt")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "import",
+            str(FIXTURES / "good.tml"),
+            "--from",
+            "timeml",
+            "-o",
+            str(tmp_path / "x.jsonl"),
+            "--corpus",
+            str(corpus),
+            "--source",
+            str(corpus / "tiny.txt"),
+        ],
+    )
     assert result.exit_code == 1
     assert "good.tml:14: E305" in result.output and "Lithuanians fought" in result.output

@@ -44,7 +44,9 @@ def test_segment_missing_file_exits_non_zero(tmp_path, monkeypatch):
 
 def test_validate_recognises_correction_logs_and_patterns(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["validate", "annotations/corrections/adjudication.jsonl", "annotations/patterns.jsonl"])
+    result = runner.invoke(
+        app, ["validate", "annotations/corrections/adjudication.jsonl", "annotations/patterns.jsonl"]
+    )
     assert result.exit_code == 0, result.output
     bad_log = tmp_path / "log.jsonl"
     bad_log.write_text('{"op": "relabel", "record": "d:1"}\n', encoding="utf-8")

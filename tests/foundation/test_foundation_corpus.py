@@ -35,15 +35,21 @@ def make_corpus(tmp_path: Path, text: bytes, sha: str | None = None) -> Path:
     root.mkdir()
     (root / "doc.txt").write_bytes(text)
     entry = {
-        "doc_id": "doc", "path": "doc.txt", "title": "T", "author": "A", "language": "en",
-        "sha256": sha or sha256_text(text.decode("utf-8")), "provenance": "p", "licence": "l",
+        "doc_id": "doc",
+        "path": "doc.txt",
+        "title": "T",
+        "author": "A",
+        "language": "en",
+        "sha256": sha or sha256_text(text.decode("utf-8")),
+        "provenance": "p",
+        "licence": "l",
     }
     (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
     return root
 
 
 def test_adding_a_document_is_a_file_and_an_entry(tmp_path):
-    root = make_corpus(tmp_path, "Some text.\n".encode())
+    root = make_corpus(tmp_path, b"Some text.\n")
     assert load_corpus(root).load("doc").text == "Some text.\n"
 
 
@@ -73,8 +79,14 @@ def test_unknown_document_and_bad_manifest(tmp_path):
 
 @pytest.mark.parametrize(
     "name, code",
-    [("missing.txt", "E001"), ("latin1.txt", "E002"), ("bom.txt", "E003"), ("crlf.txt", "E004"),
-     ("empty.txt", "E005"), ("blank.txt", "E005")],
+    [
+        ("missing.txt", "E001"),
+        ("latin1.txt", "E002"),
+        ("bom.txt", "E003"),
+        ("crlf.txt", "E004"),
+        ("empty.txt", "E005"),
+        ("blank.txt", "E005"),
+    ],
 )
 def test_bad_input_files(name, code):
     with pytest.raises(SergeCorpusError) as err:

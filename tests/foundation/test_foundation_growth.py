@@ -21,9 +21,11 @@ from serge_corpus.segment import (
 )
 
 ROOT = Path(__file__).parents[2]
-WIKI = "\n\n\n99_Test\n HISTORY ARTICLE \n 2009-12-19T17:00:00 \n\nCourse of the war\n\nWar breaks out\n\n" \
-       "On 1 September 1939 Germany attacked Poland. France declared war.\nThe Soviets invaded on 17 September.\n\n" \
-       "Italian perspective: \"Will you be worthy of it?\"\n\nThe crowds cheered in Rome.\n"
+WIKI = (
+    "\n\n\n99_Test\n HISTORY ARTICLE \n 2009-12-19T17:00:00 \n\nCourse of the war\n\nWar breaks out\n\n"
+    "On 1 September 1939 Germany attacked Poland. France declared war.\nThe Soviets invaded on 17 September.\n\n"
+    'Italian perspective: "Will you be worthy of it?"\n\nThe crowds cheered in Rome.\n'
+)
 
 
 def doc(text: str, doc_id: str = "t") -> Document:
@@ -33,8 +35,14 @@ def doc(text: str, doc_id: str = "t") -> Document:
 def test_heading_and_meta_are_block_kinds_and_meta_is_not_annotated():
     assert "heading" in BLOCK_KINDS and "meta" in BLOCK_KINDS
     assert "meta" in UNANNOTATED_BLOCKS and "heading" not in UNANNOTATED_BLOCKS
-    record = {"id": "t:0", "doc_id": "t", "block": "meta", "offset": 0, "text": "99_Test", "spans": [
-        {"start": 0, "end": 2, "label": "DATE", "text": "99", "date": {"type": "DATE", "value": "1999"}}]}
+    record = {
+        "id": "t:0",
+        "doc_id": "t",
+        "block": "meta",
+        "offset": 0,
+        "text": "99_Test",
+        "spans": [{"start": 0, "end": 2, "label": "DATE", "text": "99", "date": {"type": "DATE", "value": "1999"}}],
+    }
     codes = [p.code for p in jsonl.validate_rows([(1, record)])]
     assert codes == ["E035"]
     assert jsonl.validate_rows([(1, dict(record, block="heading", spans=[]))]) == []
@@ -43,7 +51,14 @@ def test_heading_and_meta_are_block_kinds_and_meta_is_not_annotated():
 def test_a_wikipedia_text_gives_meta_headings_and_line_paragraphs():
     blocks = segment_document(doc(WIKI))
     assert [(b.block, b.section) for b in blocks] == [
-        ("meta", None), ("heading", 1), ("heading", 1), ("body", 1), ("body", 1), ("heading", 2), ("body", 2)]
+        ("meta", None),
+        ("heading", 1),
+        ("heading", 1),
+        ("body", 1),
+        ("body", 1),
+        ("heading", 2),
+        ("body", 2),
+    ]
     assert blocks[0].text == "99_Test\n HISTORY ARTICLE \n 2009-12-19T17:00:00"
     assert blocks[3].text == "On 1 September 1939 Germany attacked Poland. France declared war."
     assert blocks[1].sentences == () and len(blocks[3].sentences) == 2
@@ -62,8 +77,10 @@ def test_paragraph_mode_is_explicit_and_configurable():
 
 
 def test_hard_wrapped_prose_stays_blank_line_paragraphs():
-    text = "A Title\n\nThis is a long paragraph that the author wrapped\nat a fixed width so that it spans several\n" \
-           "lines of the file. It goes on for a\nwhile, and then ends here with a stop.\n\nA second one. It ends.\n"
+    text = (
+        "A Title\n\nThis is a long paragraph that the author wrapped\nat a fixed width so that it spans several\n"
+        "lines of the file. It goes on for a\nwhile, and then ends here with a stop.\n\nA second one. It ends.\n"
+    )
     assert paragraphs_of(text, load_cues()).mode == "blank-line"
     assert len([b for b in segment_document(doc(text)) if b.block == "body"]) == 2
 
@@ -83,9 +100,22 @@ def test_numerals_and_elisions_are_tokens_of_their_own():
 
     assert [t.text for t in tokenize("in World War I. Then Tsar Alexander I. left")][3:6] == ["I", ".", "Then"]
     assert [t.text for t in tokenize("by L. Trotsky and John F. Kennedy")] == [
-        "by", "L.", "Trotsky", "and", "John", "F.", "Kennedy"]
+        "by",
+        "L.",
+        "Trotsky",
+        "and",
+        "John",
+        "F.",
+        "Kennedy",
+    ]
     assert [t.text for t in tokenize("Maresciallo d'Italia, O'Brien")] == [
-        "Maresciallo", "d", "'", "Italia", ",", "O'Brien"]
+        "Maresciallo",
+        "d",
+        "'",
+        "Italia",
+        ",",
+        "O'Brien",
+    ]
     block = Block(id="t:0", doc_id="t", block="body", offset=0, text="It ended in World War I. Then peace.")
     [again] = retokenize([block])
     assert [block.text[s.start : s.end] for s in again.sentences] == ["It ended in World War I.", "Then peace."]
@@ -115,8 +145,9 @@ def test_a_footer_phrase_inside_a_long_paragraph_is_not_boilerplate():
 
 
 def test_an_implausibly_large_block_is_reported():
-    cues = cues_from_dict({**json.loads((ROOT / "src/serge_corpus/data/segmentation.json").read_text("utf-8")),
-                           "max_block_words": 50})
+    cues = cues_from_dict(
+        {**json.loads((ROOT / "src/serge_corpus/data/segmentation.json").read_text("utf-8")), "max_block_words": 50}
+    )
     text = "Title\n\n" + " ".join(["word"] * 60) + ".\n"
     blocks = segment_document(doc(text), cues)
     warnings = oversized_blocks(blocks, cues)
@@ -161,8 +192,21 @@ def test_validation_hashes_each_source_once(monkeypatch):
     monkeypatch.setattr(corpus_module, "sha256_text", lambda text: calls.append(1) or real(text))
     jsonl._source_sha256.cache_clear()
     source = "x" * 1000 + "new text"
-    rows = [(i, {"id": f"d:{i}", "doc_id": "d", "block": "body", "offset": 0, "text": "x", "spans": [],
-                 "meta": {"source_sha256": real(source)}}) for i in range(50)]
+    rows = [
+        (
+            i,
+            {
+                "id": f"d:{i}",
+                "doc_id": "d",
+                "block": "body",
+                "offset": 0,
+                "text": "x",
+                "spans": [],
+                "meta": {"source_sha256": real(source)},
+            },
+        )
+        for i in range(50)
+    ]
     assert jsonl.validate_rows(rows, sources={"d": source}) == []
     assert len(calls) == 1
 
@@ -176,7 +220,10 @@ def test_manifest_entries_have_machine_readable_licence_fields():
     assert "Mazur" in wiki.attribution and "Derczynski" in wiki.source
     afterword = corpus.load("serge-afterword")
     assert (afterword.licence_id, afterword.redistributable, afterword.dct) == (
-        "LicenseRef-All-Rights-Reserved", False, None)
+        "LicenseRef-All-Rights-Reserved",
+        False,
+        None,
+    )
 
 
 def test_the_wikiwars_texts_are_the_published_text_byte_for_byte():

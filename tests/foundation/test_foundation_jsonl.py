@@ -166,12 +166,25 @@ def test_read_records_raises_with_every_problem(tmp_path, good_rows, corpus):
 def test_unknown_fields_survive_a_round_trip(tmp_path):
     block = Block.from_dict(
         {
-            "id": "d:1", "doc_id": "d", "block": "body", "section": 1, "offset": 0,
-            "text": "Lenin spoke in 1917.", "sentences": [[0, 20]], "spans": [
+            "id": "d:1",
+            "doc_id": "d",
+            "block": "body",
+            "section": 1,
+            "offset": 0,
+            "text": "Lenin spoke in 1917.",
+            "sentences": [[0, 20]],
+            "spans": [
                 {"start": 0, "end": 5, "label": "PERSON", "text": "Lenin", "source": "spacy"},
-                {"start": 15, "end": 19, "label": "DATE", "text": "1917",
-                 "date": {"type": "DATE", "value": "1917", "mod": None, "anchor": None, "certainty": 0.9}},
-            ], "meta": {"status": "pre"}, "reviewed_by": ["ana"],
+                {
+                    "start": 15,
+                    "end": 19,
+                    "label": "DATE",
+                    "text": "1917",
+                    "date": {"type": "DATE", "value": "1917", "mod": None, "anchor": None, "certainty": 0.9},
+                },
+            ],
+            "meta": {"status": "pre"},
+            "reviewed_by": ["ana"],
         }
     )
     assert block.extra == {"reviewed_by": ["ana"]}

@@ -13,13 +13,16 @@ BLOCK = Block(id="d:1", doc_id="d", block="body", offset=0, text=TEXT)
 def test_repeated_names_are_placed_in_order_on_whole_words():
     [block] = spans_from_mentions(
         [BLOCK],
-        {"d:1": [["Trotsky", "PERSON"], ["Trotsky", "PERSON"],
-                 ["1928", "DATE", {"type": "DATE", "value": "1928", "mod": None, "anchor": None}],
-                 ["Trotsky", "PERSON"]]},
+        {
+            "d:1": [
+                ["Trotsky", "PERSON"],
+                ["Trotsky", "PERSON"],
+                ["1928", "DATE", {"type": "DATE", "value": "1928", "mod": None, "anchor": None}],
+                ["Trotsky", "PERSON"],
+            ]
+        },
     )
-    assert [(s.start, s.text) for s in block.spans] == [
-        (21, "Trotsky"), (30, "Trotsky"), (55, "1928"), (64, "Trotsky")
-    ]
+    assert [(s.start, s.text) for s in block.spans] == [(21, "Trotsky"), (30, "Trotsky"), (55, "1928"), (64, "Trotsky")]
     assert block.spans[2].date == DateValue("DATE", "1928")
 
 

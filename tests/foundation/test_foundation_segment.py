@@ -71,8 +71,21 @@ def test_other_abbreviations_from_another_essay():
 def test_tokens_split_possessives_and_letter_hyphens_but_keep_ranges():
     text = "Lenin's anti-Tsarist war (1934-38), “War Communism”."
     assert [t.text for t in tokenize(text)] == [
-        "Lenin", "'s", "anti", "-", "Tsarist", "war", "(", "1934-38", ")", ",",
-        "“", "War", "Communism", "”", ".",
+        "Lenin",
+        "'s",
+        "anti",
+        "-",
+        "Tsarist",
+        "war",
+        "(",
+        "1934-38",
+        ")",
+        ",",
+        "“",
+        "War",
+        "Communism",
+        "”",
+        ".",
     ]
 
 
@@ -123,8 +136,16 @@ def test_afterword_sections_follow_double_blank_lines(afterword_blocks):
 def test_other_essay_blocks_and_sections():
     blocks = segment(FIXTURES / "essay_other.txt")
     assert [b.block for b in blocks] == [
-        "title", "caption", "headline", "body", "body", "heading", "body",
-        "author_note", "reference", "boilerplate",
+        "title",
+        "caption",
+        "headline",
+        "body",
+        "body",
+        "heading",
+        "body",
+        "author_note",
+        "reference",
+        "boilerplate",
     ]
     assert [b.section for b in blocks if b.block == "body"] == [1, 1, 2]
     first = blocks[3]

@@ -46,8 +46,10 @@ def test_gold_records_are_gold_and_boilerplate_is_empty(gold_blocks):
 
 
 def test_splits_partition_the_records_by_section(gold_blocks):
-    splits = {name: [b for b in read_records(GOLD / f"{name}.jsonl") if b.doc_id == "serge-afterword"]
-              for name in ("train", "dev", "test")}
+    splits = {
+        name: [b for b in read_records(GOLD / f"{name}.jsonl") if b.doc_id == "serge-afterword"]
+        for name in ("train", "dev", "test")
+    }
     ids = [b.id for blocks in splits.values() for b in blocks]
     assert sorted(ids) == sorted(b.id for b in gold_blocks)
     sections = [{b.section for b in blocks if b.block == "body"} for blocks in splits.values()]
@@ -61,8 +63,12 @@ def test_stats_match_the_gold(gold_blocks):
     mine = stats["documents"]["serge-afterword"]
     assert mine["all"]["spans"] == sum(len(b.spans) for b in gold_blocks)
     assert mine["all"]["labels"]["DATE"] == sum(1 for b in gold_blocks for s in b.spans if s.label == "DATE")
-    every = [b for path in sorted(GOLD.glob("*.jsonl")) if path.stem not in ("train", "dev", "test")
-             for b in read_records(path)]
+    every = [
+        b
+        for path in sorted(GOLD.glob("*.jsonl"))
+        if path.stem not in ("train", "dev", "test")
+        for b in read_records(path)
+    ]
     assert stats["all"]["spans"] == sum(len(b.spans) for b in every)
     assert stats["all"]["records"] == sum(d["all"]["records"] for d in stats["documents"].values())
 
@@ -123,7 +129,13 @@ def test_split_errors_name_the_section(gold_blocks):
 def test_review_list_shows_what_people_changed(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = runner.invoke(
-        app, ["diff", "annotations/corrections/serge-afterword.base.jsonl", "annotations/gold/serge-afterword.jsonl", "--json"]
+        app,
+        [
+            "diff",
+            "annotations/corrections/serge-afterword.base.jsonl",
+            "annotations/gold/serge-afterword.jsonl",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)

@@ -13,15 +13,17 @@ from serge_corpus.corrections import append_ops, changes_to_ops, diff
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.gold import build_recipe, load_config, split_by_section
 from serge_corpus.jsonl import read_records, write_records
-from serge_corpus.model import Document
 from serge_corpus.mentions import place_line_mentions, spans_from_mentions, text_lines
+from serge_corpus.model import Document
 from serge_corpus.segment import segment
 
 ROOT = Path(__file__).parents[2]
 ESSAY = ROOT / "tests" / "fixtures" / "foundation" / "essay_other.txt"
-WIKI = ("\n\n\n99_Wiki\n HISTORY ARTICLE \n 2009-12-19T17:00:00 \n\n1920\n\n"
-        "In 1920 the Polish army took Kiev. The Red Army answered at once.\n"
-        "Pilsudski stopped it at Warsaw. The war ended at Riga in 1921.\n")
+WIKI = (
+    "\n\n\n99_Wiki\n HISTORY ARTICLE \n 2009-12-19T17:00:00 \n\n1920\n\n"
+    "In 1920 the Polish army took Kiev. The Red Army answered at once.\n"
+    "Pilsudski stopped it at Warsaw. The war ended at Riga in 1921.\n"
+)
 runner = CliRunner()
 
 
@@ -32,8 +34,16 @@ def write_project(tmp_path: Path) -> Path:
     shutil.copy(ESSAY, corpus / "essay.txt")
     (corpus / "wiki.txt").write_text(WIKI, encoding="utf-8")
     entries = [
-        {"doc_id": doc_id, "path": path, "title": doc_id, "author": "test", "language": "en",
-         "sha256": sha256_text((corpus / path).read_text(encoding="utf-8")), "provenance": "tests", "licence": "CC0"}
+        {
+            "doc_id": doc_id,
+            "path": path,
+            "title": doc_id,
+            "author": "test",
+            "language": "en",
+            "sha256": sha256_text((corpus / path).read_text(encoding="utf-8")),
+            "provenance": "tests",
+            "licence": "CC0",
+        }
         for doc_id, path in (("essay", "essay.txt"), ("wiki", "wiki.txt"))
     ]
     (corpus / "manifest.json").write_text(json.dumps({"documents": entries}), encoding="utf-8")
@@ -50,15 +60,29 @@ def write_project(tmp_path: Path) -> Path:
             if not (corrections / f"{doc_id}.{name}.jsonl").exists():
                 (corrections / f"{doc_id}.{name}.jsonl").write_text("", encoding="utf-8")
         (corrections / f"{doc_id}.adjudication.jsonl").write_text("", encoding="utf-8")
-    recipe = {"version": "0.2.0", "documents": [
-        {"doc_id": doc_id, "pre": f"annotations/corrections/{doc_id}.base.jsonl",
-         "passes": {n: f"annotations/corrections/{doc_id}.{n}.jsonl" for n in ("a", "b")},
-         "adjudication": f"annotations/corrections/{doc_id}.adjudication.jsonl", "logs_after": [], "splits": splits}
-        for doc_id, splits in (
-            ("essay", {"train": [1, "title", "caption", "headline", "author_note", "reference", "boilerplate"],
-                       "test": [2]}),
-            ("wiki", {"train": [], "test": ["*"]}),
-        )]}
+    recipe = {
+        "version": "0.2.0",
+        "documents": [
+            {
+                "doc_id": doc_id,
+                "pre": f"annotations/corrections/{doc_id}.base.jsonl",
+                "passes": {n: f"annotations/corrections/{doc_id}.{n}.jsonl" for n in ("a", "b")},
+                "adjudication": f"annotations/corrections/{doc_id}.adjudication.jsonl",
+                "logs_after": [],
+                "splits": splits,
+            }
+            for doc_id, splits in (
+                (
+                    "essay",
+                    {
+                        "train": [1, "title", "caption", "headline", "author_note", "reference", "boilerplate"],
+                        "test": [2],
+                    },
+                ),
+                ("wiki", {"train": [], "test": ["*"]}),
+            )
+        ],
+    }
     (root / "annotations" / "gold.json").write_text(json.dumps(recipe), encoding="utf-8")
     return root
 
@@ -99,8 +123,10 @@ def test_a_single_document_recipe_of_version_0_1_is_still_read(tmp_path):
 def test_a_broken_recipe_is_refused_naming_the_field(tmp_path):
     path = tmp_path / "annotations" / "gold.json"
     path.parent.mkdir()
-    path.write_text(json.dumps({"version": "0.2.0", "documents": [{"doc_id": "x", "pre": 3, "passes": {"a": "p"},
-                                                                   "splits": {}}]}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"version": "0.2.0", "documents": [{"doc_id": "x", "pre": 3, "passes": {"a": "p"}, "splits": {}}]}),
+        encoding="utf-8",
+    )
     with pytest.raises(SergeCorpusError) as err:
         load_config(path)
     assert {p.code for p in err.value.problems} == {"E310"}
@@ -119,10 +145,16 @@ def test_line_keyed_mentions_land_in_their_records():
     blocks = segment(Document(doc_id="wiki", text=WIKI, sha256=sha256_text(WIKI)))
     lines = text_lines(WIKI)
     assert WIKI[lines[0][0] : lines[0][1]] == "99_Wiki" and WIKI[lines[1][0] : lines[1][1]] == "HISTORY ARTICLE"
-    placed = place_line_mentions(blocks, WIKI, {
-        "L0005": [["Polish", "NORP"], ["Kiev", "GPE"], ["Red Army", "ORG"]],
-        "L0006": [["Warsaw", "GPE", 24]], "L0007": [["Riga", "GPE"]], "L0099": [["x", "GPE"]],
-    })
+    placed = place_line_mentions(
+        blocks,
+        WIKI,
+        {
+            "L0005": [["Polish", "NORP"], ["Kiev", "GPE"], ["Red Army", "ORG"]],
+            "L0006": [["Warsaw", "GPE", 24]],
+            "L0007": [["Riga", "GPE"]],
+            "L0099": [["x", "GPE"]],
+        },
+    )
     body = [b for b in blocks if b.block == "body"]
     assert [s.text for s in placed.spans[body[0].id]] == ["Polish", "Kiev", "Red Army"]
     assert [s.text for s in placed.spans[body[1].id]] == ["Warsaw"]
@@ -146,4 +178,5 @@ def test_evaluate_on_two_folders_scores_each_document_and_pools_them(tmp_path):
     assert scores["documents"]["essay"]["ner"]["strict"]["f1"] == 1.0
     assert scores["documents"]["wiki"]["ner"]["strict"]["recall"] == 0.5
     assert scores["pooled"]["ner"]["strict"]["possible"] == sum(
-        scores["documents"][d]["ner"]["strict"]["possible"] for d in ("essay", "wiki"))
+        scores["documents"][d]["ner"]["strict"]["possible"] for d in ("essay", "wiki")
+    )

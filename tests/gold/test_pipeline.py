@@ -18,9 +18,16 @@ def make_corpus(tmp_path: Path) -> Path:
     root = tmp_path / "corpus"
     root.mkdir()
     shutil.copy(ESSAY, root / "essay.txt")
-    entry = {"doc_id": "essay", "path": "essay.txt", "title": "A Life in Letters", "author": "test",
-             "language": "en", "sha256": sha256_text(ESSAY.read_text(encoding="utf-8")),
-             "provenance": "written for the tests", "licence": "CC0"}
+    entry = {
+        "doc_id": "essay",
+        "path": "essay.txt",
+        "title": "A Life in Letters",
+        "author": "test",
+        "language": "en",
+        "sha256": sha256_text(ESSAY.read_text(encoding="utf-8")),
+        "provenance": "written for the tests",
+        "licence": "CC0",
+    }
     (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
     return root
 
@@ -31,10 +38,16 @@ def test_run_document_writes_pre_reports_and_scores(tmp_path, monkeypatch):
     out = tmp_path / "annotations"
     blocks = segment(corpus.load("essay"))
     body = next(b for b in blocks if b.text.startswith("Dr. Maria"))
-    gold = spans_from_mentions(blocks, {body.id: [
-        ["Maria S. Almeida", "PERSON"], ["Lisbon", "GPE"],
-        ["4 May 1899", "DATE", {"type": "DATE", "value": "1899-05-04", "mod": None, "anchor": None}],
-    ]})
+    gold = spans_from_mentions(
+        blocks,
+        {
+            body.id: [
+                ["Maria S. Almeida", "PERSON"],
+                ["Lisbon", "GPE"],
+                ["4 May 1899", "DATE", {"type": "DATE", "value": "1899-05-04", "mod": None, "anchor": None}],
+            ]
+        },
+    )
     write_records(out / "gold" / "essay.jsonl", [b.with_meta(status="gold") for b in gold])
 
     run = run_document(corpus, "essay", out, ["rules"], bootstrap=50)

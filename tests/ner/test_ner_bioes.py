@@ -54,8 +54,7 @@ def test_empty_and_all_outside():
 
 def test_spans_to_bioes_on_character_tokens():
     tokens = [(0, 5), (6, 11), (12, 15), (16, 22)]  # "Victor Serge met Trotsky"
-    assert spans_to_bioes(tokens, [(0, 11, "PERSON"), (16, 22, "PERSON")]) == [
-        "B-PERSON", "E-PERSON", "O", "S-PERSON"]
+    assert spans_to_bioes(tokens, [(0, 11, "PERSON"), (16, 22, "PERSON")]) == ["B-PERSON", "E-PERSON", "O", "S-PERSON"]
 
 
 @st.composite

@@ -120,7 +120,9 @@ def test_output_passes_the_record_validator(text, data):
 
     start = data.draw(st.integers(min_value=0, max_value=len(text) - 1))
     end = data.draw(st.integers(min_value=start + 1, max_value=len(text)))
-    spans = [{"start": s, "end": e, "label": "ORG", "text": text[s:e]}
-             for s, e in adjust_span(text, start, end, "ORG", POLICY)]
+    spans = [
+        {"start": s, "end": e, "label": "ORG", "text": text[s:e]}
+        for s, e in adjust_span(text, start, end, "ORG", POLICY)
+    ]
     record = {"id": "t:1", "doc_id": "t", "block": "body", "offset": 0, "text": text, "spans": spans[:1]}
     assert validate_rows([(1, record)]) == []

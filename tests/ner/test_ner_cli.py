@@ -16,7 +16,14 @@ runner = CliRunner()
 def test_backends_json_lists_every_backend():
     result = runner.invoke(app, ["ner", "backends", "--json"])
     assert result.exit_code == 0
-    assert [row["name"] for row in json.loads(result.stdout)] == ["spacy", "stanza", "gazetteer", "rules", "ensemble", "model"]
+    assert [row["name"] for row in json.loads(result.stdout)] == [
+        "spacy",
+        "stanza",
+        "gazetteer",
+        "rules",
+        "ensemble",
+        "model",
+    ]
 
 
 def test_check_patterns_ok_and_broken():

@@ -28,8 +28,17 @@ def test_full_name_lends_person_to_the_surname():
 def test_majority_label_spreads_but_a_split_vote_does_not():
     text = "Chiang met Chiang's allies; Chiang won, and Chiang left. Li and Li met Li."
     block = make_block(text)
-    predicted = {block.id: spans(text, ("Chiang", "PERSON", 0), ("Chiang", "PERSON", 1), ("Chiang", "GPE", 2),
-                                 ("Chiang", "PERSON", 3), ("Li", "PERSON", 0), ("Li", "ORG", 1))}
+    predicted = {
+        block.id: spans(
+            text,
+            ("Chiang", "PERSON", 0),
+            ("Chiang", "PERSON", 1),
+            ("Chiang", "GPE", 2),
+            ("Chiang", "PERSON", 3),
+            ("Li", "PERSON", 0),
+            ("Li", "ORG", 1),
+        )
+    }
     out = texts(document_consistency([block], predicted)[block.id])
     assert out.count(("Chiang", "PERSON")) == 4
     assert ("Li", "PERSON") in out and ("Li", "ORG") in out  # 1 against 1: no confident label, nothing changes
@@ -53,7 +62,8 @@ def test_nothing_spreads_across_documents_or_into_longer_names_or_dates():
 def test_a_gazetteer_place_never_becomes_a_person():
     text = "Vladivostok fell. Vladivostok burned. Vladivostok was retaken by the Whites."
     block = make_block(text)
-    predicted = {block.id: spans(text, ("Vladivostok", "PERSON", 0), ("Vladivostok", "PERSON", 1),
-                                 ("Vladivostok", "GPE", 2))}
+    predicted = {
+        block.id: spans(text, ("Vladivostok", "PERSON", 0), ("Vladivostok", "PERSON", 1), ("Vladivostok", "GPE", 2))
+    }
     out = texts(document_consistency([block], predicted)[block.id])
     assert ("Vladivostok", "GPE") in out

@@ -79,8 +79,12 @@ def test_trusted_backend_passes_the_vote_and_wins_conflicts():
     rules = Fake("rules", ("Petrograd", "GPE"), ("Red Army", "ORG"))
     spacy = Fake("spacy", ("Petrograd", "PERSON"), ("Trotsky", "PERSON"))
     stanza = Fake("stanza", ("Petrograd", "PERSON"))
-    policy = {"mode": "vote", "min_votes": "majority", "priority": ["spacy", "stanza", "rules"],
-              "trust": {"GPE": ["rules"], "PERSON": ["spacy"]}}
+    policy = {
+        "mode": "vote",
+        "min_votes": "majority",
+        "priority": ["spacy", "stanza", "rules"],
+        "trust": {"GPE": ["rules"], "PERSON": ["spacy"]},
+    }
     # Petrograd: PERSON has 2 votes and spacy is trusted for PERSON; GPE from rules is trusted too;
     # trust ties, votes decide. Red Army: one vote, nobody trusted for ORG -> dropped.
     assert run(policy, rules, spacy, stanza) == [("Petrograd", "PERSON"), ("Trotsky", "PERSON")]
@@ -92,8 +96,9 @@ def test_trusted_backend_passes_the_vote_and_wins_conflicts():
 def test_output_is_flat_and_records_votes():
     a = Fake("a", ("Red Army", "ORG"), ("Army took", "ORG"))
     b = Fake("b", ("Red Army", "ORG"))
-    spans = combine(BLOCK, {m.name: m.predict([BLOCK])[0] for m in (a, b)},
-                    policy_from_dict({"mode": "vote", "min_votes": 1}))
+    spans = combine(
+        BLOCK, {m.name: m.predict([BLOCK])[0] for m in (a, b)}, policy_from_dict({"mode": "vote", "min_votes": 1})
+    )
     assert texts(spans) == [("Red Army", "ORG")]
     assert spans[0].extra == {"source": "ensemble", "votes": ["a", "b"]}
 
@@ -156,8 +161,13 @@ def test_packaged_policies_are_valid():
     assert load_policy(VOTE_POLICY).trust["WORK_OF_ART"] == ("rules",)
 
 
-AUGMENT = {"mode": "augment", "base": ["spacy"], "priority": ["rules", "gazetteer", "spacy"],
-           "authority": {"rules": "replace", "gazetteer": "extend"}, "protect": {"gazetteer": ["PERSON"]}}
+AUGMENT = {
+    "mode": "augment",
+    "base": ["spacy"],
+    "priority": ["rules", "gazetteer", "spacy"],
+    "authority": {"rules": "replace", "gazetteer": "extend"},
+    "protect": {"gazetteer": ["PERSON"]},
+}
 
 
 def test_augment_never_drops_a_model_span_without_a_rule_counterpart():
@@ -167,7 +177,9 @@ def test_augment_never_drops_a_model_span_without_a_rule_counterpart():
     assert run(AUGMENT, spacy, gazetteer, rules) == [("Red Army", "ORG"), ("Petrograd", "GPE"), ("Trotsky", "PERSON")]
     # however many members disagree by saying nothing, the model's spans stay
     assert run({**AUGMENT, "base": ["spacy"]}, spacy, Fake("gazetteer"), Fake("rules")) == [
-        ("Red Army", "ORG"), ("Trotsky", "PERSON")]
+        ("Red Army", "ORG"),
+        ("Trotsky", "PERSON"),
+    ]
 
 
 def test_augment_relabels_and_recuts_within_each_members_authority():
@@ -178,7 +190,11 @@ def test_augment_relabels_and_recuts_within_each_members_authority():
     # the corpus's own patterns replace what they overlap, PERSON included, and act before the gazetteer
     rules = Fake("rules", ("Petrograd", "GPE"), ("Red", "NORP"))
     assert run(AUGMENT, spacy, gazetteer, rules) == [
-        ("Red", "NORP"), ("Army", "ORG"), ("Petrograd", "GPE"), ("Trotsky", "NORP")]
+        ("Red", "NORP"),
+        ("Army", "ORG"),
+        ("Petrograd", "GPE"),
+        ("Trotsky", "NORP"),
+    ]
 
 
 def test_augment_gazetteer_inside_a_longer_model_span_leaves_it():

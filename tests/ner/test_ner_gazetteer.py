@@ -21,9 +21,17 @@ from serge_corpus.ner.gazetteer import (
 )
 
 PAIRS = [
-    ("Mobile", "city"), ("France", "country"), ("French", "demonym"), ("French", "language"),
-    ("Bolivia, Plurinational State of", "country"), ("Of", "city"), ("Esperanto", "language"),
-    ("Iraqis", "demonym"), ("Europe", "continent"), ("Ohio", "us_state"), ("Afar", "language"),
+    ("Mobile", "city"),
+    ("France", "country"),
+    ("French", "demonym"),
+    ("French", "language"),
+    ("Bolivia, Plurinational State of", "country"),
+    ("Of", "city"),
+    ("Esperanto", "language"),
+    ("Iraqis", "demonym"),
+    ("Europe", "continent"),
+    ("Ohio", "us_state"),
+    ("Afar", "language"),
 ]
 
 
@@ -39,12 +47,16 @@ def test_entries_are_labelled_deduplicated_filtered_and_sorted():
     assert entries == sorted(entries, key=lambda e: (e.label, e.phrase, e.kind))
     # the same input gives the same bytes, whatever its order
     assert gazetteer_lines(entries) == gazetteer_lines(
-        build_entries(list(reversed(PAIRS)), frozenset({"Of"}), frozenset({"mobile", "afar"})))
+        build_entries(list(reversed(PAIRS)), frozenset({"Of"}), frozenset({"mobile", "afar"}))
+    )
 
 
 def test_ambiguous_entries_are_barred_from_sentence_starts():
     assert entry_pattern(Entry("Mobile", "GPE", "city", True)) == {
-        "label": "GPE", "pattern": [{"ORTH": "Mobile", "IS_SENT_START": False}], "id": "gaz:city"}
+        "label": "GPE",
+        "pattern": [{"ORTH": "Mobile", "IS_SENT_START": False}],
+        "id": "gaz:city",
+    }
     assert entry_pattern(Entry("France", "GPE", "country"))["pattern"] == "France"
 
 
@@ -66,8 +78,10 @@ def test_generation_from_the_libraries_is_deterministic(tmp_path):
     second = build_gazetteer(tmp_path / "b.jsonl", min_population=5_000_000)
     assert first.path.read_bytes() == second.path.read_bytes()
     lines = [json.loads(line) for line in first.path.read_text(encoding="utf-8").splitlines()]
-    found = {(line["pattern"] if isinstance(line["pattern"], str) else line["pattern"][0]["ORTH"], line["label"])
-             for line in lines}
+    found = {
+        (line["pattern"] if isinstance(line["pattern"], str) else line["pattern"][0]["ORTH"], line["label"])
+        for line in lines
+    }
     assert {("Shanghai", "GPE"), ("France", "GPE"), ("French", "NORP"), ("Europe", "LOC")} <= found
     assert first.card["per_kind"]["city"] < 200  # only the biggest cities at this threshold
     card = json.loads(first.card_path.read_text(encoding="utf-8"))
@@ -103,8 +117,11 @@ def test_packaged_gazetteer_finds_generic_names(gazetteer):
 
 
 def test_a_name_inside_a_longer_name_is_left_to_others(gazetteer):
-    found = predict_one(gazetteer, "After the Mexican-American War and the French Revolution, the Treaty of "
-                        "Guadalupe Hidalgo was signed in Moscow.")
+    found = predict_one(
+        gazetteer,
+        "After the Mexican-American War and the French Revolution, the Treaty of "
+        "Guadalupe Hidalgo was signed in Moscow.",
+    )
     assert ("Mexican", "NORP") not in found and ("American", "NORP") not in found
     assert ("French", "NORP") not in found and ("Guadalupe", "GPE") not in found
     assert ("Moscow", "GPE") in found

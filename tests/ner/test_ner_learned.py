@@ -50,8 +50,16 @@ def test_model_spans_without_a_rule_opinion_are_kept_even_by_a_model_that_reject
 def tiny_gold() -> list[Block]:
     docs = []
     for n, doc in enumerate(("a", "b", "c")):
-        gold = make_block(TEXT, [span_of(TEXT, "Mola", "PERSON"), span_of(TEXT, "Franco", "PERSON"),
-                                 span_of(TEXT, "Burgos", "GPE"), span_of(TEXT, "Nationalists", "NORP")], n=n)
+        gold = make_block(
+            TEXT,
+            [
+                span_of(TEXT, "Mola", "PERSON"),
+                span_of(TEXT, "Franco", "PERSON"),
+                span_of(TEXT, "Burgos", "GPE"),
+                span_of(TEXT, "Nationalists", "NORP"),
+            ],
+            n=n,
+        )
         docs.append(gold.__class__(**{**gold.__dict__, "doc_id": doc, "id": f"{doc}:0000"}))
     return docs
 
@@ -63,8 +71,11 @@ def predict_members(blocks: Sequence[Block], doc_id: str) -> list[dict[str, list
 def test_training_is_reproducible_and_learns_from_the_gold():
     rows = training_rows(tiny_gold(), predict_members, lambda block, preds: [])
     assert {r.doc_id for r in rows} == {"a", "b", "c"}
-    assert sorted((TEXT[r.key[0]:r.key[1]], r.gold) for r in rows if r.doc_id == "a") == [
-        ("Burgos", True), ("General Mola", False), ("Mola", True)]
+    assert sorted((TEXT[r.key[0] : r.key[1]], r.gold) for r in rows if r.doc_id == "a") == [
+        ("Burgos", True),
+        ("General Mola", False),
+        ("Mola", True),
+    ]
     first, second = fit(rows), fit(list(rows))
     assert model_json(first) == model_json(second)
     assert model_from_dict(first.to_dict()) == first
@@ -75,8 +86,9 @@ def test_training_is_reproducible_and_learns_from_the_gold():
 
 def test_leave_one_document_out_never_sees_the_held_out_document():
     rows = training_rows(tiny_gold(), predict_members, lambda block, preds: [])
-    poisoned = [TrainingRow(r.doc_id, r.block_id, r.key, r.features, not r.gold if r.doc_id == "c" else r.gold)
-                for r in rows]
+    poisoned = [
+        TrainingRow(r.doc_id, r.block_id, r.key, r.features, not r.gold if r.doc_id == "c" else r.gold) for r in rows
+    ]
     models = leave_one_document_out(poisoned + rows[:0])
     assert set(models) == {"a", "b", "c"}
     assert models["c"].meta["held_out"] == "c"
@@ -97,8 +109,11 @@ def test_shipped_learned_policy_loads_and_keeps_uncontested_model_spans():
     from serge_corpus.ner import get_backend
     from serge_corpus.ner.gazetteer import packaged_path
 
-    backend = get_backend("ensemble", policy=packaged_path("ner_ensemble_learned.json"),
-                          members=[Fixed("spacy", PREDS["spacy"]), Fixed("gazetteer", PREDS["gazetteer"])])
+    backend = get_backend(
+        "ensemble",
+        policy=packaged_path("ner_ensemble_learned.json"),
+        members=[Fixed("spacy", PREDS["spacy"]), Fixed("gazetteer", PREDS["gazetteer"])],
+    )
     assert backend.learned is not None and "learned_model_sha256" in backend.info
     out = backend.predict([BLOCK])[0]
     kept = [(s.text, s.label) for s in out]

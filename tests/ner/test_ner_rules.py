@@ -36,19 +36,25 @@ def test_longest_match_wins(small):
 
 def test_generic_initials_pattern(small):
     assert predict_one(small, "L. Trotsky met G. E. Zinoviev.") == [
-        ("L. Trotsky", "PERSON"), ("G. E. Zinoviev", "PERSON")]
+        ("L. Trotsky", "PERSON"),
+        ("G. E. Zinoviev", "PERSON"),
+    ]
 
 
 def test_focus_keeps_only_part_of_the_match(small):
     assert predict_one(small, "Comrade Tulayev translated from Russian.") == [
-        ("Tulayev", "PERSON"), ("Russian", "LANGUAGE")]
+        ("Tulayev", "PERSON"),
+        ("Russian", "LANGUAGE"),
+    ]
     # without the context, the plain gazetteer entry applies
     assert predict_one(small, "A Russian officer.") == [("Russian", "NORP")]
 
 
 def test_acronym_after_expansion_gives_two_spans(small):
     assert predict_one(small, "the Communist International (Comintern) met") == [
-        ("Communist International", "ORG"), ("Comintern", "ORG")]
+        ("Communist International", "ORG"),
+        ("Comintern", "ORG"),
+    ]
 
 
 def test_matching_uses_project_tokens_and_possessives(small):

@@ -54,17 +54,32 @@ def test_missing_local_model_file(tmp_path):
 
 
 def test_pipeline_config_needs_no_tokenizer_model(tmp_path):
-    config = pipeline_config(dir=tmp_path, lang="en", ner_model_path=tmp_path / "m.pt", ner_pretrain_path=None,
-                             ner_forward_charlm_path=None, ner_backward_charlm_path=None, batch_size=8, device="cpu")
+    config = pipeline_config(
+        dir=tmp_path,
+        lang="en",
+        ner_model_path=tmp_path / "m.pt",
+        ner_pretrain_path=None,
+        ner_forward_charlm_path=None,
+        ner_backward_charlm_path=None,
+        batch_size=8,
+        device="cpu",
+    )
     assert config["processors"] == "tokenize,ner"
     assert config["tokenize_pretokenized"] is True
     assert config["download_method"] is None
     assert "tokenize_model_path" not in config
     assert config["ner_pretrain_path"] == "" and config["ner_forward_charlm_path"] == ""
     assert json.loads(Path(config["resources_filepath"]).read_text()) == {}
-    official = pipeline_config(dir=tmp_path, lang="en", ner_model_path=None, ner_pretrain_path=None,
-                               ner_forward_charlm_path=None, ner_backward_charlm_path=None, batch_size=8,
-                               device=None)
+    official = pipeline_config(
+        dir=tmp_path,
+        lang="en",
+        ner_model_path=None,
+        ner_pretrain_path=None,
+        ner_forward_charlm_path=None,
+        ner_backward_charlm_path=None,
+        batch_size=8,
+        device=None,
+    )
     assert "ner_model_path" not in official and "resources_filepath" not in official
 
 
@@ -85,7 +100,13 @@ def training_blocks():
 def test_training_data_from_blocks():
     sentences = blocks_to_stanza_sentences(training_blocks())
     assert [(t["text"], t["ner"]) for t in sentences[1]] == [
-        ("Victor", "B-PERSON"), ("Serge", "E-PERSON"), ("went", "O"), ("to", "O"), ("Paris", "S-GPE"), (".", "O")]
+        ("Victor", "B-PERSON"),
+        ("Serge", "E-PERSON"),
+        ("went", "O"),
+        ("to", "O"),
+        ("Paris", "S-GPE"),
+        (".", "O"),
+    ]
 
 
 def train_tiny(root: Path, vectors: bool) -> dict[str, Path | None]:
@@ -107,13 +128,40 @@ def train_tiny(root: Path, vectors: bool) -> dict[str, Path | None]:
         pretrain = root / "pretrain.pt"
         Pretrain(str(pretrain), str(root / "vectors.txt"), 1000, save_to_file=True).load()
         args = ["--wordvec_pretrain_file", str(pretrain)]
-    ner_tagger.main([
-        "--train_file", str(root / "train.json"), "--eval_file", str(root / "dev.json"), *args,
-        "--shorthand", "en_tiny", "--hidden_dim", "16", "--char_hidden_dim", "8", "--char_emb_dim", "8",
-        "--optim", "adam", "--lr", "0.01", "--batch_size", "4",
-        "--max_steps", "120", "--eval_interval", "40", "--seed", "7", "--cpu",
-        "--save_dir", str(root), "--save_name", "tiny_ner.pt",
-    ])
+    ner_tagger.main(
+        [
+            "--train_file",
+            str(root / "train.json"),
+            "--eval_file",
+            str(root / "dev.json"),
+            *args,
+            "--shorthand",
+            "en_tiny",
+            "--hidden_dim",
+            "16",
+            "--char_hidden_dim",
+            "8",
+            "--char_emb_dim",
+            "8",
+            "--optim",
+            "adam",
+            "--lr",
+            "0.01",
+            "--batch_size",
+            "4",
+            "--max_steps",
+            "120",
+            "--eval_interval",
+            "40",
+            "--seed",
+            "7",
+            "--cpu",
+            "--save_dir",
+            str(root),
+            "--save_name",
+            "tiny_ner.pt",
+        ]
+    )
     return {"model": root / "tiny_ner.pt", "pretrain": pretrain}
 
 
@@ -140,8 +188,13 @@ def recall_on_training_data(backend) -> float:
 
 
 def test_tiny_trained_model_predicts_through_the_backend(tiny_model):
-    backend = get_backend("stanza", ner_model_path=tiny_model["model"], ner_pretrain_path=tiny_model["pretrain"],
-                          label_scheme="guidelines", device="cpu")
+    backend = get_backend(
+        "stanza",
+        ner_model_path=tiny_model["model"],
+        ner_pretrain_path=tiny_model["pretrain"],
+        label_scheme="guidelines",
+        device="cpu",
+    )
     # memorised training data comes back, with character offsets through the project's tokens
     assert recall_on_training_data(backend) >= 0.8
     assert backend.predict([make_block("Lenin lived in Moscow .", kind="boilerplate")]) == [[]]
@@ -172,6 +225,11 @@ def test_label_map_must_cover_the_model_labels(tmp_path, tiny_model):
     path = tmp_path / "map.json"
     path.write_text(json.dumps({"partial": {"PERSON": "PERSON"}}), encoding="utf-8")
     with pytest.raises(SergeCorpusError) as err:
-        get_backend("stanza", ner_model_path=tiny_model["model"], ner_pretrain_path=tiny_model["pretrain"],
-                    label_scheme="partial", label_map=path)
+        get_backend(
+            "stanza",
+            ner_model_path=tiny_model["model"],
+            ner_pretrain_path=tiny_model["pretrain"],
+            label_scheme="partial",
+            label_map=path,
+        )
     assert sorted(p.field for p in err.value.problems) == ["partial.GPE", "partial.ORG"]

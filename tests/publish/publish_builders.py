@@ -34,15 +34,26 @@ It was one of the longest battles of the First World War and took place on the h
 
 # (surface, label, date object) per document, found left to right in the text
 MARKS = {
-    "essay": [("Victor Serge", "PERSON", None), ("Mexico", "GPE", None),
-              ("between 1940 and 1942", "DATE", DateValue("INTERVAL", "1940/1942")), ("Paris", "GPE", None),
-              ("June 1940", "DATE", DateValue("DATE", "1940-06")), ("New York", "GPE", None),
-              ("1948", "DATE", DateValue("DATE", "1948")), ("French", "LANGUAGE", None),
-              ("Mexico City", "GPE", None)],
-    "wiki": [("Battle of Verdun", "EVENT", None), ("Battle of Verdun", "EVENT", None),
-             ("from 21 February to 18 December 1916", "DATE", DateValue("INTERVAL", "1916-02-21/1916-12-18")),
-             ("Western Front", "LOC", None), ("France", "GPE", None), ("First World War", "EVENT", None),
-             ("Verdun", "GPE", None)],
+    "essay": [
+        ("Victor Serge", "PERSON", None),
+        ("Mexico", "GPE", None),
+        ("between 1940 and 1942", "DATE", DateValue("INTERVAL", "1940/1942")),
+        ("Paris", "GPE", None),
+        ("June 1940", "DATE", DateValue("DATE", "1940-06")),
+        ("New York", "GPE", None),
+        ("1948", "DATE", DateValue("DATE", "1948")),
+        ("French", "LANGUAGE", None),
+        ("Mexico City", "GPE", None),
+    ],
+    "wiki": [
+        ("Battle of Verdun", "EVENT", None),
+        ("Battle of Verdun", "EVENT", None),
+        ("from 21 February to 18 December 1916", "DATE", DateValue("INTERVAL", "1916-02-21/1916-12-18")),
+        ("Western Front", "LOC", None),
+        ("France", "GPE", None),
+        ("First World War", "EVENT", None),
+        ("Verdun", "GPE", None),
+    ],
 }
 
 
@@ -72,19 +83,36 @@ class Project:
         self.recipe = root / "annotations" / "gold.json"
         self.gold = root / "annotations" / "gold"
 
-    def write(self, essay: str = ESSAY, wiki: str = WIKI, version: str | None = "0.2.0",
-              essay_rights: dict | None = None) -> None:
+    def write(
+        self, essay: str = ESSAY, wiki: str = WIKI, version: str | None = "0.2.0", essay_rights: dict | None = None
+    ) -> None:
         self.corpus.mkdir(parents=True, exist_ok=True)
         (self.corpus / "essay.txt").write_text(essay, encoding="utf-8")
         (self.corpus / "wiki.txt").write_text(wiki, encoding="utf-8")
         base = {"title": "t", "author": "a", "language": "en", "provenance": "test"}
-        manifest = {"documents": [
-            {"doc_id": "essay", "path": "essay.txt", "sha256": sha256_text(essay), **base,
-             "licence": "all rights reserved", **(essay_rights or {})},
-            {"doc_id": "wiki", "path": "wiki.txt", "sha256": sha256_text(wiki), **base, "licence": "CC BY-SA 3.0",
-             "licence_id": "CC-BY-SA-3.0", "redistributable": True,
-             "attribution": "Wikipedia contributors, “Battle of Verdun”", "source": "https://en.wikipedia.org/"},
-        ]}
+        manifest = {
+            "documents": [
+                {
+                    "doc_id": "essay",
+                    "path": "essay.txt",
+                    "sha256": sha256_text(essay),
+                    **base,
+                    "licence": "all rights reserved",
+                    **(essay_rights or {}),
+                },
+                {
+                    "doc_id": "wiki",
+                    "path": "wiki.txt",
+                    "sha256": sha256_text(wiki),
+                    **base,
+                    "licence": "CC BY-SA 3.0",
+                    "licence_id": "CC-BY-SA-3.0",
+                    "redistributable": True,
+                    "attribution": "Wikipedia contributors, “Battle of Verdun”",
+                    "source": "https://en.wikipedia.org/",
+                },
+            ]
+        }
         (self.corpus / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         corpus = load_corpus(self.corpus)
         splits: dict[str, list[Block]] = {"train": [], "test": []}
@@ -95,14 +123,15 @@ class Project:
             splits["test"] += blocks[-1:]
         for name, blocks in splits.items():
             write_records(self.gold / f"{name}.jsonl", blocks)
-        recipe: dict = {"documents": [
-            {"doc_id": d, "pre": "x", "passes": {}, "adjudication": "x", "splits": {"train": [1], "test": [2]}}
-            for d in ("essay", "wiki")]}
+        recipe: dict = {
+            "documents": [
+                {"doc_id": d, "pre": "x", "passes": {}, "adjudication": "x", "splits": {"train": [1], "test": [2]}}
+                for d in ("essay", "wiki")
+            ]
+        }
         if version is not None:
             recipe["version"] = version
         self.recipe.write_text(json.dumps(recipe), encoding="utf-8")
 
     def options(self) -> dict:
         return {"recipe": self.recipe, "gold_dir": self.gold, "corpus": self.corpus}
-
-

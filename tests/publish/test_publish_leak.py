@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from publish_builders import ESSAY, WIKI, Project
 from typer.testing import CliRunner
 
 from serge_corpus.cli import app
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.publish import find_leaks, publish
-from publish_builders import ESSAY, WIKI, Project
 
 runner = CliRunner()
 PLANTED = "The manuscript travelled to New York with friends who kept it safe"
@@ -62,8 +62,12 @@ def test_publish_refuses_and_writes_nothing_when_a_shared_text_quotes_the_withhe
     codes = {p.code for p in err.value.problems}
     files = {Path(p.file or "").relative_to(tmp_path / "release").as_posix() for p in err.value.problems}
     assert codes == {"E504"}
-    assert {"data/text/test-00000-of-00001.parquet", "spacy/test.spacy", "conll/test.conll",
-            "jsonl/wiki.jsonl"} <= files
+    assert {
+        "data/text/test-00000-of-00001.parquet",
+        "spacy/test.spacy",
+        "conll/test.conll",
+        "jsonl/wiki.jsonl",
+    } <= files
     assert not (tmp_path / "release").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["p"]  # no staging folder left either
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from publish_builders import ESSAY
 from typer.testing import CliRunner
 
 from serge_corpus.cli import app
 from serge_corpus.corpus import sha256_text
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.publish import rehydrate
-from publish_builders import ESSAY
 
 runner = CliRunner()
 
@@ -45,7 +45,8 @@ def test_a_different_text_is_refused_naming_the_expected_hash(released, tmp_path
 def test_no_source_at_all_is_refused(released, tmp_path):
     _, release = released
     (tmp_path / "empty").mkdir()
-    result = runner.invoke(app, ["rehydrate", str(release), "--source", str(tmp_path / "empty"), "-o",
-                                 str(tmp_path / "out")])
+    result = runner.invoke(
+        app, ["rehydrate", str(release), "--source", str(tmp_path / "empty"), "-o", str(tmp_path / "out")]
+    )
     assert result.exit_code == 1
     assert "E508" in result.output and sha256_text(ESSAY) in result.output

@@ -50,7 +50,9 @@ def test_every_file_is_in_sha256sums_and_licences_are_shipped(released):
     on_disk = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()} - {"SHA256SUMS"}
     assert listed == on_disk
     assert sorted(p.name for p in (release / "LICENSES").iterdir()) == [
-        "CC-BY-SA-3.0.txt", "LicenseRef-All-Rights-Reserved.txt"]
+        "CC-BY-SA-3.0.txt",
+        "LicenseRef-All-Rights-Reserved.txt",
+    ]
     manifest = json.loads((release / "release.json").read_text())
     assert manifest["version"] == "0.2.0"
     assert manifest["configs"]["text"]["licences"] == ["CC-BY-SA-3.0"]
@@ -185,6 +187,7 @@ def test_a_description_that_quotes_the_withheld_text_is_left_out_not_leaked(tmp_
     slug = "https://example.org/the-manuscript-travelled-to-new-york-with-friends-who-kept-it"
     project.write(essay_rights={"source": slug, "attribution": "M. Author, 2021", "dct": "2021"})
     publish(tmp_path / "r", **project.options())
-    essay = next(d for d in json.loads((tmp_path / "r" / "release.json").read_text())["documents"]
-                 if d["doc_id"] == "essay")
+    essay = next(
+        d for d in json.loads((tmp_path / "r" / "release.json").read_text())["documents"] if d["doc_id"] == "essay"
+    )
     assert (essay["source"], essay["attribution"], essay["dct"]) == (None, "M. Author, 2021", "2021")

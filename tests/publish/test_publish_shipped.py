@@ -17,8 +17,11 @@ def test_shipped_gold_round_trips_through_a_release(tmp_path):
     recipe = json.loads((ROOT / "annotations" / "gold.json").read_text(encoding="utf-8"))
     # The recipe names its version once it is multi-document; before that the test gives one.
     version = None if "version" in recipe else "0.0.0-test"
-    options = {"recipe": ROOT / "annotations" / "gold.json", "gold_dir": ROOT / "annotations" / "gold",
-               "corpus": ROOT / "corpus"}
+    options = {
+        "recipe": ROOT / "annotations" / "gold.json",
+        "gold_dir": ROOT / "annotations" / "gold",
+        "corpus": ROOT / "corpus",
+    }
     result = publish(tmp_path / "release", version=version, **options)
     assert "serge-afterword" in result.standoff
     check_release(tmp_path / "release", ROOT / "corpus")

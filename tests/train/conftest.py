@@ -20,8 +20,20 @@ def gold_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def crf_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("models") / "crf"
-    result = train_cli("--method", "crf", "--config", str(TINY["crf"]), "--gold", str(GOLD), "--ood", "other-doc",
-                       "--bootstrap", "50", "-o", str(out))
+    result = train_cli(
+        "--method",
+        "crf",
+        "--config",
+        str(TINY["crf"]),
+        "--gold",
+        str(GOLD),
+        "--ood",
+        "other-doc",
+        "--bootstrap",
+        "50",
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     return out
 
@@ -29,7 +41,21 @@ def crf_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def spacy_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("models") / "spacy"
-    result = train_cli("--method", "spacy", "--config", str(TINY["spacy"]), "--gold", str(GOLD), "--ood",
-                       "other-doc", "--bootstrap", "50", "--seed", "3", "-o", str(out))
+    result = train_cli(
+        "--method",
+        "spacy",
+        "--config",
+        str(TINY["spacy"]),
+        "--gold",
+        str(GOLD),
+        "--ood",
+        "other-doc",
+        "--bootstrap",
+        "50",
+        "--seed",
+        "3",
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     return out

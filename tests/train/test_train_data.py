@@ -19,8 +19,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def refused(gold: Path, tmp_path: Path) -> str:
-    result = train_cli("--method", "crf", "--config", str(TINY["crf"]), "--gold", str(gold), "-o",
-                       str(tmp_path / "model"))
+    result = train_cli(
+        "--method", "crf", "--config", str(TINY["crf"]), "--gold", str(gold), "-o", str(tmp_path / "model")
+    )
     assert result.exit_code == 1
     assert not (tmp_path / "model").exists()
     return result.output
@@ -78,8 +79,18 @@ def test_output_folder_with_other_files_is_never_replaced(tmp_path: Path):
 
 def test_unknown_method_and_document(tmp_path: Path):
     assert "E454" in train_cli("--method", "bert", "--gold", str(GOLD), "-o", str(tmp_path / "m")).output
-    result = train_cli("--method", "crf", "--config", str(TINY["crf"]), "--gold", str(GOLD), "--docs", "nope",
-                       "-o", str(tmp_path / "m"))
+    result = train_cli(
+        "--method",
+        "crf",
+        "--config",
+        str(TINY["crf"]),
+        "--gold",
+        str(GOLD),
+        "--docs",
+        "nope",
+        "-o",
+        str(tmp_path / "m"),
+    )
     assert result.exit_code == 1 and "E458" in result.output
 
 
@@ -133,8 +144,24 @@ def test_subsample_is_seeded_and_sized():
 
 def test_cross_validation_from_the_cli(tmp_path: Path):
     report = tmp_path / "cv.json"
-    result = train_cli("--method", "crf", "--config", str(TINY["crf"]), "--gold", str(GOLD), "--cv", "2",
-                       "--cv-by", "section", "--docs", "serge-afterword", "--bootstrap", "20", "--report", str(report))
+    result = train_cli(
+        "--method",
+        "crf",
+        "--config",
+        str(TINY["crf"]),
+        "--gold",
+        str(GOLD),
+        "--cv",
+        "2",
+        "--cv-by",
+        "section",
+        "--docs",
+        "serge-afterword",
+        "--bootstrap",
+        "20",
+        "--report",
+        str(report),
+    )
     assert result.exit_code == 0, result.output
     cv = json.loads(report.read_text())["cv"]
     assert cv["k"] == 2 and cv["by"] == "section" and len(cv["folds"]) == 2
@@ -161,12 +188,14 @@ def test_patterns_seen_only_in_held_out_text_are_dropped(tmp_path: Path):
     train = [replace(block, text="Victor Serge met Trotsky.")]
     held = [replace(block, text="Serge wrote Conquered City in Paris.")]
     patterns = tmp_path / "patterns.jsonl"
-    lines = [{"label": "PERSON", "pattern": "Trotsky"},  # training text only: kept
-             {"label": "WORK_OF_ART", "pattern": [{"LOWER": "conquered"}, {"LOWER": "city"}]},  # held-out only
-             {"label": "GPE", "pattern": "Paris"},  # held-out only: dropped
-             {"label": "PERSON", "pattern": "Serge"},  # both: kept
-             {"label": "GPE", "pattern": "Mexico"},  # neither: kept
-             {"label": "PERSON", "pattern": [{"IS_TITLE": True}, {"LOWER": "serge"}]}]  # general: kept
+    lines = [
+        {"label": "PERSON", "pattern": "Trotsky"},  # training text only: kept
+        {"label": "WORK_OF_ART", "pattern": [{"LOWER": "conquered"}, {"LOWER": "city"}]},  # held-out only
+        {"label": "GPE", "pattern": "Paris"},  # held-out only: dropped
+        {"label": "PERSON", "pattern": "Serge"},  # both: kept
+        {"label": "GPE", "pattern": "Mexico"},  # neither: kept
+        {"label": "PERSON", "pattern": [{"IS_TITLE": True}, {"LOWER": "serge"}]},
+    ]  # general: kept
     write_rows(patterns, lines)
     kept, dropped = fold_patterns(patterns, train, held)
     assert dropped == 2
@@ -190,10 +219,33 @@ def test_compare_runs_every_method_under_the_same_folds(tmp_path: Path):
     from train_helpers import CONFIGS
 
     out = tmp_path / "report"
-    result = train_cli("--compare", "--gold", str(GOLD), "--config-dir", str(CONFIGS), "--methods", "crf",
-                       "--baselines", "rules,rules-in-sample", "--docs", "serge-afterword", "--ood", "other-doc",
-                       "--cv", "2", "--seeds", "0,1", "--curve", "0.5,1.0", "--curve-methods", "crf",
-                       "--bootstrap", "20", "-o", str(out))
+    result = train_cli(
+        "--compare",
+        "--gold",
+        str(GOLD),
+        "--config-dir",
+        str(CONFIGS),
+        "--methods",
+        "crf",
+        "--baselines",
+        "rules,rules-in-sample",
+        "--docs",
+        "serge-afterword",
+        "--ood",
+        "other-doc",
+        "--cv",
+        "2",
+        "--seeds",
+        "0,1",
+        "--curve",
+        "0.5,1.0",
+        "--curve-methods",
+        "crf",
+        "--bootstrap",
+        "20",
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     data = json.loads((out / "compare.json").read_text())
     assert data["methods"] == ["rules", "rules-in-sample", "crf"]

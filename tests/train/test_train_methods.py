@@ -53,8 +53,15 @@ def test_spacy_model_loads_with_spacy_and_keeps_unannotated_labels(spacy_model: 
     assert {"CARDINAL", "MONEY", "PERSON", "DATE"} <= set(nlp.get_pipe("ner").labels)
     card = json.loads((spacy_model / "model_card.json").read_text())
     assert card["label_scheme"] == "ontonotes" and card["seed"] == 3
-    assert card["details"]["kept_unannotated_labels"] == ["CARDINAL", "MONEY", "ORDINAL", "PERCENT", "PRODUCT",
-                                                          "QUANTITY", "TIME"]
+    assert card["details"]["kept_unannotated_labels"] == [
+        "CARDINAL",
+        "MONEY",
+        "ORDINAL",
+        "PERCENT",
+        "PRODUCT",
+        "QUANTITY",
+        "TIME",
+    ]
     assert "test" in card["baseline_scores"]
     assert (spacy_model / "training" / "train.spacy").is_file() and (spacy_model / "training" / "config.cfg").is_file()
 
@@ -100,8 +107,22 @@ def test_model_backend_is_never_picked_automatically():
 
 def test_spacy_training_is_deterministic_for_a_seed(spacy_model: Path, tmp_path: Path):
     again = tmp_path / "again"
-    result = train_cli("--method", "spacy", "--config", str(TINY["spacy"]), "--gold", str(GOLD), "--ood",
-                       "other-doc", "--bootstrap", "0", "--seed", "3", "-o", str(again))
+    result = train_cli(
+        "--method",
+        "spacy",
+        "--config",
+        str(TINY["spacy"]),
+        "--gold",
+        str(GOLD),
+        "--ood",
+        "other-doc",
+        "--bootstrap",
+        "0",
+        "--seed",
+        "3",
+        "-o",
+        str(again),
+    )
     assert result.exit_code == 0, result.output
     assert (again / "ner" / "model").read_bytes() == (spacy_model / "ner" / "model").read_bytes()
 
@@ -109,22 +130,36 @@ def test_spacy_training_is_deterministic_for_a_seed(spacy_model: Path, tmp_path:
 @pytest.mark.slow
 def test_stanza_trains_offline_and_loads_through_the_stanza_backend(tmp_path: Path):
     out = tmp_path / "stanza"
-    result = train_cli("--method", "stanza", "--config", str(TINY["stanza"]), "--gold", str(GOLD), "--bootstrap",
-                       "0", "-o", str(out))
+    result = train_cli(
+        "--method", "stanza", "--config", str(TINY["stanza"]), "--gold", str(GOLD), "--bootstrap", "0", "-o", str(out)
+    )
     assert result.exit_code == 0, result.output
     card = json.loads((out / "model_card.json").read_text())
     assert card["method"] == "stanza" and card["details"]["vectors"]["dim"] == 8
     assert (out / "pretrain.pt").is_file() and (out / "stanza_ner.pt").is_file()
-    backend = get_backend("stanza", ner_model_path=out / "stanza_ner.pt", ner_pretrain_path=out / "pretrain.pt",
-                          label_scheme="guidelines")
+    backend = get_backend(
+        "stanza", ner_model_path=out / "stanza_ner.pt", ner_pretrain_path=out / "pretrain.pt", label_scheme="guidelines"
+    )
     blocks = read_records(GOLD / "dev.jsonl")
     assert len(backend.predict(blocks)) == len(blocks)
 
 
 def test_resume_continues_from_a_model(spacy_model: Path, tmp_path: Path):
     out = tmp_path / "resumed"
-    result = train_cli("--method", "spacy", "--config", str(TINY["spacy"]), "--gold", str(GOLD), "--bootstrap", "0",
-                       "--resume", str(spacy_model), "-o", str(out))
+    result = train_cli(
+        "--method",
+        "spacy",
+        "--config",
+        str(TINY["spacy"]),
+        "--gold",
+        str(GOLD),
+        "--bootstrap",
+        "0",
+        "--resume",
+        str(spacy_model),
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     card = json.loads((out / "model_card.json").read_text())
     assert card["resume_from"] == str(spacy_model)

@@ -81,8 +81,10 @@ class ProcessEngine:
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
-            initializer=warm_up, initargs=(self.settings,),
+            max_workers=self.slots,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=warm_up,
+            initargs=(self.settings,),
         )
 
     def submit(self, tasks: list[DocTask], job: Job) -> Handle:
@@ -109,8 +111,9 @@ class DaskEngine:
         self.cluster: Any = None
         try:
             if scheduler is None:
-                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=40)
+                self.cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+                )
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(scheduler, timeout=30)
@@ -148,7 +151,10 @@ def start_engine(spec: EngineSpec, settings: BatchSettings) -> Engine:
 
 
 def ordered_results(
-    engine: Engine, batches: Iterable[list[DocTask]], job: Job, window: int | None = None,
+    engine: Engine,
+    batches: Iterable[list[DocTask]],
+    job: Job,
+    window: int | None = None,
     on_lost: Callable[[list[DocTask], BaseException], list[Outcome]] | None = None,
 ) -> Iterator[list[Outcome]]:
     """Outcomes batch by batch, in submission order, with at most `window` batches in flight.

@@ -131,7 +131,8 @@ def _folder_files(spec: SourceSpec) -> Iterator[Path]:
         keep = lambda p: p.is_file() and p.suffix.lower() in DEFAULT_SUFFIXES  # noqa: E731 - CURIE.TXT too
     # Sorted for a deterministic order; hidden files (our own temp files among them) are skipped.
     rel = sorted(
-        p.relative_to(spec.path) for p in candidates
+        p.relative_to(spec.path)
+        for p in candidates
         if keep(p) and not any(part.startswith(".") for part in p.relative_to(spec.path).parts)
     )
     return (spec.path / r for r in rel)
@@ -149,8 +150,14 @@ def _corpus(spec: SourceSpec) -> Iterator[DocTask]:
     for entry in corpus.entries:
         path = corpus.root / entry["path"]
         size = path.stat().st_size if path.is_file() else 0
-        yield DocTask(doc_id=entry["doc_id"], origin=str(path), path=str(path), corpus_root=str(corpus.root),
-                      sha256=entry["sha256"], size=size)
+        yield DocTask(
+            doc_id=entry["doc_id"],
+            origin=str(path),
+            path=str(path),
+            corpus_root=str(corpus.root),
+            sha256=entry["sha256"],
+            size=size,
+        )
 
 
 def _jsonl(spec: SourceSpec) -> Iterator[DocTask]:
@@ -182,8 +189,9 @@ def _parquet(spec: SourceSpec) -> Iterator[DocTask]:
     names = set(table.schema_arrow.names)
     missing = [c for c in (spec.id_field, spec.text_field) if c not in names]
     if missing:
-        raise SergeCorpusError(Problem("E552", f"no column {', '.join(missing)}; columns: {', '.join(sorted(names))}",
-                                       file=str(spec.path)))
+        raise SergeCorpusError(
+            Problem("E552", f"no column {', '.join(missing)}; columns: {', '.join(sorted(names))}", file=str(spec.path))
+        )
     row = 0
     for batch in table.iter_batches(batch_size=256, columns=[spec.id_field, spec.text_field]):
         for obj in batch.to_pylist():
@@ -197,6 +205,10 @@ def _record_task(obj: object, origin: str, fallback_id: str, spec: SourceSpec) -
     doc_id, text = obj.get(spec.id_field), obj.get(spec.text_field)
     if not isinstance(doc_id, str) or not isinstance(text, str):
         bad = spec.id_field if not isinstance(doc_id, str) else spec.text_field
-        return DocTask(doc_id=doc_id if isinstance(doc_id, str) else fallback_id, origin=origin,
-                       code="E552", detail=f"field {bad!r} missing or not a string")
+        return DocTask(
+            doc_id=doc_id if isinstance(doc_id, str) else fallback_id,
+            origin=origin,
+            code="E552",
+            detail=f"field {bad!r} missing or not a string",
+        )
     return DocTask(doc_id=doc_id, origin=origin, text=text, size=len(text.encode("utf-8")))

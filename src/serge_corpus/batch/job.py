@@ -121,8 +121,14 @@ def _finish(task: DocTask, document: Document, blocks: list[Block], job: Job) ->
     lines = tuple(json.dumps(b.to_dict(), ensure_ascii=False) for b in stamped)
     if job.out_dir is not None:
         write_document(Path(job.out_dir), task.doc_id, lines)
-    return Outcome(task.doc_id, task.origin, sha256=document.sha256, blocks=len(blocks),
-                   words=len(document.text.split()), lines=None if job.out_dir is not None else lines)
+    return Outcome(
+        task.doc_id,
+        task.origin,
+        sha256=document.sha256,
+        blocks=len(blocks),
+        words=len(document.text.split()),
+        lines=None if job.out_dir is not None else lines,
+    )
 
 
 def _failure(task: DocTask, err: Exception) -> Outcome:
@@ -213,4 +219,3 @@ def warm_up(settings: BatchSettings) -> None:
         run_task(Document(doc_id="warm-up", text=text, sha256=sha256_text(text)), settings)
     except Exception:  # noqa: BLE001 - the documents report it with their paths
         pass
-

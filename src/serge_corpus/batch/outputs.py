@@ -113,8 +113,13 @@ class ShardEntry:
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "sha256": self.sha256, "origin": self.origin, "code": self.code,
-                "detail": self.detail}
+        return {
+            "doc_id": self.doc_id,
+            "sha256": self.sha256,
+            "origin": self.origin,
+            "code": self.code,
+            "detail": self.detail,
+        }
 
 
 def shard_path(out_dir: Path, index: int, fmt: ShardFormat) -> Path:
@@ -171,9 +176,17 @@ class ShardWriter:
             return
         for line in lines:
             record = json.loads(line)
-            self._rows.append({"doc_id": record["doc_id"], "id": record["id"], "block": record["block"],
-                               "section": record["section"], "offset": record["offset"], "text": record["text"],
-                               "record": line})
+            self._rows.append(
+                {
+                    "doc_id": record["doc_id"],
+                    "id": record["id"],
+                    "block": record["block"],
+                    "section": record["section"],
+                    "offset": record["offset"],
+                    "text": record["text"],
+                    "record": line,
+                }
+            )
         if len(self._rows) >= self._row_group:
             self._flush()
 
@@ -186,8 +199,12 @@ class ShardWriter:
         else:
             self._flush(final=True)
         os.replace(self.tmp, self.path)
-        index = {"settings": self.fingerprint, "format": self.fmt, "shard": self.path.name,
-                 "documents": [e.to_dict() for e in self.entries]}
+        index = {
+            "settings": self.fingerprint,
+            "format": self.fmt,
+            "shard": self.path.name,
+            "documents": [e.to_dict() for e in self.entries],
+        }
         write_text(shard_index_path(self.out_dir, self.index), json.dumps(index, ensure_ascii=False, indent=1) + "\n")
         return self.path
 
@@ -216,8 +233,17 @@ def parquet_schema() -> Any:
     """Record columns for filtering and reading, plus `record`: the exact JSONL line (lossless)."""
     import pyarrow as pa
 
-    return pa.schema([("doc_id", pa.string()), ("id", pa.string()), ("block", pa.string()),
-                      ("section", pa.int32()), ("offset", pa.int64()), ("text", pa.string()), ("record", pa.string())])
+    return pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("id", pa.string()),
+            ("block", pa.string()),
+            ("section", pa.int32()),
+            ("offset", pa.int64()),
+            ("text", pa.string()),
+            ("record", pa.string()),
+        ]
+    )
 
 
 def read_shard_lines(path: Path) -> Iterator[str]:

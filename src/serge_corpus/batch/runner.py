@@ -177,8 +177,10 @@ def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tic
     def todo() -> Iterator[DocTask]:
         for task in iter_tasks(run.source):
             summary.documents += 1
-            if not run.force and task.code is None and document_is_current(
-                run.out_dir, task.doc_id, source_sha256(task), job.fingerprint
+            if (
+                not run.force
+                and task.code is None
+                and document_is_current(run.out_dir, task.doc_id, source_sha256(task), job.fingerprint)
             ):
                 summary.skipped += 1
                 tick(1, 0)
@@ -250,8 +252,12 @@ def _summary_dict(run: BatchRun, settings: BatchSettings, fingerprint: str, s: R
         "output": str(run.out_dir),
         "layout": "per-document" if run.shard_size is None else f"shards of {run.shard_size} ({run.shard_format})",
         "engine": asdict(run.engine),
-        "settings": {"task": settings.task, "backend": settings.backend, "options": settings.options,
-                     "max_bytes": settings.max_bytes},
+        "settings": {
+            "task": settings.task,
+            "backend": settings.backend,
+            "options": settings.options,
+            "max_bytes": settings.max_bytes,
+        },
         "fingerprint": fingerprint,
         "documents": s.documents,
         "processed": s.processed,

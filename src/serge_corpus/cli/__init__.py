@@ -7,18 +7,19 @@ import line below.
 
 from __future__ import annotations
 
-from serge_corpus.cli.app import app, main
-
 # Command modules register themselves on import.
-from serge_corpus.cli import foundation  # noqa: F401,E402
-from serge_corpus.cli import annotate  # noqa: F401,E402
-from serge_corpus.cli import ner  # noqa: F401,E402
-from serge_corpus.cli import gold  # noqa: F401,E402
-from serge_corpus.cli import corrections  # noqa: F401,E402
-from serge_corpus.cli import evaluate  # noqa: F401,E402
-from serge_corpus.cli import formats  # noqa: F401,E402
-from serge_corpus.cli import dates  # noqa: F401,E402
-from serge_corpus.cli import publish  # noqa: F401,E402
-from serge_corpus.cli import train  # noqa: F401,E402
+from serge_corpus.cli import (
+    annotate,  # noqa: F401,E402
+    corrections,  # noqa: F401,E402
+    dates,  # noqa: F401,E402
+    evaluate,  # noqa: F401,E402
+    formats,  # noqa: F401,E402
+    foundation,  # noqa: F401,E402
+    gold,  # noqa: F401,E402
+    ner,  # noqa: F401,E402
+    publish,  # noqa: F401,E402
+    train,  # noqa: F401,E402
+)
+from serge_corpus.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated as Arg
 
@@ -28,9 +29,12 @@ ParagraphsOption = Arg[
 ]
 PatternsOption = Arg[
     Path | None,
-    typer.Option("--patterns", help="Rules patterns file (JSONL) for these files. Without it, a document of the "
-                 "corpus manifest gets the corpus's annotations/patterns.jsonl and any other file the generic "
-                 "pipeline (model + generic gazetteer), wherever the command runs."),
+    typer.Option(
+        "--patterns",
+        help="Rules patterns file (JSONL) for these files. Without it, a document of the "
+        "corpus manifest gets the corpus's annotations/patterns.jsonl and any other file the generic "
+        "pipeline (model + generic gazetteer), wherever the command runs.",
+    ),
 ]
 
 
@@ -96,8 +100,9 @@ def annotate_command(
         if dct is not None:
             options["dct"] = dct
         settings = BatchSettings(task="annotate", backend=ner, options=options, max_bytes=max_bytes)
-        opts = batch.BatchOptions(glob, workers, engine, scheduler, shard_size, shard_format, force,
-                                  id_field, text_field, summary_file)
+        opts = batch.BatchOptions(
+            glob, workers, engine, scheduler, shard_size, shard_format, force, id_field, text_field, summary_file
+        )
         batch.batch_command(source, kind, output, settings, opts)
         return
     known = _corpus(corpus)
@@ -115,13 +120,22 @@ def annotate_command(
         typer.echo(f"{target}: {len(result.blocks)} blocks, {spans} spans ({result.backend})")
 
 
+def _corpus_annotator(known: Corpus, doc_id: str) -> Callable[[list[Block], str], Annotated]:
+    """Annotate one corpus document's blocks with a backend: its patterns and DCT, a progress bar."""
+
+    def annotator(blocks: list[Block], name: str) -> Annotated:
+        return _annotate_with_bar(
+            blocks, name, f"{doc_id} [{name}]", corpus_patterns(known, blocks), corpus_dct(known, blocks)
+        )
+
+    return annotator
+
+
 @app.command("run")
 def run_command(
     corpus: CorpusOption = Path("corpus"),
     out: Arg[Path, typer.Option(help="Folder for the machine output.")] = Path("annotations"),
-    backends: Arg[
-        str, typer.Option(help="Comma-separated backends to run; the first is the pre-annotation.")
-    ] = "",
+    backends: Arg[str, typer.Option(help="Comma-separated backends to run; the first is the pre-annotation.")] = "",
     bootstrap: Arg[int, typer.Option(help="Bootstrap resamples for the confidence intervals.")] = 1000,
 ) -> None:
     """The main job: segment, pre-annotate with every backend, evaluate against the gold.
@@ -138,10 +152,11 @@ def run_command(
     runs = []
     for doc_id in known.doc_ids:
         run = run_document(
-            known, doc_id, out, names,
-            annotator=lambda blocks, name: _annotate_with_bar(
-                blocks, name, f"{doc_id} [{name}]", corpus_patterns(known, blocks), corpus_dct(known, blocks)
-            ),
+            known,
+            doc_id,
+            out,
+            names,
+            annotator=_corpus_annotator(known, doc_id),
             bootstrap=bootstrap,
         )
         runs.append(run)
@@ -149,8 +164,10 @@ def run_command(
             typer.echo(f"wrote {path}")
         for name, result in run.scores.items():
             ner = result["ner"]
-            typer.echo(f"{doc_id} [{name}] vs gold: strict F1 {ner['strict']['f1']:.3f}, "
-                       f"DATE value F1 {result['dates']['value']['f1']:.3f}")
+            typer.echo(
+                f"{doc_id} [{name}] vs gold: strict F1 {ner['strict']['f1']:.3f}, "
+                f"DATE value F1 {result['dates']['value']['f1']:.3f}"
+            )
     summary = corpus_summary(known, runs, out, bootstrap)
     if summary is not None:
         typer.echo(f"wrote {summary}")

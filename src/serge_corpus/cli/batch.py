@@ -18,23 +18,37 @@ from serge_corpus.batch import BatchRun, BatchSettings, EngineSpec, SourceSpec, 
 from serge_corpus.batch.inputs import SourceKind
 from serge_corpus.errors import Problem, SergeCorpusError
 
-GlobOption = Arg[str | None, typer.Option(
-    "--glob", help="Folder SOURCE: files to take, e.g. '**/*.txt' (default: every .txt and .md, recursively).")]
-WorkersOption = Arg[int, typer.Option(
-    "--workers", help="Processes (or, with --engine dask and no --scheduler, LocalCluster workers).")]
+GlobOption = Arg[
+    str | None,
+    typer.Option(
+        "--glob", help="Folder SOURCE: files to take, e.g. '**/*.txt' (default: every .txt and .md, recursively)."
+    ),
+]
+WorkersOption = Arg[
+    int, typer.Option("--workers", help="Processes (or, with --engine dask and no --scheduler, LocalCluster workers).")
+]
 EngineOption = Arg[str, typer.Option("--engine", help="local | dask")]
-SchedulerOption = Arg[str | None, typer.Option(
-    "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (--engine dask).")]
-ShardSizeOption = Arg[int | None, typer.Option(
-    "--shard-size", help="Write shards of N documents (shard-00000.jsonl…) instead of one file per document.")]
+SchedulerOption = Arg[
+    str | None,
+    typer.Option("--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (--engine dask)."),
+]
+ShardSizeOption = Arg[
+    int | None,
+    typer.Option(
+        "--shard-size", help="Write shards of N documents (shard-00000.jsonl…) instead of one file per document."
+    ),
+]
 ShardFormatOption = Arg[str, typer.Option("--shard-format", help="jsonl | parquet (with --shard-size).")]
 ForceOption = Arg[bool, typer.Option("--force", help="Redo documents whose output is already up to date.")]
-MaxBytesOption = Arg[int, typer.Option(
-    "--max-bytes", help="Documents larger than this fail (reported in the summary) instead of running.")]
+MaxBytesOption = Arg[
+    int,
+    typer.Option("--max-bytes", help="Documents larger than this fail (reported in the summary) instead of running."),
+]
 IdFieldOption = Arg[str, typer.Option("--id-field", help="JSONL/Parquet SOURCE: the field holding the document id.")]
 TextFieldOption = Arg[str, typer.Option("--text-field", help="JSONL/Parquet SOURCE: the field holding the text.")]
-SummaryOption = Arg[Path | None, typer.Option(
-    "--summary", help="Where to write the run summary (default: OUTPUT/run-summary.json).")]
+SummaryOption = Arg[
+    Path | None, typer.Option("--summary", help="Where to write the run summary (default: OUTPUT/run-summary.json).")
+]
 
 
 @dataclass(frozen=True)
@@ -61,10 +75,14 @@ def batch_command(source: Path, kind: SourceKind, output: Path, settings: BatchS
         raise SergeCorpusError(Problem("E556", f"--shard-format {opts.shard_format!r}", field="shard_format"))
     spec = SourceSpec(source, kind, glob=opts.glob, id_field=opts.id_field, text_field=opts.text_field)
     run = BatchRun(
-        source=spec, out_dir=output, settings=settings,
+        source=spec,
+        out_dir=output,
+        settings=settings,
         engine=EngineSpec(opts.engine, opts.workers, opts.scheduler),  # type: ignore[arg-type]
-        shard_size=opts.shard_size, shard_format=opts.shard_format,  # type: ignore[arg-type]
-        force=opts.force, summary_path=opts.summary,
+        shard_size=opts.shard_size,
+        shard_format=opts.shard_format,  # type: ignore[arg-type]
+        force=opts.force,
+        summary_path=opts.summary,
     )
     total = count_tasks(spec)
     if total == 0:
@@ -74,6 +92,7 @@ def batch_command(source: Path, kind: SourceKind, output: Path, settings: BatchS
     started = time.perf_counter()
     words = 0
     with tqdm(total=total, desc=source.name, unit="doc", dynamic_ncols=True) as bar:
+
         def tick(docs: int, new_words: int) -> None:
             nonlocal words
             words += new_words
@@ -89,5 +108,6 @@ def batch_command(source: Path, kind: SourceKind, output: Path, settings: BatchS
     if summary.failed:
         shown = summary.problems()[:20]
         more = f"; {summary.failed - len(shown)} more in the summary" if summary.failed > len(shown) else ""
-        raise SergeCorpusError(shown + [Problem("E558", f"{summary.failed} of {summary.documents}{more}",
-                                                file=summary.summary_path)])
+        raise SergeCorpusError(
+            shown + [Problem("E558", f"{summary.failed} of {summary.documents}{more}", file=summary.summary_path)]
+        )

@@ -19,8 +19,12 @@ app.add_typer(correct, name="correct")
 def correct_apply_command(
     pre: Annotated[Path, typer.Argument(help="Pre-annotated records (JSONL).")],
     logs: Annotated[list[Path], typer.Argument(help="Correction logs, replayed in the order given.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Corrected records to write (an existing file is kept as .bak).")],
-    strict: Annotated[bool, typer.Option("--strict", help="Fail, writing nothing, if any op no longer applies.")] = False,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Corrected records to write (an existing file is kept as .bak).")
+    ],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail, writing nothing, if any op no longer applies.")
+    ] = False,
 ) -> None:
     """Replay correction logs on a pre-annotation; list every op that no longer fits."""
     result, written = commands.apply_files(pre, logs, output, strict=strict)
@@ -84,19 +88,20 @@ def merge_command(
 def serve_command(
     annotations: Annotated[Path, typer.Argument(help="Records to correct (JSONL), e.g. annotations/pre/….jsonl.")],
     log: Annotated[Path, typer.Option("--log", help="Correction log to append to (created if missing).")],
-    annotator: Annotated[
-        str | None, typer.Option(help="Your name in the log (default: your login name).")
-    ] = None,
+    annotator: Annotated[str | None, typer.Option(help="Your name in the log (default: your login name).")] = None,
     host: Annotated[
         str, typer.Option(help="Address to listen on; anything but loopback exposes the page to the network.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8000,
-    root: Annotated[
-        Path, typer.Option(help="Project folder; annotation and log files outside it are refused.")
-    ] = Path("."),
+    root: Annotated[Path, typer.Option(help="Project folder; annotation and log files outside it are refused.")] = Path(
+        "."
+    ),
     model: Annotated[
-        Path | None, typer.Option(help="Trained model (serge-corpus train): pre-annotates the blocks not yet "
-                                  "reviewed, into a review file that the page then corrects.")
+        Path | None,
+        typer.Option(
+            help="Trained model (serge-corpus train): pre-annotates the blocks not yet "
+            "reviewed, into a review file that the page then corrects."
+        ),
     ] = None,
     order: Annotated[
         str, typer.Option(help="With --model: document | uncertain (committee disagreement first).")
@@ -118,7 +123,9 @@ def _review_with_model(annotations: Path, log: Path, model: Path, order: str, re
     from serge_corpus.train.loop import prepare_review
 
     plan = prepare_review(annotations, log, model, order=order, out=review_file)
-    typer.echo(f"{plan.path}: {plan.pre_annotated} blocks pre-annotated by {model}, {plan.kept} kept as logged; "
-               f"order {plan.order}" + (f" (disagreement with {', '.join(plan.committee)})"
-                                        if plan.order == "uncertain" else ""))
+    typer.echo(
+        f"{plan.path}: {plan.pre_annotated} blocks pre-annotated by {model}, {plan.kept} kept as logged; "
+        f"order {plan.order}"
+        + (f" (disagreement with {', '.join(plan.committee)})" if plan.order == "uncertain" else "")
+    )
     return plan.path

@@ -10,9 +10,9 @@ import typer
 
 from serge_corpus.cli.app import app
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.jsonl import refuse_overwriting_inputs
 from serge_corpus.evaluate import agreement_files, agreement_markdown, evaluate_files, summary_markdown
 from serge_corpus.evaluate.bootstrap import DEFAULT_RESAMPLES
+from serge_corpus.jsonl import refuse_overwriting_inputs
 
 
 @app.command("evaluate")

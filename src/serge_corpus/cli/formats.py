@@ -54,9 +54,10 @@ def import_command(
         bool, typer.Option("--drop-unannotated-labels", help="Drop CARDINAL, ORDINAL, … spans a tool predicted.")
     ] = False,
     label_scheme: Annotated[
-        str | None, typer.Option(
+        str | None,
+        typer.Option(
             help="Map another tool's labels: a scheme of data/ner_label_map.json (conll03, ontonotes, spacy, wnut17)."
-        )
+        ),
     ] = None,
     label_map: Annotated[Path | None, typer.Option(help="Your own label map file (same shape).")] = None,
     trim: Annotated[
@@ -68,7 +69,8 @@ def import_command(
     normalise_dates: Annotated[
         bool,
         typer.Option(
-            "--normalise-dates", "--normalize-dates",
+            "--normalise-dates",
+            "--normalize-dates",
             help="Give DATE spans without a date object one from the project's date module (date_normalised: true).",
         ),
     ] = False,
@@ -87,9 +89,19 @@ def import_command(
     if source is None:
         refuse_overwriting_inputs(source_out or default_source_out(output), [path, label_map, output])
     summary = import_file(
-        path, from_, output, source=source, corpus=corpus, stub_dates=stub_dates,
-        drop_unannotated=drop_unannotated, label_scheme=label_scheme, label_map=label_map, offsets=offsets,
-        trim=trim, normalise_dates=normalise_dates, source_out=source_out,
+        path,
+        from_,
+        output,
+        source=source,
+        corpus=corpus,
+        stub_dates=stub_dates,
+        drop_unannotated=drop_unannotated,
+        label_scheme=label_scheme,
+        label_map=label_map,
+        offsets=offsets,
+        trim=trim,
+        normalise_dates=normalise_dates,
+        source_out=source_out,
     )
     typer.echo(str(summary))
     for line in summary.details():

@@ -17,9 +17,7 @@ from serge_corpus.jsonl import read_raw, read_records, refuse_overwriting_inputs
 from serge_corpus.mentions import read_mentions, spans_from_mentions
 from serge_corpus.segment import load_cues, oversized_blocks, segment
 
-CorpusOption = Annotated[
-    Path, typer.Option("--corpus", help="Corpus folder holding manifest.json.")
-]
+CorpusOption = Annotated[Path, typer.Option("--corpus", help="Corpus folder holding manifest.json.")]
 
 
 @app.command("segment")
@@ -54,8 +52,9 @@ def segment_command(
     if kind is not None:
         if cues is not None:
             raise SergeCorpusError(Problem("E556", "--cues is not available for batch sources yet", field="cues"))
-        opts = batch.BatchOptions(glob, workers, engine, scheduler, shard_size, shard_format, force,
-                                  id_field, text_field, summary_file)
+        opts = batch.BatchOptions(
+            glob, workers, engine, scheduler, shard_size, shard_format, force, id_field, text_field, summary_file
+        )
         batch.batch_command(source, kind, output, BatchSettings(task="segment", max_bytes=max_bytes), opts)
         return
     refuse_overwriting_inputs(output, [source, cues])
@@ -101,7 +100,9 @@ def validate_command(
 @app.command("from-mentions")
 def from_mentions_command(
     segments: Annotated[Path, typer.Argument(help="Segmented records (JSONL).")],
-    mentions: Annotated[Path, typer.Argument(help='JSON {"RECORD_ID": [[text, label(, date)], ...]} in reading order.')],
+    mentions: Annotated[
+        Path, typer.Argument(help='JSON {"RECORD_ID": [[text, label(, date)], ...]} in reading order.')
+    ],
     output: Annotated[Path, typer.Option("-o", "--output", help="JSONL file to write.")],
     corpus: CorpusOption = Path("corpus"),
 ) -> None:

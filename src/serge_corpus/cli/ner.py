@@ -49,14 +49,17 @@ def check_policy_command(
     from serge_corpus.ner.ensemble import load_policy
 
     policy = load_policy(path)
-    typer.echo(f"{policy.file}: mode {policy.mode}, backends {list(policy.backends or ['<available>'])}, "
-               f"priority {list(policy.priority)}, resolve {list(policy.resolve)}")
+    typer.echo(
+        f"{policy.file}: mode {policy.mode}, backends {list(policy.backends or ['<available>'])}, "
+        f"priority {list(policy.priority)}, resolve {list(policy.resolve)}"
+    )
 
 
 @ner_app.command("build-gazetteer")
 def build_gazetteer_command(
-    output: Annotated[Path | None, typer.Option("-o", "--output",
-                                                help="Gazetteer JSONL to write (default: the packaged one).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Gazetteer JSONL to write (default: the packaged one).")
+    ] = None,
     min_population: Annotated[int, typer.Option(help="Cities with at least this population.")] = 100_000,
     stop_list: Annotated[Path | None, typer.Option(help="Names to leave out (default: the packaged list).")] = None,
 ) -> None:
@@ -73,9 +76,12 @@ def train_ensemble_command(
     gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files (records with spans).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Model JSON to write.")],
     corpus: Annotated[Path, typer.Option(help="Corpus folder: its documents get the corpus patterns.")] = Path(
-        "corpus"),
-    patterns: Annotated[Path | None, typer.Option(help="Patterns for the corpus documents (default: the "
-                                                        "corpus's annotations/patterns.jsonl).")] = None,
+        "corpus"
+    ),
+    patterns: Annotated[
+        Path | None,
+        typer.Option(help="Patterns for the corpus documents (default: the corpus's annotations/patterns.jsonl)."),
+    ] = None,
 ) -> None:
     """Fit the learned ensemble (logistic regression over contested span candidates) on gold records.
 
@@ -85,5 +91,7 @@ def train_ensemble_command(
     from serge_corpus.ner.learned import train_from_files
 
     model, written = train_from_files(gold, output, corpus, patterns)
-    typer.echo(f"{written}: {len(model.features)} features, fitted on {model.meta.get('rows')} contested candidates "
-               f"of {len(model.meta.get('documents', {}))} documents")
+    typer.echo(
+        f"{written}: {len(model.features)} features, fitted on {model.meta.get('rows')} contested candidates "
+        f"of {len(model.meta.get('documents', {}))} documents"
+    )

@@ -46,8 +46,20 @@ def publish_command(
         return
     if output is None:
         raise SergeCorpusError(Problem("E505", "give -o/--output DIR (or --check DIR)", field="--output"))
-    typer.echo(str(publish(output, recipe=recipe, gold_dir=gold, corpus=corpus, version=version,
-                           metadata=metadata, previous=previous, archive=archive)))
+    typer.echo(
+        str(
+            publish(
+                output,
+                recipe=recipe,
+                gold_dir=gold,
+                corpus=corpus,
+                version=version,
+                metadata=metadata,
+                previous=previous,
+                archive=archive,
+            )
+        )
+    )
 
 
 @app.command("rehydrate")

@@ -1,6 +1,6 @@
 """Corrections: an append-only log of operations, replay, diff, merge, and a web page.
 
-    from serge_corpus.corrections import apply_log, read_log, diff, merge
+from serge_corpus.corrections import apply_log, read_log, diff, merge
 """
 
 from __future__ import annotations

@@ -73,9 +73,7 @@ def _skip_problem(op: Op, reason: str) -> Problem:
 
 
 def format_apply(result: ApplyResult, written: Written | None) -> str:
-    lines = [
-        f"applied {len(result.applied)}, redundant {len(result.redundant)}, skipped {len(result.skipped)}"
-    ]
+    lines = [f"applied {len(result.applied)}, redundant {len(result.redundant)}, skipped {len(result.skipped)}"]
     for title, entries in (("skipped", result.skipped), ("redundant", result.redundant)):
         for op, reason in entries:
             where = f"{op.origin}: " if op.origin else ""
@@ -175,7 +173,9 @@ def _context(text: str, span: Span, width: int) -> str:
 # ---------------------------------------------------------------- merge
 
 
-def merge_files(paths: Sequence[str | Path], out: str | Path, names: Sequence[str] | None = None) -> tuple[MergeResult, Written]:
+def merge_files(
+    paths: Sequence[str | Path], out: str | Path, names: Sequence[str] | None = None
+) -> tuple[MergeResult, Written]:
     """Merge annotation files; conflicts go to each record's `meta.conflicts`."""
     refuse_overwriting_inputs(out, paths)
     labels = list(names) if names else _names_for(paths)

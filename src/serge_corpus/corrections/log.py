@@ -204,4 +204,6 @@ def _refuse_torn_tail(path: Path) -> None:
         if fp.read(1) != b"\n":
             fp.seek(0)
             line = fp.read().count(b"\n") + 1
-            raise SergeCorpusError(Problem("E187", "run `serge-corpus log repair` to cut it", file=str(path), line=line))
+            raise SergeCorpusError(
+                Problem("E187", "run `serge-corpus log repair` to cut it", file=str(path), line=line)
+            )

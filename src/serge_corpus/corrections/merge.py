@@ -55,9 +55,7 @@ def merge_block(versions: Sequence[Block], names: Sequence[str]) -> Block:
     keyed = [{_key(s): s for s in v.spans} for v in versions]
     agreed_keys = set(keyed[0]).intersection(*keyed[1:])
     agreed = [keyed[0][k] for k in agreed_keys]
-    disputed = [
-        (name, span) for name, v in zip(names, versions) for span in v.spans if _key(span) not in agreed_keys
-    ]
+    disputed = [(name, span) for name, v in zip(names, versions) for span in v.spans if _key(span) not in agreed_keys]
     conflicts = [_conflict(versions[0].text, cluster, names) for cluster in _clusters(disputed)]
     base = versions[0]
     meta = {k: v for k, v in base.meta.items() if k not in ("reviewed", "reviewed_by", "reviewed_at")}
@@ -112,9 +110,7 @@ def _kind(versions: list[list[Span]]) -> str:
     return "boundaries"
 
 
-def _require_same_records(
-    files: Sequence[Sequence[Block]], names: Sequence[str], paths: Sequence[str | None]
-) -> None:
+def _require_same_records(files: Sequence[Sequence[Block]], names: Sequence[str], paths: Sequence[str | None]) -> None:
     first = {b.id: b.text for b in files[0]}
     problems: list[Problem] = []
     for name, path, blocks in zip(names[1:], paths[1:], files[1:]):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from serge_corpus.date_object import check_date_object
@@ -170,7 +170,7 @@ def _show(span: Span) -> str:
 
 def utc_now() -> str:
     """The current time as ISO 8601 UTC with microseconds and a `Z`."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def content_id(data: dict[str, Any]) -> str:

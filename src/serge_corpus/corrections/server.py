@@ -220,9 +220,7 @@ class CorrectionSession:
                 return {"reset": True, "version": view.version, "epoch": view.epoch}
             since = max(0, since)
             records = sorted((r for r, v in view.changed.items() if v > since), key=self._position.__getitem__)
-            blocks = [
-                {**self._block_view(_block_of(view.replay, r)), "index": self._position[r]} for r in records
-            ]
+            blocks = [{**self._block_view(_block_of(view.replay, r)), "index": self._position[r]} for r in records]
             events = [
                 {"by": op.annotator, "what": op.describe(), "status": status, "record": op.record}
                 for op, status in zip(view.ops[since:], view.statuses[since:])
@@ -447,7 +445,11 @@ def check_date(date: Any) -> list[dict[str, str]]:
     if not isinstance(date, dict):
         return [{"field": "", "code": "E013", "message": "expected a date object"}]
     return [
-        {"field": sub, "code": code, "message": f"{CATALOGUE[code][0]}{f' ({detail})' if detail else ''}: {CATALOGUE[code][1]}"}
+        {
+            "field": sub,
+            "code": code,
+            "message": f"{CATALOGUE[code][0]}{f' ({detail})' if detail else ''}: {CATALOGUE[code][1]}",
+        }
         for code, sub, detail in check_date_object(date)
     ]
 

@@ -122,16 +122,12 @@ def date_block(
         else:
             ner_span = item.ner
             assert ner_span is not None
-            date = ner_span.date or (
-                resolve(item.reading, reference, dct) if item.reading else DateValue("DATE", None)
-            )
+            date = ner_span.date or (resolve(item.reading, reference, dct) if item.reading else DateValue("DATE", None))
             dates.append(replace(ner_span, date=date))
     return _flatten_named(named, dates), reference
 
 
-def _settle(
-    expressions: list[Expression], named: list[Span], text: str
-) -> tuple[list[Expression], list[Span]]:
+def _settle(expressions: list[Expression], named: list[Span], text: str) -> tuple[list[Expression], list[Span]]:
     """Resolve overlaps between detected dates and named spans (rules in the module docstring)."""
     kept: list[Expression] = []
     named = list(named)

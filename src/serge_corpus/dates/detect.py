@@ -133,13 +133,9 @@ class Detector:
         self._next = {_norm(w) for w in vocab.next}
         self._previous = {_norm(w) for w in vocab.previous}
         self.rules = self._compile()
-        self._mod_left = re.compile(
-            r"(?<!\w)(?P<mod>" + _alt(vocab.modifiers, ci=True) + r")\s*(?:(?i:the)\s+)?\Z"
-        )
+        self._mod_left = re.compile(r"(?<!\w)(?P<mod>" + _alt(vocab.modifiers, ci=True) + r")\s*(?:(?i:the)\s+)?\Z")
         self._join_left = re.compile(r"(?<!\w)(?P<j>" + _alt(vocab.join_words, ci=True) + r")\s+\Z")
-        self._duration_lead = re.compile(
-            r"(?<!\w)(?P<w>" + _alt(vocab.duration_lead, ci=True) + r")\s+\Z"
-        )
+        self._duration_lead = re.compile(r"(?<!\w)(?P<w>" + _alt(vocab.duration_lead, ci=True) + r")\s+\Z")
         self._onwards = re.compile(r"\s+(?P<w>" + _alt(vocab.onwards, ci=True) + r")(?!\w)")
         noise = _alt(vocab.noise_tokens)
         self._noise_tokens = re.compile(noise)
@@ -159,9 +155,7 @@ class Detector:
         ordinal_word = _alt(v.ordinals, ci=True)
         any_ordinal = rf"(?:\d{{1,2}}{_ORD}|{ordinal_word}|[IVXL]{{1,7}}(?:th)?)"
         later = _alt(list(v.later) + list(v.earlier), ci=True)
-        which_year = _alt(
-            list(v.same) + [f"the {w}" for w in v.next + v.previous] + ["the same"], ci=True
-        )
+        which_year = _alt(list(v.same) + [f"the {w}" for w in v.next + v.previous] + ["the same"], ci=True)
         determiner = _alt(list(v.same) + list(v.next) + list(v.previous), ci=True)
         preps_month = _alt(v.bare_month_prepositions, ci=True)
         preps = _alt(v.prepositions, ci=True)
@@ -176,51 +170,226 @@ class Detector:
         timeml_set = _alt(v.timeml_sets, ci=True)
         spec: list[tuple[str, str, Callable[[re.Match[str], str], Expression | None], bool]] = [
             ("iso", rf"{_NUM_LEFT}(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\w-]|[.,]\d)", self._iso, False),
-            ("numeric", rf"{_NUM_LEFT}(?P<a>\d{{1,2}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_NUM_RIGHT}", self._numeric, False),
-            ("mdy", rf"(?<![\w.])(?:{weekday},?\s+)?(?P<m>{month})\s*(?P<d>{_DAY}){_ORD}?(?:{connector}(?:(?P<m2>{month})\s*)?(?P<d2>{_DAY}){_ORD}?)?{year_tail}", self._mdy, False),
-            ("dmy", rf"(?<![\w.,/$])(?:{weekday},?\s+)?(?P<d>{_DAY}{_ORD}?|{ordinal_word})(?:{connector}(?P<d2>{_DAY}){_ORD}?)?(?P<of>\s+(?i:of))?\s+(?P<m>{month}){year_tail}", self._dmy, False),
-            ("day_of_year", rf"(?<![\w.,/$])(?:(?P<d>{_DAY}){_ORD}?\s+(?:(?i:of)\s+)?(?P<m>{month})|(?P<m2>{month})\s+(?P<d2>{_DAY}){_ORD}?,?)\s+(?i:of)\s+(?P<which>{which_year})\s+(?i:year)(?!\w)", self._day_of_year, False),
-            ("month_of_year", rf"(?<!\w)(?P<m>{month})\s+(?i:of)\s+(?P<which>{which_year})\s+(?i:year)(?!\w)", self._month_of_year, False),
-            ("month_year", rf"(?<!\w)(?P<m>{month})(?:{connector}(?P<m2>{month}))?,?\s+(?:(?i:of)\s+)?(?P<y>\d{{4}}){_NUM_RIGHT}", self._month_year, False),
-            ("season_of_year", rf"(?<!\w)(?P<s>{season})\s+(?i:of)\s+(?P<which>{which_year})\s+(?i:year)(?!\w)", self._season_of_year, False),
-            ("season_year", rf"(?<!\w)(?P<s>{season})\s+(?:(?i:of)\s+)?(?P<y>\d{{4}})(?:\s*{_DASH}\s*(?P<y2>\d{{4}}|\d{{2}}))?{_NUM_RIGHT}", self._season_year, False),
-            ("century", rf"(?<!\w)(?P<c1>{any_ordinal})(?:{connector}(?P<c2>{any_ordinal}))?(?:\s+|\s*{_DASH}\s*)(?i:century|centuries)(?:\s+(?P<era>{era}))?(?!\w)", self._century, False),
+            (
+                "numeric",
+                rf"{_NUM_LEFT}(?P<a>\d{{1,2}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}){_NUM_RIGHT}",
+                self._numeric,
+                False,
+            ),
+            (
+                "mdy",
+                rf"(?<![\w.])(?:{weekday},?\s+)?(?P<m>{month})\s*(?P<d>{_DAY}){_ORD}?(?:{connector}(?:(?P<m2>{month})\s*)?(?P<d2>{_DAY}){_ORD}?)?{year_tail}",
+                self._mdy,
+                False,
+            ),
+            (
+                "dmy",
+                rf"(?<![\w.,/$])(?:{weekday},?\s+)?(?P<d>{_DAY}{_ORD}?|{ordinal_word})(?:{connector}(?P<d2>{_DAY}){_ORD}?)?(?P<of>\s+(?i:of))?\s+(?P<m>{month}){year_tail}",
+                self._dmy,
+                False,
+            ),
+            (
+                "day_of_year",
+                rf"(?<![\w.,/$])(?:(?P<d>{_DAY}){_ORD}?\s+(?:(?i:of)\s+)?(?P<m>{month})|(?P<m2>{month})\s+(?P<d2>{_DAY}){_ORD}?,?)\s+(?i:of)\s+(?P<which>{which_year})\s+(?i:year)(?!\w)",
+                self._day_of_year,
+                False,
+            ),
+            (
+                "month_of_year",
+                rf"(?<!\w)(?P<m>{month})\s+(?i:of)\s+(?P<which>{which_year})\s+(?i:year)(?!\w)",
+                self._month_of_year,
+                False,
+            ),
+            (
+                "month_year",
+                rf"(?<!\w)(?P<m>{month})(?:{connector}(?P<m2>{month}))?,?\s+(?:(?i:of)\s+)?(?P<y>\d{{4}}){_NUM_RIGHT}",
+                self._month_year,
+                False,
+            ),
+            (
+                "season_of_year",
+                rf"(?<!\w)(?P<s>{season})\s+(?i:of)\s+(?P<which>{which_year})\s+(?i:year)(?!\w)",
+                self._season_of_year,
+                False,
+            ),
+            (
+                "season_year",
+                rf"(?<!\w)(?P<s>{season})\s+(?:(?i:of)\s+)?(?P<y>\d{{4}})(?:\s*{_DASH}\s*(?P<y2>\d{{4}}|\d{{2}}))?{_NUM_RIGHT}",
+                self._season_year,
+                False,
+            ),
+            (
+                "century",
+                rf"(?<!\w)(?P<c1>{any_ordinal})(?:{connector}(?P<c2>{any_ordinal}))?(?:\s+|\s*{_DASH}\s*)(?i:century|centuries)(?:\s+(?P<era>{era}))?(?!\w)",
+                self._century,
+                False,
+            ),
             ("year_word", rf"(?<!\w)(?i:year)\s+(?P<y>\d{{4}}){_NUM_RIGHT}", self._year_word, False),
-            ("year_part", rf"(?<!\w)(?P<part>(?i:first|second|third|fourth|last|latter|1st|2nd|3rd|4th))\s+(?P<what>(?i:half|quarter))\s+(?i:of)\s+(?P<y>\d{{4}}){_NUM_RIGHT}", self._year_part, False),
-            ("rest_of", rf"(?<!\w)(?i:rest|remainder|balance)\s+(?i:of)\s+(?i:the|that|this)\s+(?P<u>(?i:year|month))(?!\w)", self._same_unit, False),
-            ("the_year", rf"(?<!\w)(?i:of|in|during|throughout)\s+(?i:the)\s+(?P<body>(?P<u>(?i:year|month)))(?!\s+(?i:of|before|after|when|that|in|which|\d)\b)(?!\w|-)", self._same_unit, False),
-            ("holiday", rf"(?<![\w'’])(?P<h>{holiday})(?:,?\s+(?:(?i:of)\s+)?(?P<y>\d{{4}}))?(?![\w'’-]|\s+[A-Z])", self._holiday, False),
-            ("present", rf"(?<![\w-])(?:(?i:at)\s+(?P<body>(?i:present))(?![\w-])|(?P<w>{present})(?![\w-]))", self._present, False),
+            (
+                "year_part",
+                rf"(?<!\w)(?P<part>(?i:first|second|third|fourth|last|latter|1st|2nd|3rd|4th))\s+(?P<what>(?i:half|quarter))\s+(?i:of)\s+(?P<y>\d{{4}}){_NUM_RIGHT}",
+                self._year_part,
+                False,
+            ),
+            (
+                "rest_of",
+                r"(?<!\w)(?i:rest|remainder|balance)\s+(?i:of)\s+(?i:the|that|this)\s+(?P<u>(?i:year|month))(?!\w)",
+                self._same_unit,
+                False,
+            ),
+            (
+                "the_year",
+                r"(?<!\w)(?i:of|in|during|throughout)\s+(?i:the)\s+(?P<body>(?P<u>(?i:year|month)))(?!\s+(?i:of|before|after|when|that|in|which|\d)\b)(?!\w|-)",
+                self._same_unit,
+                False,
+            ),
+            (
+                "holiday",
+                rf"(?<![\w'’])(?P<h>{holiday})(?:,?\s+(?:(?i:of)\s+)?(?P<y>\d{{4}}))?(?![\w'’-]|\s+[A-Z])",
+                self._holiday,
+                False,
+            ),
+            (
+                "present",
+                rf"(?<![\w-])(?:(?i:at)\s+(?P<body>(?i:present))(?![\w-])|(?P<w>{present})(?![\w-]))",
+                self._present,
+                False,
+            ),
             ("timeml_ref", rf"(?<![\w-])(?P<w>{timeml_ref})(?![\w-])", self._timeml_ref, False),
             ("timeml_set", rf"(?<![\w-])(?P<w>{timeml_set})(?![\w-])", self._timeml_set, False),
             ("deictic_day", rf"(?<![\w-])(?P<w>{deictic_day})(?![\w-])", self._deictic_day, False),
-            ("weekday", rf"(?<!\w)(?:(?P<det>(?i:last|next|this|past|coming))\s+)?(?P<w>{weekday})(?!\w)", self._weekday, False),
-            ("past_unit", rf"(?<!\w)(?i:the)\s+(?P<body>(?i:past|last)\s+(?P<u>{unit_singular}))(?!\w)", self._past_unit, False),
-            ("decade", rf"(?<![\w.,$])(?P<y>\d{{3}}0)'?s(?:{connector}(?P<y2>\d{{3}}0|\d0)'?s)?(?!\w)", self._decade, False),
-            ("decade_word", rf"(?<!\w)(?i:the)\s+(?P<body>['’]?(?P<dd>[1-9]0)['’]?s|(?P<dw>{_alt(v.decade_words, ci=True)}))(?!\w)", self._decade_word, False),
-            ("year_range", rf"{_NUM_LEFT}(?P<y>\d{{4}})\s*(?P<sep>{_DASH}|/)\s*(?P<y2>\d{{4}}|\d{{2}}|\d)(?![\w%]|[.,]\d|\s*%|[-–—/]\d)", self._year_range, False),
-            ("era_range", rf"{_NUM_LEFT}(?P<y>\d{{1,4}})(?:\s*{_DASH}\s*|\s+(?i:to|until|till)\s+)(?P<y2>\d{{1,4}})\s*(?P<era>{era})(?![\w%])", self._era_range, False),
-            ("era", rf"{_NUM_LEFT}(?:(?P<y>\d{{1,4}})\s*(?P<era>B\.C\.E\.|BCE|B\.C\.|BC|A\.D\.|AD|C\.E\.|CE)|(?P<era2>A\.D\.|AD)\s*(?P<y2>\d{{1,4}}))(?![\w%])", self._era, False),
-            ("age_old", rf"(?<![\w.,])(?P<n>{number})(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?:\s*{_DASH}\s*|\s+)(?:(?i:old)|(?i:of\s+age))(?!\w)", self._age, False),
-            ("age_aged", rf"(?<!\w)(?i:aged|age\s+of|at\s+age)\s+(?P<body>(?P<n>{number})(?:\s+(?P<u>{unit}))?)(?!\w)", self._age, False),
-            ("relative_shift", rf"(?<![\w.,])(?:(?:(?P<n>{number})(?P<half0>\s+(?i:and\s+a\s+half))?|(?P<halfa>(?i:half\s+an?)))\s+)?(?P<u>{unit})(?P<half>\s+(?i:and\s+a\s+half))?\s+(?P<dir>{later})(?!\w)", self._relative_shift, False),
-            ("unit_after", rf"(?<!\w)(?i:the)\s+(?P<body>(?P<u>{unit_singular})\s+(?P<dir>(?i:after|before)))(?=\s*(?:[,.;:!?)\]]|$))", self._unit_after, False),
+            (
+                "weekday",
+                rf"(?<!\w)(?:(?P<det>(?i:last|next|this|past|coming))\s+)?(?P<w>{weekday})(?!\w)",
+                self._weekday,
+                False,
+            ),
+            (
+                "past_unit",
+                rf"(?<!\w)(?i:the)\s+(?P<body>(?i:past|last)\s+(?P<u>{unit_singular}))(?!\w)",
+                self._past_unit,
+                False,
+            ),
+            (
+                "decade",
+                rf"(?<![\w.,$])(?P<y>\d{{3}}0)'?s(?:{connector}(?P<y2>\d{{3}}0|\d0)'?s)?(?!\w)",
+                self._decade,
+                False,
+            ),
+            (
+                "decade_word",
+                rf"(?<!\w)(?i:the)\s+(?P<body>['’]?(?P<dd>[1-9]0)['’]?s|(?P<dw>{_alt(v.decade_words, ci=True)}))(?!\w)",
+                self._decade_word,
+                False,
+            ),
+            (
+                "year_range",
+                rf"{_NUM_LEFT}(?P<y>\d{{4}})\s*(?P<sep>{_DASH}|/)\s*(?P<y2>\d{{4}}|\d{{2}}|\d)(?![\w%]|[.,]\d|\s*%|[-–—/]\d)",
+                self._year_range,
+                False,
+            ),
+            (
+                "era_range",
+                rf"{_NUM_LEFT}(?P<y>\d{{1,4}})(?:\s*{_DASH}\s*|\s+(?i:to|until|till)\s+)(?P<y2>\d{{1,4}})\s*(?P<era>{era})(?![\w%])",
+                self._era_range,
+                False,
+            ),
+            (
+                "era",
+                rf"{_NUM_LEFT}(?:(?P<y>\d{{1,4}})\s*(?P<era>B\.C\.E\.|BCE|B\.C\.|BC|A\.D\.|AD|C\.E\.|CE)|(?P<era2>A\.D\.|AD)\s*(?P<y2>\d{{1,4}}))(?![\w%])",
+                self._era,
+                False,
+            ),
+            (
+                "age_old",
+                rf"(?<![\w.,])(?P<n>{number})(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?:\s*{_DASH}\s*|\s+)(?:(?i:old)|(?i:of\s+age))(?!\w)",
+                self._age,
+                False,
+            ),
+            (
+                "age_aged",
+                rf"(?<!\w)(?i:aged|age\s+of|at\s+age)\s+(?P<body>(?P<n>{number})(?:\s+(?P<u>{unit}))?)(?!\w)",
+                self._age,
+                False,
+            ),
+            (
+                "relative_shift",
+                rf"(?<![\w.,])(?:(?:(?P<n>{number})(?P<half0>\s+(?i:and\s+a\s+half))?|(?P<halfa>(?i:half\s+an?)))\s+)?(?P<u>{unit})(?P<half>\s+(?i:and\s+a\s+half))?\s+(?P<dir>{later})(?!\w)",
+                self._relative_shift,
+                False,
+            ),
+            (
+                "unit_after",
+                rf"(?<!\w)(?i:the)\s+(?P<body>(?P<u>{unit_singular})\s+(?P<dir>(?i:after|before)))(?=\s*(?:[,.;:!?)\]]|$))",
+                self._unit_after,
+                False,
+            ),
             # "the day after the armistice": the event is outside; resolved from the reference (D167).
-            ("unit_after_event", rf"(?<!\w)(?i:the)\s+(?P<body>(?P<u>(?i:day|week|month|year))\s+(?P<dir>(?i:after|before)))(?=\s+(?i:the|his|her|their|its|a|an)\s)", self._unit_after, False),
-            ("named_relative", rf"(?<!\w)(?P<det>{determiner})\s+(?P<what>{unit_singular}|{full_month}|{season})(?!\w)", self._named_relative, False),
-            ("set_frequency", rf"(?<!\w)(?P<f>(?i:once|twice)|(?P<n>{number})\s+(?i:times))\s+(?i:a|an|per|every)\s+(?P<u>{unit_singular})(?!\w)", self._set, False),
-            ("set_every", rf"(?<!\w)(?i:every|each)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit}|{season}|{weekday}|{full_month})(?!\w)", self._set, False),
-            ("duration", rf"(?<![\w.,])(?:(?P<n>{number})|(?P<halfa>(?i:half\s+an?)))(?P<half>\s+(?i:and\s+a\s+half))?(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?P<half2>\s+(?i:and\s+a\s+half))?(?!\w)", self._duration, False),
-            ("unit_span", rf"(?<!\w)(?i:the)\s+(?P<body>(?i:following|succeeding|subsequent|ensuing|preceding|previous|intervening|coming)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit_plural}))(?!\w)", self._unit_span, False),
+            (
+                "unit_after_event",
+                r"(?<!\w)(?i:the)\s+(?P<body>(?P<u>(?i:day|week|month|year))\s+(?P<dir>(?i:after|before)))(?=\s+(?i:the|his|her|their|its|a|an)\s)",
+                self._unit_after,
+                False,
+            ),
+            (
+                "named_relative",
+                rf"(?<!\w)(?P<det>{determiner})\s+(?P<what>{unit_singular}|{full_month}|{season})(?!\w)",
+                self._named_relative,
+                False,
+            ),
+            (
+                "set_frequency",
+                rf"(?<!\w)(?P<f>(?i:once|twice)|(?P<n>{number})\s+(?i:times))\s+(?i:a|an|per|every)\s+(?P<u>{unit_singular})(?!\w)",
+                self._set,
+                False,
+            ),
+            (
+                "set_every",
+                rf"(?<!\w)(?i:every|each)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit}|{season}|{weekday}|{full_month})(?!\w)",
+                self._set,
+                False,
+            ),
+            (
+                "duration",
+                rf"(?<![\w.,])(?:(?P<n>{number})|(?P<halfa>(?i:half\s+an?)))(?P<half>\s+(?i:and\s+a\s+half))?(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?P<half2>\s+(?i:and\s+a\s+half))?(?!\w)",
+                self._duration,
+                False,
+            ),
+            (
+                "unit_span",
+                rf"(?<!\w)(?i:the)\s+(?P<body>(?i:following|succeeding|subsequent|ensuing|preceding|previous|intervening|coming)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit_plural}))(?!\w)",
+                self._unit_span,
+                False,
+            ),
             ("for_unit", rf"(?<!\w)(?i:for|over|within)\s+(?P<body>(?P<u>{unit_plural}))(?!\w)", self._duration, False),
             ("noise_token", rf"(?<!\w){preps}\s+(?P<body>{_alt(v.noise_tokens)})(?!\w)", self._noise, False),
             # "from October to March": a range of months in the reference year (the end may be in the next).
-            ("month_range", rf"(?<!\w)(?i:from|between)\s+(?P<body>(?P<m>{full_month})\s+(?i:to|until|till|through|and)\s+(?P<m2>{full_month}))(?!\w)(?!,?\s*\d)", self._month_range, False),
-            ("bare_month", rf"(?<!\w){preps_month}(?:\s+|-)(?P<body>(?P<m>{full_month}))(?!\w)(?!\s*\d)", self._bare_month, False),
+            (
+                "month_range",
+                rf"(?<!\w)(?i:from|between)\s+(?P<body>(?P<m>{full_month})\s+(?i:to|until|till|through|and)\s+(?P<m2>{full_month}))(?!\w)(?!,?\s*\d)",
+                self._month_range,
+                False,
+            ),
+            (
+                "bare_month",
+                rf"(?<!\w){preps_month}(?:\s+|-)(?P<body>(?P<m>{full_month}))(?!\w)(?!\s*\d)",
+                self._bare_month,
+                False,
+            ),
             # "In the extreme winter," / "freezing in the winter.": closed by punctuation (dates.toml [seasons]).
             # "During the summer, …", "the spring and summer": the season of the reference year (D165).
-            ("the_season", rf"(?<!\w){preps_month}\s+(?i:the)\s+(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)", self._the_season, False),
-            ("bare_season", rf"(?<!\w){preps_month}\s+(?:(?i:the)\s+(?:[a-z]+\s+)?)?(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$))", self._bare_season, False),
+            (
+                "the_season",
+                rf"(?<!\w){preps_month}\s+(?i:the)\s+(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)",
+                self._the_season,
+                False,
+            ),
+            (
+                "bare_season",
+                rf"(?<!\w){preps_month}\s+(?:(?i:the)\s+(?:[a-z]+\s+)?)?(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$))",
+                self._bare_season,
+                False,
+            ),
             ("year", rf"{_NUM_LEFT}(?P<y>\d{{4}}){_NUM_RIGHT}", self._year, False),
             # Only when the whole string is known to be a date (normalize, NER spans).
             ("any_month", rf"(?<!\w)(?P<m>{full_month})(?!\w)", self._bare_month, True),
@@ -323,7 +492,7 @@ class Detector:
         return self._fixed(m, rule, _day_interval(year, month, day, month2 or month, day2))
 
     def _day_of_year(self, m: re.Match[str], text: str) -> Expression | None:
-        """"15 February of that year", "March 3 of the following year"."""
+        """ "15 February of that year", "March 3 of the following year"."""
         month, day = self._months[m["m"] or m["m2"]], int(m["d"] or m["d2"])
         if day > _MAX_DAYS[month]:
             return None
@@ -336,7 +505,9 @@ class Detector:
 
     def _season_of_year(self, m: re.Match[str], text: str) -> Expression | None:
         years = self._year_offset(m["which"])
-        return self._relative(m, "season_of_year", Relative("within", season=self._seasons[m["s"].lower()], years=years))
+        return self._relative(
+            m, "season_of_year", Relative("within", season=self._seasons[m["s"].lower()], years=years)
+        )
 
     def _year_offset(self, which: str) -> int:
         word = _norm(which)
@@ -433,7 +604,7 @@ class Detector:
         return self._fixed(m, "year_range", DateValue("INTERVAL", f"{year_text(year)}/{year_text(end)}"))
 
     def _era_range(self, m: re.Match[str], text: str) -> Expression | None:
-        """"499-493 BC", "from 264 to 241 BC": both ends in the era the second names."""
+        """ "499-493 BC", "from 264 to 241 BC": both ends in the era the second names."""
         first, last = int(m["y"]), int(m["y2"])
         if m["era"].replace(".", "") in ("BC", "BCE"):
             if not first > last > 0:
@@ -446,7 +617,7 @@ class Detector:
         return self._fixed(m, "era_range", DateValue("INTERVAL", value))
 
     def _unit_span(self, m: re.Match[str], text: str) -> Expression | None:
-        """"the following days" PXD, "the four previous weeks" P4W: a length of time (D164)."""
+        """ "the following days" PXD, "the four previous weeks" P4W: a length of time (D164)."""
         amount = self._number(m["n"]) if m["n"] else None
         return self._fixed(m, "duration", DateValue("DURATION", _duration(amount, self.v.units[m["u"].lower()])))
 
@@ -488,7 +659,9 @@ class Detector:
         unit = self.v.units[m["u"].lower()] if m["u"] else "Y"
         amount = self._number(m["n"])
         # The span is only the number, whatever the wording (D117): "23 years old" -> "23".
-        return Expression(m.start(), m.end(), "age", date=DateValue("DURATION", _duration(amount, unit)), core=m.span("n"))
+        return Expression(
+            m.start(), m.end(), "age", date=DateValue("DURATION", _duration(amount, unit)), core=m.span("n")
+        )
 
     def _relative_shift(self, m: re.Match[str], text: str) -> Expression | None:
         unit_word, direction_word = m["u"].lower(), m["dir"].lower()
@@ -550,7 +723,7 @@ class Detector:
         return self._fixed(m, "year_word", DateValue("DATE", year_text(year))) if self._plausible(year) else None
 
     def _year_part(self, m: re.Match[str], text: str) -> Expression | None:
-        """"the first half of 1920" -> 1920-40; "the third quarter of 1920" -> 1920-35 (EDTF level 1)."""
+        """ "the first half of 1920" -> 1920-40; "the third quarter of 1920" -> 1920-35 (EDTF level 1)."""
         year = int(m["y"])
         if not self._plausible(year):
             return None
@@ -615,7 +788,7 @@ class Detector:
         return self._relative(m, "weekday", rel)
 
     def _past_unit(self, m: re.Match[str], text: str) -> Expression | None:
-        """"the past decade", "the last century" as a length of time: P1DE, P1CE."""
+        """ "the past decade", "the last century" as a length of time: P1DE, P1CE."""
         if self._previous_word(text, m.start()).lower() in ("of", "in", "during", "throughout") and m["u"].lower() in (
             "year",
             "month",
@@ -857,7 +1030,7 @@ def _flag_parenthetical(chosen: list[Expression], text: str) -> list[Expression]
 
 
 def _composite_duration(a: Expression, b: Expression, text: str) -> Expression | None:
-    """"two years and three months" -> one DURATION P2Y3M (units from the longest down)."""
+    """ "two years and three months" -> one DURATION P2Y3M (units from the longest down)."""
     if not (a.date and b.date and a.date.type == b.date.type == "DURATION" and not a.date.mod and not b.date.mod):
         return None
     if not _COMPOSITE_GAP.fullmatch(text, a.end, b.start):
@@ -877,7 +1050,7 @@ def _composite_duration(a: Expression, b: Expression, text: str) -> Expression |
 
 
 def _with_year_of(a: Expression, b: Expression, text: str) -> Expression | None:
-    """"1 May to 3 June 1937": a day or month without a year takes the year of the range's other end."""
+    """ "1 May to 3 June 1937": a day or month without a year takes the year of the range's other end."""
     rel = a.relative
     if rel is None or rel.kind != "within" or rel.month is None or rel.years or rel.end_day is not None:
         return None

@@ -7,7 +7,6 @@ from functools import lru_cache
 from typing import Literal
 
 from serge_corpus.date_object import is_edtf
-
 from serge_corpus.dates.detect import TIMEML_ONLY, detector_for
 from serge_corpus.dates.expression import Expression
 from serge_corpus.dates.resolve import resolve, resolve_all

@@ -50,9 +50,9 @@ from collections.abc import Iterable
 from serge_corpus.dates.expression import Expression, Relative
 from serge_corpus.dates.values import (
     UNIT_PRECISION,
-    holiday_day,
     Point,
     format_point,
+    holiday_day,
     is_real_day,
     next_month_named,
     next_season_named,
@@ -93,7 +93,7 @@ def resolve(expr: Expression, reference: str | None, dct: str | None = None) -> 
 
 
 def _present(rel: Relative, dct: str | None) -> DateValue:
-    """"now", "today", "yesterday": from the DCT; without one, PRESENT_REF for now/today, else null (D159)."""
+    """ "now", "today", "yesterday": from the DCT; without one, PRESENT_REF for now/today, else null (D159)."""
     ref = parse_reference(dct)
     day = ref[1] if ref is not None and ref[0] == ref[1] else None
     if rel.unit == "now":
@@ -207,7 +207,10 @@ def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tu
         return format_point(Point("year", year)), False
     if rel.day is None and rel.end_month is not None:  # "from October to March": March of the next year
         end_year = year + (1 if rel.end_month < rel.month else 0)
-        return f"{format_point(Point('month', year, rel.month))}/{format_point(Point('month', end_year, rel.end_month))}", False
+        return (
+            f"{format_point(Point('month', year, rel.month))}/{format_point(Point('month', end_year, rel.end_month))}",
+            False,
+        )
     if rel.day is None:
         return format_point(Point("month", year, rel.month)), False
     last_month = rel.end_month or rel.month

@@ -116,7 +116,7 @@ def span_timex3(span: Span, offset: int = 0) -> list[Timex3]:
 
 
 def _iso_week(first: str, last: str) -> str | None:
-    """"2013-W10" when the interval is one ISO week, Monday to Sunday."""
+    """ "2013-W10" when the interval is one ISO week, Monday to Sunday."""
     try:
         a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     except ValueError:

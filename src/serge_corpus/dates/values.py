@@ -152,7 +152,7 @@ def shift(p: Point, unit: str, amount: int) -> Point | None:
 
 
 def next_month_named(p: Point, month: int, direction: int) -> Point | None:
-    """"the following December" / "the previous December" seen from `p`."""
+    """ "the following December" / "the previous December" seen from `p`."""
     if p.month is not None:
         later = month > p.month
         year = p.year + (0 if later else 1) if direction > 0 else p.year - (0 if month < p.month else 1)
@@ -163,7 +163,7 @@ def next_month_named(p: Point, month: int, direction: int) -> Point | None:
 
 
 def next_season_named(p: Point, season: int, direction: int) -> Point | None:
-    """"the following spring" / "the previous winter" seen from `p`."""
+    """ "the following spring" / "the previous winter" seen from `p`."""
     if not p.knows("year"):
         return None
     start = SEASON_START_MONTH[season]
@@ -219,8 +219,11 @@ def holiday_day(year: int, rule: str) -> Point | None:
         return Point("day", year, month, day) if is_real_day(year, month, day) else None
     if m["nm"]:
         month, weekday, n = int(m["nm"]), int(m["wd"]), int(m["n"])
-        days = [d for d in range(1, calendar.monthrange(year, month)[1] + 1)
-                if dt.date(year, month, d).isoweekday() == weekday]
+        days = [
+            d
+            for d in range(1, calendar.monthrange(year, month)[1] + 1)
+            if dt.date(year, month, d).isoweekday() == weekday
+        ]
         return Point("day", year, month, days[n - 1 if n > 0 else n])
     if year < 1583:  # the Gregorian computus before the Gregorian calendar would be wrong
         return None

@@ -223,7 +223,7 @@ class _Reader:
     def str_map(self, key: str) -> dict[str, str]:
         value = self._get(key, dict, {})
         if not all(isinstance(v, str) for v in value.values()):
-            self.problems.append(Problem("E100", "expected word = \"text\" pairs", file=self.where, field=key))
+            self.problems.append(Problem("E100", 'expected word = "text" pairs', file=self.where, field=key))
             return {}
         return dict(value)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.evaluate.pairing import Records, RecordFile, pair_blocks, read_predictions
+from serge_corpus.evaluate.pairing import RecordFile, Records, pair_blocks, read_predictions
 from serge_corpus.evaluate.spans import Tokenizer, match_spans, scored_spans, to_token_spans, token_labels
 from serge_corpus.model import LABELS, UNANNOTATED_BLOCKS, Block, Span, Token
 
@@ -175,16 +175,18 @@ def agreement(
     for i, j in pair_index:
         a, b = token_rows[i], token_rows[j]
         annotated = [t for t in range(n_tokens) if a[t] != OUTSIDE or b[t] != OUTSIDE]
-        pairs.append({
-            "a": labels_of[i],
-            "b": labels_of[j],
-            "spans": _span_section(span_totals[(i, j)] or {"*": Counter()}),
-            "kappa": {
-                "all": _kappa(a, b),
-                "annotated": _kappa([a[t] for t in annotated], [b[t] for t in annotated]),
-                "tokens_annotated": len(annotated),
-            },
-        })
+        pairs.append(
+            {
+                "a": labels_of[i],
+                "b": labels_of[j],
+                "spans": _span_section(span_totals[(i, j)] or {"*": Counter()}),
+                "kappa": {
+                    "all": _kappa(a, b),
+                    "annotated": _kappa([a[t] for t in annotated], [b[t] for t in annotated]),
+                    "tokens_annotated": len(annotated),
+                },
+            }
+        )
     return {
         "annotators": labels_of,
         "records": len(groups),

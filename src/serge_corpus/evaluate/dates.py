@@ -173,8 +173,11 @@ def summarize_dates(tables: DateTables) -> dict:
         "strict": _prf_dict(total.strict, total.pred, total.gold),
         "relaxed": _prf_dict(total.relaxed, total.pred, total.gold),
         "attributes": {
-            name: {"correct": total.attributes[name], "total": total.relaxed,
-                   "accuracy": _ratio(total.attributes[name], total.relaxed)}
+            name: {
+                "correct": total.attributes[name],
+                "total": total.relaxed,
+                "accuracy": _ratio(total.attributes[name], total.relaxed),
+            }
             for name in ATTRIBUTES
         },
         "value": _prf_dict(total.value, total.pred, total.gold),
@@ -190,6 +193,7 @@ def dates(gold: Records, pred: Records) -> dict:
 
 def date_f1_counts(tables: DateTables) -> dict[str, np.ndarray]:
     """Per-block (correct, predicted, gold) of the date F1s, for the bootstrap."""
+
     def column(name: str) -> np.ndarray:
         rows = [(getattr(c, name), c.pred, c.gold) for c in tables.blocks]
         return np.array(rows, dtype=float).reshape(len(rows), 3)

@@ -18,7 +18,7 @@ from serge_corpus.evaluate.ner import (
     ner_tables,
     summarize_ner,
 )
-from serge_corpus.evaluate.pairing import Records, RecordFile, pair_blocks, read_predictions, read_reference
+from serge_corpus.evaluate.pairing import RecordFile, Records, pair_blocks, read_predictions, read_reference
 from serge_corpus.evaluate.sentences import scored_blocks, sentence_f1_counts, sentence_tables, summarize_sentences
 from serge_corpus.evaluate.spans import Tokenizer
 

@@ -16,10 +16,10 @@ predictions this changes nothing; see docs/evaluate.md.
 
 from __future__ import annotations
 
-from functools import partial
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -244,9 +244,7 @@ def ner_tables(pairs: Sequence[tuple[Block, Block]], tokenize: Tokenizer | None 
         labels = {s.label for s in g.spans} | {s.label for s in p.spans}
         used |= labels
         per_label = {
-            label: schema_counts(
-                [s for s in g.spans if s.label == label], [s for s in p.spans if s.label == label]
-            )
+            label: schema_counts([s for s in g.spans if s.label == label], [s for s in p.spans if s.label == label])
             for label in labels
         }
         seqeval = (0, 0, 0)
@@ -339,6 +337,7 @@ def ner_f1_counts(tables: NerTables) -> dict[str, np.ndarray]:
         counts[f"ner.{schema}.f1"] = column(partial(_schema_counts, schema=schema))
     counts["ner.seqeval.f1"] = column(lambda b: b.seqeval)
     for label in tables.labels:
+
         def get(b: BlockNer, label: str = label) -> tuple[float, float, float]:
             c = b.per_label.get(label, {}).get("strict", Counts())
             return (c.correct, c.actual, c.possible)

@@ -83,9 +83,7 @@ def pair_blocks(reference: Records, compared: Records) -> list[tuple[Block, Bloc
     for block in ref_blocks:
         other = by_id.get(block.id)
         if other is None:
-            problems.append(
-                Problem("E140", f"not in {cmp_name}", ref_file, ref_lines.get(block.id), block.id, "id")
-            )
+            problems.append(Problem("E140", f"not in {cmp_name}", ref_file, ref_lines.get(block.id), block.id, "id"))
             continue
         for name in ("text", "offset", "doc_id"):
             if getattr(block, name) != getattr(other, name):
@@ -96,9 +94,7 @@ def pair_blocks(reference: Records, compared: Records) -> list[tuple[Block, Bloc
         pairs.append((block, other))
     for block in cmp_blocks:
         if block.id not in ref_ids:
-            problems.append(
-                Problem("E141", f"not in {ref_name}", cmp_file, cmp_lines.get(block.id), block.id, "id")
-            )
+            problems.append(Problem("E141", f"not in {ref_name}", cmp_file, cmp_lines.get(block.id), block.id, "id"))
     if problems:
         raise SergeCorpusError(problems)
     return pairs

@@ -63,26 +63,52 @@ def summary_markdown(result: dict) -> str:
     rows = []
     for schema in SCHEMAS:
         s = ner[schema]
-        rows.append([schema] + [_num(s[k]) for k in ("precision", "recall", "f1")] + [_ci(result, f"ner.{schema}.f1")]
-                    + [str(s[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious")])
+        rows.append(
+            [schema]
+            + [_num(s[k]) for k in ("precision", "recall", "f1")]
+            + [_ci(result, f"ner.{schema}.f1")]
+            + [str(s[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious")]
+        )
     s = ner["seqeval"]
-    rows.append(["seqeval (IOB2 strict)"] + [_num(s[k]) for k in ("precision", "recall", "f1")]
-                + [_ci(result, "ner.seqeval.f1"), str(s["correct"]), "", "", "", ""])
+    rows.append(
+        ["seqeval (IOB2 strict)"]
+        + [_num(s[k]) for k in ("precision", "recall", "f1")]
+        + [_ci(result, "ner.seqeval.f1"), str(s["correct"]), "", "", "", ""]
+    )
     m = ner["macro"]["strict"]
-    rows.append(["macro strict"] + [_num(m[k]) for k in ("precision", "recall", "f1")]
-                + [_ci(result, "ner.macro.strict.f1"), "", "", "", "", ""])
+    rows.append(
+        ["macro strict"]
+        + [_num(m[k]) for k in ("precision", "recall", "f1")]
+        + [_ci(result, "ner.macro.strict.f1"), "", "", "", "", ""]
+    )
     parts.append(_table(["schema", "P", "R", "F1", ci_head, "COR", "INC", "PAR", "MIS", "SPU"], rows))
     parts += ["", "### Per label (strict)", "", per_label_markdown(result), ""]
     parts += _notes(ner)
     parts += ["## Dates", "", dates_markdown(result), "", "## Sentences", ""]
     internal = sentences["internal"]
-    parts.append(_table(
-        ["boundaries", "P", "R", "F1", ci_head, "correct", "pred", "gold"],
-        [["all", *(_num(sentences[k]) for k in ("precision", "recall", "f1")), _ci(result, "sentences.f1"),
-          str(sentences["correct"]), str(sentences["pred"]), str(sentences["gold"])],
-         ["internal (not block-final)", *(_num(internal[k]) for k in ("precision", "recall", "f1")), "–",
-          str(internal["correct"]), str(internal["pred"]), str(internal["gold"])]],
-    ))
+    parts.append(
+        _table(
+            ["boundaries", "P", "R", "F1", ci_head, "correct", "pred", "gold"],
+            [
+                [
+                    "all",
+                    *(_num(sentences[k]) for k in ("precision", "recall", "f1")),
+                    _ci(result, "sentences.f1"),
+                    str(sentences["correct"]),
+                    str(sentences["pred"]),
+                    str(sentences["gold"]),
+                ],
+                [
+                    "internal (not block-final)",
+                    *(_num(internal[k]) for k in ("precision", "recall", "f1")),
+                    "–",
+                    str(internal["correct"]),
+                    str(internal["pred"]),
+                    str(internal["gold"]),
+                ],
+            ],
+        )
+    )
     ci = result.get("ci", {})
     if ci.get("resamples"):
         parts += ["", f"CIs: {ci['method']}, {ci['resamples']} resamples of {ci['blocks']} blocks, seed {ci['seed']}."]
@@ -94,12 +120,34 @@ def per_label_markdown(result: dict) -> str:
     rows = []
     for label, by_schema in ner["per_label"].items():
         s = by_schema["strict"]
-        rows.append([label, *(_num(s[k]) for k in ("precision", "recall", "f1")),
-                     _ci(result, f"ner.per_label.{label}.strict.f1"),
-                     *(str(s[k]) for k in ("possible", "actual", "correct", "incorrect", "missed", "spurious")),
-                     *(_num(by_schema[x]["f1"]) for x in ("exact", "partial", "type"))])
-    return _table(["label", "P", "R", "F1", "F1 CI", "gold", "pred", "COR", "INC", "MIS", "SPU",
-                   "exact F1", "partial F1", "type F1"], rows)
+        rows.append(
+            [
+                label,
+                *(_num(s[k]) for k in ("precision", "recall", "f1")),
+                _ci(result, f"ner.per_label.{label}.strict.f1"),
+                *(str(s[k]) for k in ("possible", "actual", "correct", "incorrect", "missed", "spurious")),
+                *(_num(by_schema[x]["f1"]) for x in ("exact", "partial", "type")),
+            ]
+        )
+    return _table(
+        [
+            "label",
+            "P",
+            "R",
+            "F1",
+            "F1 CI",
+            "gold",
+            "pred",
+            "COR",
+            "INC",
+            "MIS",
+            "SPU",
+            "exact F1",
+            "partial F1",
+            "type F1",
+        ],
+        rows,
+    )
 
 
 def _notes(ner: dict) -> list[str]:
@@ -112,27 +160,53 @@ def _notes(ner: dict) -> list[str]:
         if ner["ignored_boilerplate"][side]:
             notes.append(f"- {side}: {ner['ignored_boilerplate'][side]} span(s) in boilerplate blocks ignored")
         if ner["seqeval"]["unaligned"][side]:
-            notes.append(f"- {side}: {ner['seqeval']['unaligned'][side]} span(s) not aligned to tokens "
-                         f"(snapped to token edges for seqeval; {ner['seqeval']['lost'][side]} lost)")
+            notes.append(
+                f"- {side}: {ner['seqeval']['unaligned'][side]} span(s) not aligned to tokens "
+                f"(snapped to token edges for seqeval; {ner['seqeval']['lost'][side]} lost)"
+            )
     if ner["seqeval"]["tokenized_blocks"]:
         notes.append(f"- {ner['seqeval']['tokenized_blocks']} block(s) had no tokens and were tokenised for seqeval")
-    return (["Notes:", "", *notes, ""] if notes else [])
+    return ["Notes:", "", *notes, ""] if notes else []
 
 
 def dates_markdown(result: dict) -> str:
     dates = result["dates"]
-    rows = [[name, *(_num(dates[name][k]) for k in ("precision", "recall", "f1")), _ci(result, f"dates.{name}.f1"),
-             str(dates[name]["correct"])] for name in ("strict", "relaxed", "value")]
+    rows = [
+        [
+            name,
+            *(_num(dates[name][k]) for k in ("precision", "recall", "f1")),
+            _ci(result, f"dates.{name}.f1"),
+            str(dates[name]["correct"]),
+        ]
+        for name in ("strict", "relaxed", "value")
+    ]
     extraction = _table(["DATE spans", "P", "R", "F1", "F1 CI", "correct"], rows)
     attrs = dates["attributes"]
-    attributes = _table(["attribute (relaxed pairs)", "accuracy", "correct", "pairs"],
-                        [[name, _num(a["accuracy"]), str(a["correct"]), str(a["total"])] for name, a in attrs.items()])
+    attributes = _table(
+        ["attribute (relaxed pairs)", "accuracy", "correct", "pairs"],
+        [[name, _num(a["accuracy"]), str(a["correct"]), str(a["total"])] for name, a in attrs.items()],
+    )
     families = _table(
         ["family", "gold", "strict R", "relaxed R", "value R", "type acc", "value acc", "mod acc", "anchor acc"],
-        [[name, str(f["gold"]), *(_num(f[k]) for k in ("strict_recall", "relaxed_recall", "value_recall",
-                                                       "type_accuracy", "value_accuracy", "mod_accuracy",
-                                                       "anchor_accuracy"))]
-         for name, f in dates["families"].items()],
+        [
+            [
+                name,
+                str(f["gold"]),
+                *(
+                    _num(f[k])
+                    for k in (
+                        "strict_recall",
+                        "relaxed_recall",
+                        "value_recall",
+                        "type_accuracy",
+                        "value_accuracy",
+                        "mod_accuracy",
+                        "anchor_accuracy",
+                    )
+                ),
+            ]
+            for name, f in dates["families"].items()
+        ],
     )
     head = f"{dates['gold']} gold and {dates['pred']} predicted DATE spans"
     if dates["pred_without_date"]:
@@ -177,8 +251,9 @@ def error_lists(alignments: Sequence[Alignment], limit: int = ERROR_LIMIT) -> di
     for a in alignments:
         if a.kind == "correct":
             continue
-        key = _ErrorKey(a.kind, (a.gold.text, a.gold.label) if a.gold else None,
-                        (a.pred.text, a.pred.label) if a.pred else None)
+        key = _ErrorKey(
+            a.kind, (a.gold.text, a.gold.label) if a.gold else None, (a.pred.text, a.pred.label) if a.pred else None
+        )
         counts[key] += 1
         first.setdefault(key, a)
     out: dict[str, list[dict]] = {kind: [] for kind in ERROR_KINDS}
@@ -189,13 +264,15 @@ def error_lists(alignments: Sequence[Alignment], limit: int = ERROR_LIMIT) -> di
         a = first[key]
         spans = [s for s in (a.gold, a.pred) if s is not None]
         start, end = min(s.start for s in spans), max(s.end for s in spans)
-        out[key.kind].append({
-            "count": counts[key],
-            "gold": _describe(a.gold),
-            "pred": _describe(a.pred),
-            "id": a.block.id,
-            "context": _sentence_context(a.block, start, end),
-        })
+        out[key.kind].append(
+            {
+                "count": counts[key],
+                "gold": _describe(a.gold),
+                "pred": _describe(a.pred),
+                "id": a.block.id,
+                "context": _sentence_context(a.block, start, end),
+            }
+        )
     return out
 
 
@@ -216,8 +293,10 @@ def errors_markdown(errors: dict[str, list[dict]]) -> str:
         def show(span: dict | None) -> str:
             return "–" if span is None else f"{_cell(span['text'])} ({span['label']})"
 
-        rows = [[str(e["count"]), show(e["gold"]), show(e["pred"]), _cell(e["id"]), _cell(e["context"])]
-                for e in errors[kind]]
+        rows = [
+            [str(e["count"]), show(e["gold"]), show(e["pred"]), _cell(e["id"]), _cell(e["context"])]
+            for e in errors[kind]
+        ]
         parts += [_table(["n", "gold", "pred", "record", "sentence"], rows), ""]
     return "\n".join(parts)
 
@@ -257,8 +336,10 @@ def plot_confusion(matrix: dict[str, dict[str, int]], path: Path) -> None:
     """Heat map of gold label (rows) against predicted label (columns), `none` included."""
     from matplotlib.figure import Figure
 
-    names = sorted({g for g in matrix} | {p for row in matrix.values() for p in row} | {NONE},
-                   key=lambda x: (LABELS.index(x) if x in LABELS else len(LABELS) + (x == NONE), x))
+    names = sorted(
+        {g for g in matrix} | {p for row in matrix.values() for p in row} | {NONE},
+        key=lambda x: (LABELS.index(x) if x in LABELS else len(LABELS) + (x == NONE), x),
+    )
     grid = [[matrix.get(g, {}).get(p, 0) for p in names] for g in names]
     size = max(4.0, 0.6 * len(names) + 2)
     fig = Figure(figsize=(size, size), dpi=100)
@@ -272,8 +353,15 @@ def plot_confusion(matrix: dict[str, dict[str, int]], path: Path) -> None:
     for i, row in enumerate(grid):
         for j, value in enumerate(row):
             if value:
-                ax.text(j, i, str(value), ha="center", va="center",
-                        color="white" if value > peak / 2 else "black", fontsize=8)
+                ax.text(
+                    j,
+                    i,
+                    str(value),
+                    ha="center",
+                    va="center",
+                    color="white" if value > peak / 2 else "black",
+                    fontsize=8,
+                )
     fig.colorbar(image, ax=ax, shrink=0.7)
     ax.set_title("Label confusion (overlap-paired spans)")
     fig.tight_layout()
@@ -287,13 +375,25 @@ def report_markdown(result: dict, errors: dict[str, list[dict]]) -> str:
     meta = result.get("meta", {})
     head = ["# Evaluation report", ""]
     if meta.get("gold") or meta.get("pred"):
-        head += [f"Gold: `{meta.get('gold')}`  ", f"Predictions: `{meta.get('pred')}`  ",
-                 f"Records: {meta.get('records')}", ""]
+        head += [
+            f"Gold: `{meta.get('gold')}`  ",
+            f"Predictions: `{meta.get('pred')}`  ",
+            f"Records: {meta.get('records')}",
+            "",
+        ]
     body = summary_markdown(result)
     plots = ["## Plots", "", "![per-label F1](per_label_f1.png)", "", "![confusion matrix](confusion.png)", ""]
     full = _all_schemas_markdown(result)
-    return "\n".join(head) + body + "\n### Per label, every schema\n\n" + full + "\n\n" + "\n".join(plots) \
-        + "\n## Errors\n\n" + errors_markdown(errors)
+    return (
+        "\n".join(head)
+        + body
+        + "\n### Per label, every schema\n\n"
+        + full
+        + "\n\n"
+        + "\n".join(plots)
+        + "\n## Errors\n\n"
+        + errors_markdown(errors)
+    )
 
 
 def _all_schemas_markdown(result: dict) -> str:
@@ -301,8 +401,14 @@ def _all_schemas_markdown(result: dict) -> str:
     for label, by_schema in result["ner"]["per_label"].items():
         for schema in SCHEMAS:
             s = by_schema[schema]
-            rows.append([label, schema, *(_num(s[k]) for k in ("precision", "recall", "f1")),
-                         *(str(s[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious"))])
+            rows.append(
+                [
+                    label,
+                    schema,
+                    *(_num(s[k]) for k in ("precision", "recall", "f1")),
+                    *(str(s[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious")),
+                ]
+            )
     return _table(["label", "schema", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU"], rows)
 
 
@@ -313,8 +419,9 @@ def write_report(result: dict, pairs: Sequence[tuple[Block, Block]], out_dir: st
     paths = [out / "report.json", out / "report.md", out / "per_label_f1.png", out / "confusion.png"]
     try:
         out.mkdir(parents=True, exist_ok=True)
-        paths[0].write_text(json.dumps(result | {"errors": errors}, indent=2, ensure_ascii=False) + "\n",
-                            encoding="utf-8")
+        paths[0].write_text(
+            json.dumps(result | {"errors": errors}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         paths[1].write_text(report_markdown(result, errors), encoding="utf-8")
         plot_per_label_f1(result, paths[2])
         plot_confusion(result["ner"]["confusion"], paths[3])
@@ -328,31 +435,68 @@ def write_report(result: dict, pairs: Sequence[tuple[Block, Block]], out_dir: st
 
 def agreement_markdown(result: dict) -> str:
     """Tables of an agreement result (agreement.agreement), as Markdown."""
-    parts = ["# Inter-annotator agreement", "",
-             f"Annotators: {', '.join(result['annotators'])}; records: {result['records']}; "
-             f"tokens: {result['tokens']['all']} ({result['tokens']['annotated']} labelled by someone).", ""]
+    parts = [
+        "# Inter-annotator agreement",
+        "",
+        f"Annotators: {', '.join(result['annotators'])}; records: {result['records']}; "
+        f"tokens: {result['tokens']['all']} ({result['tokens']['annotated']} labelled by someone).",
+        "",
+    ]
     rows = []
     for p in result["pairs"]:
         e, o = p["spans"]["exact"], p["spans"]["overlap"]
-        rows.append([f"{_cell(p['a'])} / {_cell(p['b'])}", _num(e["f1"]), _num(o["f1"]), f"{e['a']} / {e['b']}",
-                     _num(p["kappa"]["all"]), _num(p["kappa"]["annotated"]), str(p["kappa"]["tokens_annotated"])])
-    parts += ["## Pairs", "", _table(["pair", "exact F1", "overlap F1", "spans", "kappa (all tokens)",
-                                      "kappa (labelled tokens)", "labelled tokens"], rows), ""]
+        rows.append(
+            [
+                f"{_cell(p['a'])} / {_cell(p['b'])}",
+                _num(e["f1"]),
+                _num(o["f1"]),
+                f"{e['a']} / {e['b']}",
+                _num(p["kappa"]["all"]),
+                _num(p["kappa"]["annotated"]),
+                str(p["kappa"]["tokens_annotated"]),
+            ]
+        )
+    parts += [
+        "## Pairs",
+        "",
+        _table(
+            [
+                "pair",
+                "exact F1",
+                "overlap F1",
+                "spans",
+                "kappa (all tokens)",
+                "kappa (labelled tokens)",
+                "labelled tokens",
+            ],
+            rows,
+        ),
+        "",
+    ]
     alpha = result["alpha"]
-    parts += ["## Krippendorff's alpha (nominal, tokens)", "",
-              _table(["tokens", "alpha"], [["all", _num(alpha["all"])], ["labelled by someone", _num(alpha["annotated"])]]),
-              ""]
+    parts += [
+        "## Krippendorff's alpha (nominal, tokens)",
+        "",
+        _table(["tokens", "alpha"], [["all", _num(alpha["all"])], ["labelled by someone", _num(alpha["annotated"])]]),
+        "",
+    ]
     dropped = {name: d for name, d in result["dropped_labels"].items() if d}
     if dropped:
-        listed = "; ".join(f"{_cell(name)}: " + ", ".join(f"{label} {n}" for label, n in d.items())
-                           for name, d in dropped.items())
+        listed = "; ".join(
+            f"{_cell(name)}: " + ", ".join(f"{label} {n}" for label, n in d.items()) for name, d in dropped.items()
+        )
         parts += [f"Spans with labels outside the guidelines' set, left out: {listed}.", ""]
     if result["tokenized_blocks"]:
         parts += [f"{result['tokenized_blocks']} record(s) had no tokens and were tokenised.", ""]
     for p in result["pairs"]:
-        rows = [[label, _num(v["exact"]["f1"]), _num(v["overlap"]["f1"]), str(v["exact"]["a"]), str(v["exact"]["b"])]
-                for label, v in p["spans"]["per_label"].items()]
-        parts += [f"## Per label: {_cell(p['a'])} / {_cell(p['b'])}", "",
-                  _table(["label", "exact F1", "overlap F1", f"spans {_cell(p['a'])}", f"spans {_cell(p['b'])}"], rows),
-                  ""]
+        rows = [
+            [label, _num(v["exact"]["f1"]), _num(v["overlap"]["f1"]), str(v["exact"]["a"]), str(v["exact"]["b"])]
+            for label, v in p["spans"]["per_label"].items()
+        ]
+        parts += [
+            f"## Per label: {_cell(p['a'])} / {_cell(p['b'])}",
+            "",
+            _table(["label", "exact F1", "overlap F1", f"spans {_cell(p['a'])}", f"spans {_cell(p['b'])}"], rows),
+            "",
+        ]
     return "\n".join(parts)

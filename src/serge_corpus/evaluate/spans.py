@@ -51,9 +51,7 @@ def overlap(a: Span, b: Span) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def match_spans(
-    gold: Sequence[Span], pred: Sequence[Span], same_label: bool
-) -> list[tuple[int, int]]:
+def match_spans(gold: Sequence[Span], pred: Sequence[Span], same_label: bool) -> list[tuple[int, int]]:
     """Pair overlapping spans one-to-one; returns (gold index, pred index) pairs.
 
     Pairs are taken best first: identical boundaries, then the same label,

@@ -216,7 +216,9 @@ def span_records(
             covered = text[rs.start : rs.end]
             if rs.claimed_text not in (covered, covered.replace("\n", " ")):
                 problems.append(
-                    raw.where.problem("E168", f"[{rs.start}, {rs.end}] covers {covered!r}, file says {rs.claimed_text!r}", rs.field)
+                    raw.where.problem(
+                        "E168", f"[{rs.start}, {rs.end}] covers {covered!r}, file says {rs.claimed_text!r}", rs.field
+                    )
                 )
                 continue
         payload = rs.payload if rs.payload is not None else payloads.get((rs.start, rs.end, rs.label))
@@ -322,7 +324,8 @@ def _locate(
         if found_at < 0 or (i > 0 and source.text[at:found_at].strip()):
             where = (
                 f"token {i} {tok!r} does not follow token {i - 1} in {source.path or source.doc_id}"
-                if i else f"token 0 {tok!r} not in the source"
+                if i
+                else f"token 0 {tok!r} not in the source"
             )
             return None, [raw.where.problem("E164", where)]
         positions.append((found_at, found_at + len(tok)))
@@ -332,8 +335,12 @@ def _locate(
     start, end = positions[0][0], positions[-1][1]
     text = source.text[start:end]
     spans = [
-        {"start": positions[a][0] - start, "end": positions[b][1] - start, "label": label,
-         "text": source.text[positions[a][0] : positions[b][1]]}
+        {
+            "start": positions[a][0] - start,
+            "end": positions[b][1] - start,
+            "label": label,
+            "text": source.text[positions[a][0] : positions[b][1]],
+        }
         for a, b, label in raw.token_ranges
     ]
     return (start, text, spans), []
@@ -343,7 +350,9 @@ def _locate(
 
 
 def _finish(
-    built: list[tuple[Where, dict[str, Any]]], settings: ImportSettings, document: Document | None,
+    built: list[tuple[Where, dict[str, Any]]],
+    settings: ImportSettings,
+    document: Document | None,
     fixes: list[SpanFix],
 ) -> Assembled:
     sources = {doc.doc_id: doc.text for doc in (settings.source, document) if doc is not None}

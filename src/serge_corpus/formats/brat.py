@@ -57,7 +57,9 @@ def export(blocks: Sequence[Block], out: Path) -> None:
             stem.with_suffix(".txt").write_bytes(block.text.encode("utf-8"))
             stem.with_suffix(".ann").write_bytes(ann_text(block).encode("utf-8"))
             header = make_header(block, with_tokens=True, with_payloads=False)
-            stem.with_suffix(".json").write_text(json.dumps(header, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            stem.with_suffix(".json").write_text(
+                json.dumps(header, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
 
     write_directory(out, fill, "brat")
 
@@ -142,7 +144,9 @@ def parse_ann(
             if match is None:
                 problems.append(where.problem("E171", f"not a text-bound line: {line[:60]!r}"))
             elif (bounds := _joined_fragments(match.group(3), text)) is None:
-                problems.append(where.problem("E166", f"{match.group(1)} has fragments {match.group(3)}", match.group(1)))
+                problems.append(
+                    where.problem("E166", f"{match.group(1)} has fragments {match.group(3)}", match.group(1))
+                )
             else:
                 found[match.group(1)] = (*bounds, match.group(2), match.group(4), number)
         elif (note := _NOTE_LINE.match(line)) is not None:
@@ -158,7 +162,9 @@ def parse_ann(
                 problems.append(problem)
         spans.append(RawSpan(start, end, label, payload, claimed, f"{tid} (line {number})"))
     for tid, (_, number) in notes.items():
-        problems.append(Problem("E171", f"AnnotatorNotes for unknown {tid}", file=file, line=number, record_id=record_id))
+        problems.append(
+            Problem("E171", f"AnnotatorNotes for unknown {tid}", file=file, line=number, record_id=record_id)
+        )
     return spans, others, problems
 
 

@@ -200,13 +200,17 @@ def chunk_to_raw(chunk: _Chunk, file: str) -> tuple[RawRecord | None, list[Probl
         positions = find_offsets(header.text, chunk.words)
     if positions is None:
         return None, [where.problem("E171", "tokens do not match # text (or # token_offsets)", "tokens")]
-    spans = tuple(RawSpan(positions[a][0], positions[b][1], label, field=f"line {chunk.tag_lines[a]}") for a, b, label in ranges)
+    spans = tuple(
+        RawSpan(positions[a][0], positions[b][1], label, field=f"line {chunk.tag_lines[a]}") for a, b, label in ranges
+    )
     return RawRecord(where, header.text, spans, tuple(positions), header), []  # type: ignore[arg-type]
 
 
 def _pairs_ok(value: Any, n: int) -> bool:
-    return isinstance(value, list) and len(value) == n and all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) for v in p) for p in value
+    return (
+        isinstance(value, list)
+        and len(value) == n
+        and all(isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) for v in p) for p in value)
     )
 
 
@@ -216,6 +220,9 @@ def _foreign(chunk: _Chunk, where: Where, ranges: list[tuple[int, int, str]]) ->
         positions = find_offsets(text, chunk.words)
         if positions is None:
             return None, [where.problem("E171", "tokens do not match the # text comment", "tokens")]
-        spans = tuple(RawSpan(positions[a][0], positions[b][1], label, field=f"line {chunk.tag_lines[a]}") for a, b, label in ranges)
+        spans = tuple(
+            RawSpan(positions[a][0], positions[b][1], label, field=f"line {chunk.tag_lines[a]}")
+            for a, b, label in ranges
+        )
         return RawRecord(where, text, spans, tuple(positions)), []
     return RawRecord(where, None, token_texts=tuple(chunk.words), token_ranges=tuple(ranges), group=chunk.group), []

@@ -75,8 +75,12 @@ def summarize(fmt: str, path: Path, blocks: Sequence[Block]) -> Summary:
 
 def import_summary(fmt: str, path: Path, result: Assembled, source_written: Path | None) -> Summary:
     return replace(
-        summarize(fmt, path, result.blocks), source_written=source_written, fixes=list(result.fixes),
-        dropped=dict(result.dropped), normalised=result.normalised, stubbed=result.stubbed,
+        summarize(fmt, path, result.blocks),
+        source_written=source_written,
+        fixes=list(result.fixes),
+        dropped=dict(result.dropped),
+        normalised=result.normalised,
+        stubbed=result.stubbed,
     )
 
 
@@ -103,8 +107,16 @@ def import_blocks(
 ) -> list[Block]:
     """Read a file or folder in a format as validated blocks (see `import_report`)."""
     return import_report(
-        path, fmt, source=source, stub_dates=stub_dates, drop_unannotated=drop_unannotated, label_map=label_map,
-        trim=trim, normalise_dates=normalise_dates, doc_id=doc_id, **options,
+        path,
+        fmt,
+        source=source,
+        stub_dates=stub_dates,
+        drop_unannotated=drop_unannotated,
+        label_map=label_map,
+        trim=trim,
+        normalise_dates=normalise_dates,
+        doc_id=doc_id,
+        **options,
     ).blocks
 
 
@@ -130,7 +142,13 @@ def import_report(
     given = check_options(spec, options, spec.import_options, "import from")
     raws = spec.load().read(Path(path), **given)
     settings = ImportSettings(
-        fmt, source, stub_dates, drop_unannotated, label_map, trim=trim, normalise_dates=normalise_dates,
+        fmt,
+        source,
+        stub_dates,
+        drop_unannotated,
+        label_map,
+        trim=trim,
+        normalise_dates=normalise_dates,
         doc_id=doc_id,
     )
     return assemble_report(raws, settings)
@@ -186,13 +204,31 @@ def import_file(
     if source is not None:
         document = document_from_path(source, known)
     if fmt == "timeml":
-        check_options(get_format(fmt), {"stub_dates": stub_dates or None, "drop_unannotated": drop_unannotated or None,
-                                        "label_scheme": label_scheme, "label_map": label_map, **options}, (), "import from")
+        check_options(
+            get_format(fmt),
+            {
+                "stub_dates": stub_dates or None,
+                "drop_unannotated": drop_unannotated or None,
+                "label_scheme": label_scheme,
+                "label_map": label_map,
+                **options,
+            },
+            (),
+            "import from",
+        )
         return _import_timeml(Path(path), Path(out), known, document)
     labels = load_label_map(label_scheme or "guidelines", label_map) if label_scheme or label_map else None
     result = import_report(
-        path, fmt, source=document, stub_dates=stub_dates, drop_unannotated=drop_unannotated, label_map=labels,
-        trim=trim, normalise_dates=normalise_dates, doc_id=Path(out).stem, **options,
+        path,
+        fmt,
+        source=document,
+        stub_dates=stub_dates,
+        drop_unannotated=drop_unannotated,
+        label_map=labels,
+        trim=trim,
+        normalise_dates=normalise_dates,
+        doc_id=Path(out).stem,
+        **options,
     )
     written = None
     if result.document is not None:
@@ -243,8 +279,9 @@ def _import_timeml(path: Path, out: Path, known: Corpus | None, document: Docume
             doc_id = timeml.find_corpus_document(parsed, known.entries)
             target = known.load(doc_id) if doc_id is not None else None
         if target is None:
-            problems.append(Problem("E305", f"DOCID {parsed.doc_id!r} is not a corpus document; pass --source",
-                                    file=str(file)))
+            problems.append(
+                Problem("E305", f"DOCID {parsed.doc_id!r} is not a corpus document; pass --source", file=str(file))
+            )
             continue
         result = timeml.import_document(parsed, target, segment_document, str(file))
         blocks += result.blocks

@@ -52,7 +52,12 @@ def export(blocks: Sequence[Block], out: Path, form: str = "label", offsets: Uni
             for span in block.spans:
                 entity_id += 1
                 entities.append(
-                    {"id": entity_id, "label": span.label, "start_offset": index.to_unit(span.start), "end_offset": index.to_unit(span.end)}
+                    {
+                        "id": entity_id,
+                        "label": span.label,
+                        "start_offset": index.to_unit(span.start),
+                        "end_offset": index.to_unit(span.end),
+                    }
                 )
             row["entities"] = entities
             row["relations"] = []

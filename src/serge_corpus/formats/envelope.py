@@ -131,7 +131,9 @@ def parse_header(obj: Any, where: Where) -> Header | list[Problem]:
 
     version = need("version", (int,))
     if version is not None and version != HEADER_VERSION:
-        problems.append(where.problem("E170", f"version {version}, this reader knows {HEADER_VERSION}", f"{SLOT}.version"))
+        problems.append(
+            where.problem("E170", f"version {version}, this reader knows {HEADER_VERSION}", f"{SLOT}.version")
+        )
     rid, doc_id, kind = need("id", (str,)), need("doc_id", (str,)), need("block", (str,))
     offset = need("offset", (int,))
     section = need("section", (int, type(None)))
@@ -195,7 +197,11 @@ def _pairs(value: Any, name: str, where: Where, problems: list[Problem]) -> list
         return None
     out: list[tuple[int, int]] = []
     for i, pair in enumerate(value):
-        ok = isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in pair)
+        ok = (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in pair)
+        )
         if not ok:
             problems.append(where.problem("E170", "expected [start, end] integers", f"{name}[{i}]"))
             return None

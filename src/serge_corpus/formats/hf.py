@@ -134,7 +134,9 @@ def read(path: Path) -> list[RawRecord]:
     return convert_all(_rows(path, splits), lambda item: row_to_raw(*item))
 
 
-def _rows(path: Path, splits: Sequence[tuple[str | None, Any]]) -> Iterator[tuple[dict[str, Any], Sequence[str] | None, Where]]:
+def _rows(
+    path: Path, splits: Sequence[tuple[str | None, Any]]
+) -> Iterator[tuple[dict[str, Any], Sequence[str] | None, Where]]:
     """Each row of each split, with the split's tag names and where the row is."""
     for split, dataset in splits:
         names = _tag_names(dataset)
@@ -149,7 +151,9 @@ def _tag_names(dataset: Any) -> Sequence[str] | None:
     return list(names) if names is not None else None
 
 
-def row_to_raw(row: dict[str, Any], names: Sequence[str] | None, where: Where) -> tuple[RawRecord | None, list[Problem]]:
+def row_to_raw(
+    row: dict[str, Any], names: Sequence[str] | None, where: Where
+) -> tuple[RawRecord | None, list[Problem]]:
     if not isinstance(row.get("tokens"), list) or not isinstance(row.get("ner_tags"), list):
         return None, [where.problem("E171", "a row needs `tokens` and `ner_tags`", "tokens")]
     tags = [names[t] if names is not None else t for t in row["ner_tags"]]
@@ -162,8 +166,13 @@ def row_to_raw(row: dict[str, Any], names: Sequence[str] | None, where: Where) -
     try:
         rest = json.loads(row[SLOT])
         spans = json.loads(row["spans"])
-        values = {**rest, **{k: row[k] for k in _RECORD_COLUMNS}, "sentences": row["sentences"],
-                  "meta": json.loads(row["meta"]), "extra": json.loads(row["extra"])}
+        values = {
+            **rest,
+            **{k: row[k] for k in _RECORD_COLUMNS},
+            "sentences": row["sentences"],
+            "meta": json.loads(row["meta"]),
+            "extra": json.loads(row["extra"]),
+        }
     except (TypeError, KeyError, json.JSONDecodeError) as err:
         return None, [where.problem("E170", str(err), SLOT)]
     header = parse_header(values, where)
@@ -178,9 +187,18 @@ def row_to_raw(row: dict[str, Any], names: Sequence[str] | None, where: Where) -
     from_tags = sorted((offsets[a][0], offsets[b][1], label) for a, b, label in ranges)
     given = sorted((s.get("start"), s.get("end"), s.get("label")) for s in spans)
     if from_tags != given:
-        return None, [where.problem("E176", f"ner_tags give {len(from_tags)} span(s), spans column {len(given)}", "ner_tags")]
+        return None, [
+            where.problem("E176", f"ner_tags give {len(from_tags)} span(s), spans column {len(given)}", "ner_tags")
+        ]
     raw_spans = tuple(
-        RawSpan(s["start"], s["end"], s["label"], _payload(s), s.get("text") if isinstance(s.get("text"), str) else None, f"spans[{i}]")
+        RawSpan(
+            s["start"],
+            s["end"],
+            s["label"],
+            _payload(s),
+            s.get("text") if isinstance(s.get("text"), str) else None,
+            f"spans[{i}]",
+        )
         for i, s in enumerate(spans)
     )
     return RawRecord(where, row["text"], raw_spans, tuple(offsets), header), []  # type: ignore[arg-type]

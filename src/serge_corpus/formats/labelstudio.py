@@ -29,8 +29,8 @@ from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.formats.assemble import RawRecord, RawSpan, read_json_lines, read_text_file
 from serge_corpus.formats.envelope import SLOT, Where, convert_all, make_header, read_slot, recorded_unit
 from serge_corpus.formats.offsets import UNITS, Unit, UnitError, UnitIndex
-from serge_corpus.formats.registry import check_choice
 from serge_corpus.formats.output import write_text_atomic
+from serge_corpus.formats.registry import check_choice
 from serge_corpus.model import DATE_MODS, DATE_TYPES, LABELS, Block
 
 LABELS_TAG = "label"
@@ -191,7 +191,9 @@ def _pick_results(task: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
     chosen = None
     added: dict[str, Any] = {}
     if annotations:
-        chosen = max(enumerate(annotations), key=lambda p: (str(p[1].get("updated_at") or p[1].get("created_at") or ""), p[0]))[1]
+        chosen = max(
+            enumerate(annotations), key=lambda p: (str(p[1].get("updated_at") or p[1].get("created_at") or ""), p[0])
+        )[1]
         added = {k: chosen[k] for k in ("id", "completed_by", "updated_at") if chosen.get(k) is not None}
         added = {("annotation_id" if k == "id" else k): v for k, v in added.items()}
     else:
@@ -235,16 +237,24 @@ def _regions(results: list[Any], where: Where) -> tuple[dict[str, dict[str, Any]
     return regions, problems
 
 
-def _unit(text: str, regions: dict[str, dict[str, Any]], given: Unit | None, where: Where) -> tuple[Unit, list[Problem]]:
+def _unit(
+    text: str, regions: dict[str, dict[str, Any]], given: Unit | None, where: Where
+) -> tuple[Unit, list[Problem]]:
     if given is not None:
         return given, []
-    claims = [(r[LABELS_TAG]["value"], rid) for rid, r in regions.items() if isinstance(r[LABELS_TAG]["value"].get("text"), str)]
+    claims = [
+        (r[LABELS_TAG]["value"], rid)
+        for rid, r in regions.items()
+        if isinstance(r[LABELS_TAG]["value"].get("text"), str)
+    ]
     for unit in UNITS:
         index = UnitIndex.build(text, unit)  # type: ignore[arg-type]
         if all(_covers(index, v) for v, _ in claims):
             return unit, []  # type: ignore[return-value]
     bad = next(rid for v, rid in claims if not _covers(UnitIndex.build(text, "codepoint"), v))
-    return "codepoint", [where.problem("E168", "region text matches neither code-point nor UTF-16 offsets", f"result[id={bad}]")]
+    return "codepoint", [
+        where.problem("E168", "region text matches neither code-point nor UTF-16 offsets", f"result[id={bad}]")
+    ]
 
 
 def _covers(index: UnitIndex, value: dict[str, Any]) -> bool:
@@ -255,7 +265,9 @@ def _covers(index: UnitIndex, value: dict[str, Any]) -> bool:
     return index.text[start:end] in (value["text"], value["text"].replace("\n", " "))
 
 
-def _payload(base: dict[str, Any], parts: dict[str, Any], where: Where, name: str) -> tuple[dict[str, Any], list[Problem]]:
+def _payload(
+    base: dict[str, Any], parts: dict[str, Any], where: Where, name: str
+) -> tuple[dict[str, Any], list[Problem]]:
     """The span payload: header payload, with the region's date results on top."""
     if not any(tag in parts for tag in _DATE_TAGS):
         return base, []
@@ -275,7 +287,9 @@ def _payload(base: dict[str, Any], parts: dict[str, Any], where: Where, name: st
     kind = single(DATE_TYPE, "choices") or date.get("type")
     if kind is None:
         problems.append(where.problem("E174", f"date attributes without {DATE_TYPE}", name))
-    date.update(type=kind, value=single(DATE_VALUE, "text"), mod=single(DATE_MOD, "choices"), anchor=single(DATE_ANCHOR, "text"))
+    date.update(
+        type=kind, value=single(DATE_VALUE, "text"), mod=single(DATE_MOD, "choices"), anchor=single(DATE_ANCHOR, "text")
+    )
     date.pop("noisy", None)
     if single(DATE_NOISY, "choices"):
         date["noisy"] = True

@@ -94,7 +94,9 @@ def span_token_ranges(block: Block, tokens: Sequence[Token]) -> tuple[list[tuple
 def off_token_boundaries(block: Block, index: int) -> Problem:
     """E165 for `block.spans[index]`: token formats never snap a span to tokens."""
     span = block.spans[index]
-    return Problem("E165", f"{span.label} [{span.start}, {span.end}] {span.text!r}", record_id=block.id, field=f"spans[{index}]")
+    return Problem(
+        "E165", f"{span.label} [{span.start}, {span.end}] {span.text!r}", record_id=block.id, field=f"spans[{index}]"
+    )
 
 
 def spans_to_iob2(n_tokens: int, ranges: Sequence[tuple[int, int, str]]) -> list[str]:
@@ -130,7 +132,9 @@ def iob2_to_ranges(tags: Sequence[str]) -> list[tuple[int, int, str]]:
             ranges.append((i, i, label))
             open_label = label
         elif open_label != label:
-            raise TagError(i, f"tag {i} {tag!r} continues no {label} entity (previous tag {tags[i - 1] if i else 'none'!r})")
+            raise TagError(
+                i, f"tag {i} {tag!r} continues no {label} entity (previous tag {tags[i - 1] if i else 'none'!r})"
+            )
         else:
             first, _, _ = ranges[-1]
             ranges[-1] = (first, i, label)

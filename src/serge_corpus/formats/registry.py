@@ -35,23 +35,51 @@ FORMATS: dict[str, FormatSpec] = {
     for spec in (
         FormatSpec("prodigy", "Prodigy tasks (ner_manual), JSONL", "file", ".jsonl", "serge_corpus.formats.prodigy"),
         FormatSpec(
-            "doccano", "doccano sequence labelling / entities, JSONL", "file", ".jsonl", "serge_corpus.formats.doccano",
-            export_options=("form", "offsets"), import_options=("offsets",),
+            "doccano",
+            "doccano sequence labelling / entities, JSONL",
+            "file",
+            ".jsonl",
+            "serge_corpus.formats.doccano",
+            export_options=("form", "offsets"),
+            import_options=("offsets",),
         ),
         FormatSpec(
-            "labelstudio", "Label Studio tasks with regions and date attributes, JSON", "file", ".json",
-            "serge_corpus.formats.labelstudio", export_options=("target", "offsets"), import_options=("offsets",),
+            "labelstudio",
+            "Label Studio tasks with regions and date attributes, JSON",
+            "file",
+            ".json",
+            "serge_corpus.formats.labelstudio",
+            export_options=("target", "offsets"),
+            import_options=("offsets",),
         ),
-        FormatSpec("brat", "brat standoff .txt/.ann pairs, one per record", "directory", "", "serge_corpus.formats.brat"),
-        FormatSpec("conll", "CoNLL token<TAB>IOB2 tag with # key = value headers", "file", ".conll", "serge_corpus.formats.conll"),
-        FormatSpec("docbin", "spaCy DocBin, ents + spans['sc'] + user_data", "file", ".spacy", "serge_corpus.formats.docbin"),
         FormatSpec(
-            "hf", "HuggingFace datasets, save_to_disk folder", "directory", "", "serge_corpus.formats.hf",
+            "brat", "brat standoff .txt/.ann pairs, one per record", "directory", "", "serge_corpus.formats.brat"
+        ),
+        FormatSpec(
+            "conll",
+            "CoNLL token<TAB>IOB2 tag with # key = value headers",
+            "file",
+            ".conll",
+            "serge_corpus.formats.conll",
+        ),
+        FormatSpec(
+            "docbin", "spaCy DocBin, ents + spans['sc'] + user_data", "file", ".spacy", "serge_corpus.formats.docbin"
+        ),
+        FormatSpec(
+            "hf",
+            "HuggingFace datasets, save_to_disk folder",
+            "directory",
+            "",
+            "serge_corpus.formats.hf",
             export_options=("split",),
         ),
         FormatSpec(
-            "timeml", "TimeML .tml (TIMEX3), one per document: TempEval-3 toolkit, WikiWars", "directory", "",
-            "serge_corpus.formats.timeml", lossless=False,
+            "timeml",
+            "TimeML .tml (TIMEX3), one per document: TempEval-3 toolkit, WikiWars",
+            "directory",
+            "",
+            "serge_corpus.formats.timeml",
+            lossless=False,
         ),
     )
 }

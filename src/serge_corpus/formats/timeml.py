@@ -77,15 +77,17 @@ def parse_timeml(markup: str, source_name: str = "<string>") -> TimeMLDocument:
         parser.Parse(markup, True)
     except expat.ExpatError as err:
         raise SergeCorpusError(
-            Problem("E301", f"{expat.errors.messages[err.code]}, column {err.offset}", file=source_name,
-                    line=err.lineno)
+            Problem(
+                "E301", f"{expat.errors.messages[err.code]}, column {err.offset}", file=source_name, line=err.lineno
+            )
         ) from err
     if state.problems:
         raise SergeCorpusError(state.problems)
     if state.text is None:
         raise SergeCorpusError(Problem("E302", file=source_name))
-    document = TimeMLDocument(state.doc_id or Path(source_name).stem, state.text, state.dct, tuple(state.timexes),
-                              state.text_line)
+    document = TimeMLDocument(
+        state.doc_id or Path(source_name).stem, state.text, state.dct, tuple(state.timexes), state.text_line
+    )
     check_document(document, source_name)
     return document
 
@@ -163,7 +165,12 @@ class _Parse:
         self._tids.setdefault(tid, line)
         self.timexes.append(
             Timex(
-                start=start, end=self._length, tid=tid, type=kind, value=attrs.get("value"), mod=attrs.get("mod"),
+                start=start,
+                end=self._length,
+                tid=tid,
+                type=kind,
+                value=attrs.get("value"),
+                mod=attrs.get("mod"),
                 function_in_document=attrs.get("functionInDocument"),
                 attributes=tuple((k, v) for k, v in attrs.items() if k not in _OWN_ATTRIBUTES),
             )
@@ -177,14 +184,22 @@ def check_document(document: TimeMLDocument, source_name: str = "<document>") ->
     for t in ordered:
         if not (0 <= t.start < t.end <= len(document.text)):
             problems.append(
-                Problem("E306", f"TIMEX3 {t.tid} [{t.start}, {t.end}] with text length {len(document.text)}",
-                        source_name, record_id=document.doc_id)
+                Problem(
+                    "E306",
+                    f"TIMEX3 {t.tid} [{t.start}, {t.end}] with text length {len(document.text)}",
+                    source_name,
+                    record_id=document.doc_id,
+                )
             )
     for a, b in zip(ordered, ordered[1:]):
         if b.start < a.end:
             problems.append(
-                Problem("E303", f"TIMEX3 {b.tid} [{b.start}, {b.end}] overlaps {a.tid} [{a.start}, {a.end}]",
-                        source_name, record_id=document.doc_id)
+                Problem(
+                    "E303",
+                    f"TIMEX3 {b.tid} [{b.start}, {b.end}] overlaps {a.tid} [{a.start}, {a.end}]",
+                    source_name,
+                    record_id=document.doc_id,
+                )
             )
     if problems:
         raise SergeCorpusError(problems)
@@ -211,8 +226,14 @@ def write_timeml(doc: TimeMLDocument) -> str:
     cursor = 0
     for t in sorted(doc.timexes, key=lambda t: t.start):
         out.append(escape(doc.text[cursor : t.start]))
-        attrs = [("tid", t.tid), ("type", t.type), ("value", t.value), ("mod", t.mod),
-                 ("functionInDocument", t.function_in_document), *t.attributes]
+        attrs = [
+            ("tid", t.tid),
+            ("type", t.type),
+            ("value", t.value),
+            ("mod", t.mod),
+            ("functionInDocument", t.function_in_document),
+            *t.attributes,
+        ]
         rendered = " ".join(f"{k}={quoteattr(v)}" for k, v in attrs if v is not None)
         out.append(f"<TIMEX3 {rendered}>{escape(doc.text[t.start : t.end])}</TIMEX3>")
         cursor = t.end
@@ -269,8 +290,16 @@ REASON_ANCHOR = "anchor added: last absolute date before it in reading order (D1
 REASON_MOD_DROPPED = "mod outside the guidelines' six dropped (LESS_THAN, EQUAL_OR_LESS, …)"
 REASON_MOD_MAPPED = "mod ON_OR_BEFORE/ON_OR_AFTER -> BEFORE/AFTER"
 
-_MODS = {"START": "START", "MID": "MID", "END": "END", "APPROX": "APPROX", "BEFORE": "BEFORE", "AFTER": "AFTER",
-         "ON_OR_BEFORE": "BEFORE", "ON_OR_AFTER": "AFTER"}
+_MODS = {
+    "START": "START",
+    "MID": "MID",
+    "END": "END",
+    "APPROX": "APPROX",
+    "BEFORE": "BEFORE",
+    "AFTER": "AFTER",
+    "ON_OR_BEFORE": "BEFORE",
+    "ON_OR_AFTER": "AFTER",
+}
 _REFS = {"PRESENT_REF", "PAST_REF", "FUTURE_REF"}
 _ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _PREPOSITION = re.compile(
@@ -310,8 +339,18 @@ def timexes_to_spans(
         elif t.value in _REFS:
             conversions.append(Conversion((t.tid,), published, "dropped", (REASON_REF,)))
         else:
-            drafts.append(_Draft(t.start, t.end, (t.tid,), published, t.type, t.value, t.mod,
-                                 t.attribute("temporalFunction") == "true"))
+            drafts.append(
+                _Draft(
+                    t.start,
+                    t.end,
+                    (t.tid,),
+                    published,
+                    t.type,
+                    t.value,
+                    t.mod,
+                    t.attribute("temporalFunction") == "true",
+                )
+            )
     drafts = _join_ranges(text, drafts)
     located = _locate(drafts, blocks, conversions)
     spans: dict[str, list[Span]] = {}
@@ -338,13 +377,24 @@ def _join_ranges(text: str, drafts: list[_Draft]) -> list[_Draft]:
     for d in drafts:
         prev = out[-1] if out else None
         if (
-            prev is not None and len(prev.tids) == 1 and prev.type == d.type == "DATE"
-            and _RANGE_GAP.fullmatch(text, prev.end, d.start) and "\n" not in text[prev.end : d.start]
+            prev is not None
+            and len(prev.tids) == 1
+            and prev.type == d.type == "DATE"
+            and _RANGE_GAP.fullmatch(text, prev.end, d.start)
+            and "\n" not in text[prev.end : d.start]
         ):
             value = f"{prev.value}/{d.value}" if prev.value and d.value else None
-            out[-1] = replace(prev, end=d.end, tids=prev.tids + d.tids, published=text[prev.start : d.end],
-                              type="INTERVAL", value=value, mod=prev.mod or d.mod,
-                              relative=prev.relative or d.relative, reasons=(REASON_RANGE,))
+            out[-1] = replace(
+                prev,
+                end=d.end,
+                tids=prev.tids + d.tids,
+                published=text[prev.start : d.end],
+                type="INTERVAL",
+                value=value,
+                mod=prev.mod or d.mod,
+                relative=prev.relative or d.relative,
+                reasons=(REASON_RANGE,),
+            )
         else:
             out.append(d)
     return out
@@ -459,8 +509,16 @@ def document_from_records(blocks: Sequence[Block], doc_id: str, source: str, dct
             anchor = span.date.anchor
             attrs = (("anchorValue", edtf_to_timex3(anchor)),) if anchor is not None and _convertible(anchor) else ()
             timexes.append(
-                Timex(block.offset + span.start, block.offset + span.end, f"t{len(timexes) + 1}", kind, value,
-                      span.date.mod, None, attrs + extra)
+                Timex(
+                    block.offset + span.start,
+                    block.offset + span.end,
+                    f"t{len(timexes) + 1}",
+                    kind,
+                    value,
+                    span.date.mod,
+                    None,
+                    attrs + extra,
+                )
             )
     return TimeMLDocument(doc_id, source, dct, tuple(timexes))
 
@@ -492,8 +550,12 @@ def _convertible(value: str | None) -> bool:
     return True
 
 
-def export(blocks: Sequence[Block], out: Path, dct: Mapping[str, str | None] | None = None,
-           sources: Mapping[str, str] | None = None) -> None:
+def export(
+    blocks: Sequence[Block],
+    out: Path,
+    dct: Mapping[str, str | None] | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> None:
     """One DOC.tml per document of `blocks` in folder `out` (atomic)."""
     from serge_corpus.formats.output import write_directory
 
@@ -533,19 +595,27 @@ class TimeMLImport:
 
 
 def import_document(
-    document: TimeMLDocument, corpus_document: Document, segmenter: Callable[[Document], list[Block]],
+    document: TimeMLDocument,
+    corpus_document: Document,
+    segmenter: Callable[[Document], list[Block]],
     source_name: str = "<timeml>",
 ) -> TimeMLImport:
     """Records of `corpus_document` with the TimeML file's TIMEX3 as guidelines DATE spans."""
     if document.text != corpus_document.text:
-        at = next((i for i, (a, b) in enumerate(zip(document.text, corpus_document.text)) if a != b),
-                  min(len(document.text), len(corpus_document.text)))
+        at = next(
+            (i for i, (a, b) in enumerate(zip(document.text, corpus_document.text)) if a != b),
+            min(len(document.text), len(corpus_document.text)),
+        )
         line = document.text_line + document.text[:at].count("\n")
         raise SergeCorpusError(
-            Problem("E305", f"<TEXT> differs from {corpus_document.doc_id} from character {at} of the text "
-                    f"(…{document.text[max(at - 12, 0):at + 20]!r}); "
-                    f"lengths {len(document.text)} and {len(corpus_document.text)}",
-                    file=source_name, line=line)
+            Problem(
+                "E305",
+                f"<TEXT> differs from {corpus_document.doc_id} from character {at} of the text "
+                f"(…{document.text[max(at - 12, 0) : at + 20]!r}); "
+                f"lengths {len(document.text)} and {len(corpus_document.text)}",
+                file=source_name,
+                line=line,
+            )
         )
     blocks = segmenter(corpus_document)
     spans, report = timexes_to_spans(document, blocks)

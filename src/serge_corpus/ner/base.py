@@ -72,8 +72,7 @@ def finalize_spans(
 
 def flatten(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Keep a non-overlapping subset: longer first, then leftmost, then input order."""
-    order = sorted(range(len(candidates)), key=lambda i: (
-        -(candidates[i][1] - candidates[i][0]), candidates[i][0], i))
+    order = sorted(range(len(candidates)), key=lambda i: (-(candidates[i][1] - candidates[i][0]), candidates[i][0], i))
     kept: list[Candidate] = []
     for i in order:
         s, e, _ = candidates[i]

@@ -136,9 +136,7 @@ def load_boundary_policy(path: str | None = None) -> BoundaryPolicy:
 def adjust_span(text: str, start: int, end: int, label: str, policy: BoundaryPolicy) -> list[tuple[int, int]]:
     """The guidelines' span(s) for a predicted `text[start:end]`; [] when nothing is left."""
     pieces = (
-        [(start, end)]
-        if label in policy.keep_parenthetical_labels
-        else split_at_brackets(text, start, end, policy)
+        [(start, end)] if label in policy.keep_parenthetical_labels else split_at_brackets(text, start, end, policy)
     )
     out: list[tuple[int, int]] = []
     for s, e in pieces:

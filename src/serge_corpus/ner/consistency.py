@@ -72,7 +72,7 @@ def loose(text: str, start: int, end: int) -> bool:
     if after[:1].isupper() and end < len(text) and text[end] == " ":
         return False
     prev = before.split()[-1] if before.split() else ""
-    opens_sentence = not prev or prev[-1] in ".!?:;\"“(" or prev in {"—", "–"}
+    opens_sentence = not prev or prev[-1] in '.!?:;"“(' or prev in {"—", "–"}
     return opens_sentence or not (prev[:1].isupper() and start > 0 and text[start - 1] == " ")
 
 

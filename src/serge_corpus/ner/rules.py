@@ -86,7 +86,8 @@ def parse_pattern(obj: Any, file: str, line: int) -> tuple[Pattern | None, list[
         problems.append(problem("id", "expected a string"))
     focus = obj.get("focus")
     if focus is not None and not (
-        isinstance(focus, list) and len(focus) == 2
+        isinstance(focus, list)
+        and len(focus) == 2
         and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in focus)
     ):
         problems.append(problem("focus", "expected [start, end]: two integers or nulls (a slice of the matches)"))
@@ -206,17 +207,24 @@ class RulesBackend:
 
         if phrase_attr not in _PHRASE_ATTRS:
             raise SergeCorpusError(
-                Problem("E121", f"phrase_attr must be one of {', '.join(_PHRASE_ATTRS)}, got {phrase_attr!r}",
-                        field="phrase_attr")
+                Problem(
+                    "E121",
+                    f"phrase_attr must be one of {', '.join(_PHRASE_ATTRS)}, got {phrase_attr!r}",
+                    field="phrase_attr",
+                )
             )
         self.paths = pattern_paths(patterns)
         self.user_paths = list(self.paths)
         if gazetteer:
-            self.paths += [packaged_path(GENERIC_PATTERNS_NAME), packaged_path(GAZETTEER_NAME),
-                           packaged_path(EXTRA_NAME)]
+            self.paths += [
+                packaged_path(GENERIC_PATTERNS_NAME),
+                packaged_path(GAZETTEER_NAME),
+                packaged_path(EXTRA_NAME),
+            ]
         if not self.paths:
-            raise SergeCorpusError(Problem("E353", "a rules backend with gazetteer=False needs patterns=PATH",
-                                           field="patterns"))
+            raise SergeCorpusError(
+                Problem("E353", "a rules backend with gazetteer=False needs patterns=PATH", field="patterns")
+            )
         self.patterns = [p for path in self.paths for p in load_patterns(path)]
         self.nlp = spacy.blank("en")
         self.nlp.tokenizer = ProjectTokenizer(self.nlp.vocab)
@@ -224,14 +232,26 @@ class RulesBackend:
         # token patterns to its Matcher. Both were validated when the files were read.
         ruler: Any = self.nlp.add_pipe(
             "span_ruler",
-            config={"spans_key": _SPANS_KEY, "spans_filter": None, "annotate_ents": False, "validate": False,
-                    "phrase_matcher_attr": phrase_attr},
+            config={
+                "spans_key": _SPANS_KEY,
+                "spans_filter": None,
+                "annotate_ents": False,
+                "validate": False,
+                "phrase_matcher_attr": phrase_attr,
+            },
         )
         self.ruler = ruler
         ruler.add_patterns(
-            [{"label": p.label, "pattern": p.pattern if isinstance(p.pattern, str) and phrase_attr == "ORTH"
-              else token_pattern(p, phrase_attr), "id": str(i)}
-             for i, p in enumerate(self.patterns)]
+            [
+                {
+                    "label": p.label,
+                    "pattern": p.pattern
+                    if isinstance(p.pattern, str) and phrase_attr == "ORTH"
+                    else token_pattern(p, phrase_attr),
+                    "id": str(i),
+                }
+                for i, p in enumerate(self.patterns)
+            ]
         )
         self.policy = load_boundary_policy(None if boundaries is None else str(boundaries))
         self.info = {
@@ -256,8 +276,9 @@ class RulesBackend:
             if not annotatable(block):
                 continue
             tokens = block.tokens or tuple(tokenize(block.text))
-            out[i] = finalize_spans(block, self._candidates(tokens, sentence_starts(block, tokens)), self.policy,
-                                    self.name, tokens=tokens)
+            out[i] = finalize_spans(
+                block, self._candidates(tokens, sentence_starts(block, tokens)), self.policy, self.name, tokens=tokens
+            )
         return out
 
     def _candidates(self, tokens: Sequence[Token], starts: Sequence[bool] | None = None) -> list[Candidate]:
@@ -266,8 +287,12 @@ class RulesBackend:
         if not tokens:
             return []
         spaces = [a.end < b.start for a, b in zip(tokens, tokens[1:])] + [False]
-        doc = Doc(self.nlp.vocab, words=[t.text for t in tokens], spaces=spaces,
-                  sent_starts=list(starts) if starts is not None else None)
+        doc = Doc(
+            self.nlp.vocab,
+            words=[t.text for t in tokens],
+            spaces=spaces,
+            sent_starts=list(starts) if starts is not None else None,
+        )
         doc = self.ruler(doc)
         matches = list(doc.spans[_SPANS_KEY])
         names = {i for m in matches if _is_name(self.patterns[int(m.id_)]) for i in range(m.start, m.end)}
@@ -290,12 +315,11 @@ def _is_name(pattern: Pattern) -> bool:
     return (pattern.id or "").startswith("gaz:")
 
 
-def isolated(
-    tokens: Sequence[Token], start: int, end: int, starts: Sequence[bool] | None, names: set[int]
-) -> bool:
+def isolated(tokens: Sequence[Token], start: int, end: int, starts: Sequence[bool] | None, names: set[int]) -> bool:
     """A gazetteer name that is not a piece of a longer name: no hyphen glued to it (`Mexican-American`)
     and no capitalised word beside it that is not itself a gazetteer name (`Treaty of Guadalupe Hidalgo`,
     `French Revolution`), a sentence-opening word excepted (`In Moscow`)."""
+
     def glued(a: Token, b: Token) -> bool:
         return a.end == b.start and "-" in (a.text, b.text)
 

@@ -40,8 +40,12 @@ def resolve_model(model: str | None) -> str:
     if model is not None:
         if not installed(model):
             raise SergeCorpusError(
-                Problem("E070", f"spaCy pipeline {model!r} is not installed; pip install it, or give a pipeline "
-                        f"directory, or leave `model` unset to use {' / '.join(DEFAULT_MODELS)}", field="model")
+                Problem(
+                    "E070",
+                    f"spaCy pipeline {model!r} is not installed; pip install it, or give a pipeline "
+                    f"directory, or leave `model` unset to use {' / '.join(DEFAULT_MODELS)}",
+                    field="model",
+                )
             )
         return model
     for name in DEFAULT_MODELS:
@@ -62,8 +66,9 @@ def load_ner_pipeline(model: str) -> Any:
     except OSError as err:
         raise SergeCorpusError(Problem("E070", f"spaCy could not load {model!r}: {err}", field="model")) from err
     if "ner" not in nlp.pipe_names:
-        raise SergeCorpusError(Problem("E131", f"{model!r} has {', '.join(nlp.pipe_names) or 'no components'}",
-                                       field="model"))
+        raise SergeCorpusError(
+            Problem("E131", f"{model!r} has {', '.join(nlp.pipe_names) or 'no components'}", field="model")
+        )
     needed = {"ner"} | {
         name for name, pipe in nlp.pipeline if isinstance(pipe, Tok2Vec) and "ner" in pipe.listening_components
     }
@@ -86,8 +91,9 @@ class SpacyBackend:
         boundaries: str | Path | None = None,
     ) -> None:
         if not isinstance(batch_size, int) or batch_size < 1:
-            raise SergeCorpusError(Problem("E121", f"batch_size must be a positive integer, got {batch_size!r}",
-                                           field="batch_size"))
+            raise SergeCorpusError(
+                Problem("E121", f"batch_size must be a positive integer, got {batch_size!r}", field="batch_size")
+            )
         self.model_name = resolve_model(model)
         self.nlp = load_ner_pipeline(self.model_name)
         self.labels = load_label_map(label_scheme, label_map)

@@ -263,8 +263,12 @@ def _load_pipeline(config: dict[str, Any]) -> Any:
         return stanza.Pipeline(**config)
     except Exception as err:  # stanza raises many kinds; all mean "this model does not load"
         raise SergeCorpusError(
-            Problem("E125", f"{type(err).__name__}: {err}", file=config.get("ner_model_path", config["dir"]),
-                    field="ner_model_path")
+            Problem(
+                "E125",
+                f"{type(err).__name__}: {err}",
+                file=config.get("ner_model_path", config["dir"]),
+                field="ner_model_path",
+            )
         ) from err
 
 
@@ -278,12 +282,24 @@ def _check_dependencies(nlp: Any, model: str | Path, pretrain: Any, charlm: Any)
     for trainer in nlp.processors["ner"].trainers:
         args = trainer.args
         if args.get("pretrain") and pretrain is None:
-            problems.append(Problem("E125", "the model was trained with word vectors; pass ner_pretrain_path= "
-                                    "to the pretrain .pt it was trained with", file=str(model),
-                                    field="ner_pretrain_path"))
+            problems.append(
+                Problem(
+                    "E125",
+                    "the model was trained with word vectors; pass ner_pretrain_path= "
+                    "to the pretrain .pt it was trained with",
+                    file=str(model),
+                    field="ner_pretrain_path",
+                )
+            )
         if args.get("charlm") and charlm is None:
-            problems.append(Problem("E125", "the model was trained with a character LM; pass "
-                                    "ner_forward_charlm_path= and ner_backward_charlm_path=", file=str(model),
-                                    field="ner_forward_charlm_path"))
+            problems.append(
+                Problem(
+                    "E125",
+                    "the model was trained with a character LM; pass "
+                    "ner_forward_charlm_path= and ner_backward_charlm_path=",
+                    file=str(model),
+                    field="ner_forward_charlm_path",
+                )
+            )
     if problems:
         raise SergeCorpusError(problems)

@@ -51,8 +51,9 @@ def read_card(path: str | Path) -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise SergeCorpusError(Problem("E456", f"{CARD_JSON} is not JSON: {err}", file=str(card))) from err
     if not isinstance(data, dict) or data.get("method") not in METHODS:
-        raise SergeCorpusError(Problem("E456", f"`method` must be one of {', '.join(METHODS)}", file=str(card),
-                                       field="method"))
+        raise SergeCorpusError(
+            Problem("E456", f"`method` must be one of {', '.join(METHODS)}", file=str(card), field="method")
+        )
     return data
 
 
@@ -159,16 +160,24 @@ class TrainedBackend:
         if self.method == "spacy":
             from serge_corpus.ner.spacy_backend import SpacyBackend
 
-            self.inner = SpacyBackend(model=str(self.path), label_scheme=self.card.get("label_scheme", "ontonotes"),
-                                      boundaries=boundaries, batch_size=batch_size)
+            self.inner = SpacyBackend(
+                model=str(self.path),
+                label_scheme=self.card.get("label_scheme", "ontonotes"),
+                boundaries=boundaries,
+                batch_size=batch_size,
+            )
         elif self.method == "stanza":
             from serge_corpus.ner.stanza_backend import StanzaBackend
 
             pretrain = self.path / STANZA_PRETRAIN
-            self.inner = StanzaBackend(ner_model_path=self.path / STANZA_MODEL,
-                                       ner_pretrain_path=pretrain if pretrain.is_file() else None,
-                                       label_scheme="guidelines", boundaries=boundaries, batch_size=batch_size,
-                                       device="cpu")
+            self.inner = StanzaBackend(
+                ner_model_path=self.path / STANZA_MODEL,
+                ner_pretrain_path=pretrain if pretrain.is_file() else None,
+                label_scheme="guidelines",
+                boundaries=boundaries,
+                batch_size=batch_size,
+                device="cpu",
+            )
         else:
             model = self.path / CRF_FILE
             if not model.is_file():
@@ -203,5 +212,11 @@ class TrainedBackend:
 
 
 def _restamp(span: Span, source: str) -> Span:
-    return Span(start=span.start, end=span.end, label=span.label, text=span.text, date=span.date,
-                extra={**span.extra, "source": source})
+    return Span(
+        start=span.start,
+        end=span.end,
+        label=span.label,
+        text=span.text,
+        date=span.date,
+        extra={**span.extra, "source": source},
+    )

@@ -42,8 +42,11 @@ class ReleaseChanges:
 
     @property
     def unchanged(self) -> bool:
-        return self.moved_records == 0 and all(d.status == "unchanged" for d in self.documents) and all(
-            a == b for a, b in self.split_sizes.values())
+        return (
+            self.moved_records == 0
+            and all(d.status == "unchanged" for d in self.documents)
+            and all(a == b for a, b in self.split_sizes.values())
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,8 +60,11 @@ def read_manifest(release: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise SergeCorpusError(Problem("E506", f"{RELEASE_FILE}: {err.msg}", file=str(path), line=err.lineno)) from err
-    if not isinstance(data, dict) or not isinstance(data.get("documents"), list) or not isinstance(
-            data.get("splits"), dict):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("documents"), list)
+        or not isinstance(data.get("splits"), dict)
+    ):
         raise SergeCorpusError(Problem("E506", "release.json lacks `documents` or `splits`", file=str(path)))
     return data
 
@@ -76,8 +82,10 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
 def release_rows(release: Path) -> tuple[dict[str, Any], dict[str, dict[str, dict[str, Any]]]]:
     """The release manifest and doc_id -> record id -> row."""
     manifest = read_manifest(release)
-    rows = {d["doc_id"]: {r["id"]: r for r in read_rows(release / "jsonl" / f"{d['doc_id']}.jsonl")}
-            for d in manifest["documents"]}
+    rows = {
+        d["doc_id"]: {r["id"]: r for r in read_rows(release / "jsonl" / f"{d['doc_id']}.jsonl")}
+        for d in manifest["documents"]
+    }
     return manifest, rows
 
 
@@ -85,14 +93,18 @@ def compare_releases(old: Path, new: Path) -> ReleaseChanges:
     return compare_rows(*release_rows(old), *release_rows(new))
 
 
-def compare_rows(old_manifest: Mapping[str, Any], old_rows: Mapping[str, Mapping[str, dict[str, Any]]],
-                 new_manifest: Mapping[str, Any], new_rows: Mapping[str, Mapping[str, dict[str, Any]]]
-                 ) -> ReleaseChanges:
+def compare_rows(
+    old_manifest: Mapping[str, Any],
+    old_rows: Mapping[str, Mapping[str, dict[str, Any]]],
+    new_manifest: Mapping[str, Any],
+    new_rows: Mapping[str, Mapping[str, dict[str, Any]]],
+) -> ReleaseChanges:
     old_docs = {d["doc_id"]: d for d in old_manifest["documents"]}
     new_docs = {d["doc_id"]: d for d in new_manifest["documents"]}
     documents = [
-        _document(doc_id, old_docs.get(doc_id), new_docs.get(doc_id), old_rows.get(doc_id, {}),
-                  new_rows.get(doc_id, {}))
+        _document(
+            doc_id, old_docs.get(doc_id), new_docs.get(doc_id), old_rows.get(doc_id, {}), new_rows.get(doc_id, {})
+        )
         for doc_id in sorted(set(old_docs) | set(new_docs))
     ]
     old_split = {rid: name for name, ids in old_manifest["splits"].items() for rid in ids}
@@ -103,8 +115,13 @@ def compare_rows(old_manifest: Mapping[str, Any], old_rows: Mapping[str, Mapping
     return ReleaseChanges(old_manifest.get("version", "?"), new_manifest.get("version", "?"), documents, sizes, moved)
 
 
-def _document(doc_id: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None,
-              old_rows: Mapping[str, dict[str, Any]], new_rows: Mapping[str, dict[str, Any]]) -> DocumentChanges:
+def _document(
+    doc_id: str,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    old_rows: Mapping[str, dict[str, Any]],
+    new_rows: Mapping[str, dict[str, Any]],
+) -> DocumentChanges:
     status = "added" if old is None else "removed" if new is None else "unchanged"
     out = DocumentChanges(doc_id, status)
     if old is not None and new is not None:

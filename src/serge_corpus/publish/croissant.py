@@ -73,8 +73,9 @@ _SPAN_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
-def croissant_metadata(files: Sequence[ParquetSplit], meta: Mapping[str, Any], version: str, licence_urls: list[str],
-                       citation: str) -> dict[str, Any]:
+def croissant_metadata(
+    files: Sequence[ParquetSplit], meta: Mapping[str, Any], version: str, licence_urls: list[str], citation: str
+) -> dict[str, Any]:
     distribution = [
         {
             "@type": "cr:FileObject",
@@ -99,8 +100,9 @@ def croissant_metadata(files: Sequence[ParquetSplit], meta: Mapping[str, Any], v
         "citeAs": citation,
         "keywords": list(meta["tags"]),
         "inLanguage": list(meta["language"]),
-        "creator": [{"@type": "sc:Organization" if "name" in a else "sc:Person", "name": _person(a)}
-                    for a in meta["authors"]],
+        "creator": [
+            {"@type": "sc:Organization" if "name" in a else "sc:Person", "name": _person(a)} for a in meta["authors"]
+        ],
         "distribution": distribution,
         "recordSet": record_sets,
     }
@@ -122,23 +124,31 @@ def _record_set(f: ParquetSplit) -> dict[str, Any]:
     scalars = [n for n in _SCALARS if (n != "text" or f.config == TEXT) and (n != "length" or f.config == ANNOTATIONS)]
     fields = [_field(rs_id, f.path, name, *_SCALARS[name]) for name in scalars]
     span_fields = [n for n in _SPAN_FIELDS if n != "text" or f.config == TEXT]
-    fields.append({
-        "@type": "cr:Field",
-        "@id": f"{rs_id}/spans",
-        "name": "spans",
-        "description": "The labelled spans of the record.",
-        "repeated": True,
-        "subField": [
-            {**_field(f"{rs_id}/spans", f.path, name, *_SPAN_FIELDS[name]),
-             "source": {"fileObject": {"@id": f.path}, "extract": {"column": "spans"},
-                        "transform": {"jsonPath": name}}}
-            for name in span_fields
-        ],
-    })
+    fields.append(
+        {
+            "@type": "cr:Field",
+            "@id": f"{rs_id}/spans",
+            "name": "spans",
+            "description": "The labelled spans of the record.",
+            "repeated": True,
+            "subField": [
+                {
+                    **_field(f"{rs_id}/spans", f.path, name, *_SPAN_FIELDS[name]),
+                    "source": {
+                        "fileObject": {"@id": f.path},
+                        "extract": {"column": "spans"},
+                        "transform": {"jsonPath": name},
+                    },
+                }
+                for name in span_fields
+            ],
+        }
+    )
     if f.config == TEXT:
         fields.append({**_field(rs_id, f.path, "tokens", "sc:Text", "Tokens of the block."), "repeated": True})
-        fields.append({**_field(rs_id, f.path, "ner_tags", "sc:Integer", "IOB2 tag id per token (ClassLabel)."),
-                       "repeated": True})
+        fields.append(
+            {**_field(rs_id, f.path, "ner_tags", "sc:Integer", "IOB2 tag id per token (ClassLabel)."), "repeated": True}
+        )
     return {
         "@type": "cr:RecordSet",
         "@id": rs_id,

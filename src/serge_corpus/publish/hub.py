@@ -72,8 +72,11 @@ def features(config: str) -> Any:
         "offset": ds.Value("int64"),
     }
     if config == TEXT:
-        columns.update(text=ds.Value("string"), tokens=ds.List(ds.Value("string")),
-                       ner_tags=ds.List(ds.ClassLabel(names=list(TAG_NAMES))))
+        columns.update(
+            text=ds.Value("string"),
+            tokens=ds.List(ds.Value("string")),
+            ner_tags=ds.List(ds.ClassLabel(names=list(TAG_NAMES))),
+        )
     else:
         columns["length"] = ds.Value("int64")
     columns.update(
@@ -154,8 +157,9 @@ def quietly(call: Callable[..., Any], *args: Any) -> Any:
             ds.enable_progress_bars()
 
 
-def card_metadata(files: Sequence[ParquetSplit], licences: Mapping[str, list[str]], meta: Mapping[str, Any],
-                  size: int) -> str:
+def card_metadata(
+    files: Sequence[ParquetSplit], licences: Mapping[str, list[str]], meta: Mapping[str, Any], size: int
+) -> str:
     """The YAML header of README.md (without the --- fences): what the Hub and load_dataset read."""
     from huggingface_hub import DatasetCardData
 
@@ -166,8 +170,10 @@ def card_metadata(files: Sequence[ParquetSplit], licences: Mapping[str, list[str
         mine = [f for f in files if f.config == config]
         if not mine:
             continue
-        entry: dict[str, Any] = {"config_name": config,
-                                 "data_files": [{"split": f.split, "path": f.path} for f in mine]}
+        entry: dict[str, Any] = {
+            "config_name": config,
+            "data_files": [{"split": f.split, "path": f.path} for f in mine],
+        }
         if config == ANNOTATIONS:
             entry["default"] = True
         configs.append(entry)

@@ -35,17 +35,32 @@ def read_metadata(path: str | Path | None = None) -> dict[str, Any]:
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise SergeCorpusError(Problem("E503", "expected a JSON object", file=file))
-    problems += [Problem("E503", "expected a non-empty string", file=file, field=k)
-                 for k in _STRINGS if not isinstance(data.get(k), str) or not data[k]]
-    problems += [Problem("E503", "expected a list of strings", file=file, field=k)
-                 for k in _LISTS if not isinstance(data.get(k), list) or not all(isinstance(v, str) for v in data[k])]
-    problems += [Problem("E503", "expected a string or null", file=file, field=k)
-                 for k in _OPTIONAL if not isinstance(data.get(k), (str, type(None)))]
+    problems += [
+        Problem("E503", "expected a non-empty string", file=file, field=k)
+        for k in _STRINGS
+        if not isinstance(data.get(k), str) or not data[k]
+    ]
+    problems += [
+        Problem("E503", "expected a list of strings", file=file, field=k)
+        for k in _LISTS
+        if not isinstance(data.get(k), list) or not all(isinstance(v, str) for v in data[k])
+    ]
+    problems += [
+        Problem("E503", "expected a string or null", file=file, field=k)
+        for k in _OPTIONAL
+        if not isinstance(data.get(k), (str, type(None)))
+    ]
     authors = data.get("authors")
-    if not isinstance(authors, list) or not authors or not all(
-            isinstance(a, dict) and ("name" in a or "family-names" in a) for a in authors):
-        problems.append(Problem("E503", "a non-empty list of {\"name\"} or {\"given-names\", \"family-names\"}",
-                                file=file, field="authors"))
+    if (
+        not isinstance(authors, list)
+        or not authors
+        or not all(isinstance(a, dict) and ("name" in a or "family-names" in a) for a in authors)
+    ):
+        problems.append(
+            Problem(
+                "E503", 'a non-empty list of {"name"} or {"given-names", "family-names"}', file=file, field="authors"
+            )
+        )
     if problems:
         raise SergeCorpusError(problems)
     return {k: v for k, v in data.items() if not k.startswith("_")}
@@ -55,8 +70,9 @@ def read_licences() -> dict[str, Licence]:
     data, _ = read_json_data("licences.json", None, "licence table", "E510")
     folder = resources.files("serge_corpus.data").joinpath("licences")
     return {
-        spdx: Licence(spdx, entry["name"], entry["hub"], entry["url"],
-                      folder.joinpath(entry["file"]).read_text("utf-8"))
+        spdx: Licence(
+            spdx, entry["name"], entry["hub"], entry["url"], folder.joinpath(entry["file"]).read_text("utf-8")
+        )
         for spdx, entry in data.items()
         if not spdx.startswith("_")
     }
@@ -64,6 +80,7 @@ def read_licences() -> dict[str, Licence]:
 
 def licence(licences: dict[str, Licence], spdx: str, where: str) -> Licence:
     if spdx not in licences:
-        raise SergeCorpusError(Problem("E510", f"{spdx!r} ({where}); known: {', '.join(sorted(licences))}",
-                                       field="licence_id"))
+        raise SergeCorpusError(
+            Problem("E510", f"{spdx!r} ({where}); known: {', '.join(sorted(licences))}", field="licence_id")
+        )
     return licences[spdx]

@@ -84,8 +84,11 @@ def parse_recipe(data: Any, file: str) -> Recipe:
             continue
         doc_ids.append(doc["doc_id"])
         splits.update(str(name) for name in doc["splits"])
-    problems += [Problem("E501", f"doc_id {d!r} is also a split name; their files would collide", file=file,
-                         field="doc_id") for d in doc_ids if d in splits]
+    problems += [
+        Problem("E501", f"doc_id {d!r} is also a split name; their files would collide", file=file, field="doc_id")
+        for d in doc_ids
+        if d in splits
+    ]
     version = data.get("version")
     if version is not None and (not isinstance(version, str) or not VERSION.match(version)):
         problems.append(Problem("E502", f"version {version!r}", file=file, field="version"))
@@ -99,15 +102,17 @@ def choose_version(recipe: Recipe, given: str | None, file: str) -> str:
     """--version wins (a pre-release of the recipe's version, say); else the recipe's."""
     version = given if given is not None else recipe.version
     if version is None:
-        raise SergeCorpusError(Problem("E502", "the recipe has no `version` and --version was not given",
-                                       file=file, field="version"))
+        raise SergeCorpusError(
+            Problem("E502", "the recipe has no `version` and --version was not given", file=file, field="version")
+        )
     if not VERSION.match(version):
         raise SergeCorpusError(Problem("E502", f"--version {version!r}", field="version"))
     return version
 
 
-def read_gold(recipe_path: str | Path, gold_dir: str | Path, corpus_root: str | Path,
-              version: str | None = None) -> GoldRelease:
+def read_gold(
+    recipe_path: str | Path, gold_dir: str | Path, corpus_root: str | Path, version: str | None = None
+) -> GoldRelease:
     """The recipe's documents and splits, their built gold records and each document's rights."""
     recipe = read_recipe(recipe_path)
     chosen = choose_version(recipe, version, str(recipe_path))
@@ -145,11 +150,15 @@ def check_partition(records: Mapping[str, list[Block]], splits: Mapping[str, lis
     for name, blocks in splits.items():
         for block in blocks:
             if block.id in seen:
-                problems.append(Problem("E501", f"in splits {seen[block.id]} and {name}", file=where,
-                                        record_id=block.id))
+                problems.append(
+                    Problem("E501", f"in splits {seen[block.id]} and {name}", file=where, record_id=block.id)
+                )
             elif block.id not in all_ids:
-                problems.append(Problem("E501", f"split {name} holds a record of no recipe document",
-                                        file=where, record_id=block.id))
+                problems.append(
+                    Problem(
+                        "E501", f"split {name} holds a record of no recipe document", file=where, record_id=block.id
+                    )
+                )
             seen[block.id] = name
     problems += [Problem("E501", "in no split file", file=where, record_id=rid) for rid in sorted(all_ids - set(seen))]
     if problems:

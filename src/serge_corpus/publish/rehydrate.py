@@ -72,12 +72,18 @@ def rehydrate(release: str | Path, sources: Sequence[str | Path], out: str | Pat
             used[doc["doc_id"]], texts[doc["doc_id"]] = found[expected]
         elif len(tried) == 1:
             path, got = tried[0]
-            problems.append(Problem("E507", f"{doc['doc_id']} needs sha256 {expected}; {path.name} has {got}",
-                                    file=str(path)))
+            problems.append(
+                Problem("E507", f"{doc['doc_id']} needs sha256 {expected}; {path.name} has {got}", file=str(path))
+            )
         else:
             given = ", ".join(f"{p.name} {h[:12]}…" for p, h in tried) or "no readable text file"
-            problems.append(Problem("E508", f"{doc['doc_id']} needs a text with sha256 {expected}; given: {given}",
-                                    file=str(release / "release.json")))
+            problems.append(
+                Problem(
+                    "E508",
+                    f"{doc['doc_id']} needs a text with sha256 {expected}; given: {given}",
+                    file=str(release / "release.json"),
+                )
+            )
     if problems:
         raise SergeCorpusError(problems)
     names = [d["doc_id"] for d in manifest["documents"]] + list(manifest["splits"])
@@ -87,8 +93,9 @@ def rehydrate(release: str | Path, sources: Sequence[str | Path], out: str | Pat
         rows = read_rows(path)
         lacking = sorted({r["doc_id"] for r in rows if is_standoff(r) and r["doc_id"] not in texts})
         if lacking:
-            raise SergeCorpusError([Problem("E508", f"stand-off records of {d} and no text for it", file=str(path))
-                                    for d in lacking])
+            raise SergeCorpusError(
+                [Problem("E508", f"stand-off records of {d} and no text for it", file=str(path)) for d in lacking]
+            )
         rows = [fill_text(row, texts[row["doc_id"]], str(path)) if is_standoff(row) else row for row in rows]
         problems += validate_rows(list(enumerate(rows, start=1)), str(path), texts)
         outputs.append((out / f"{name}.jsonl", [Block.from_dict(row) for row in rows] if not problems else []))

@@ -30,8 +30,14 @@ from serge_corpus.formats import export_blocks
 from serge_corpus.formats.output import MARKER, write_bytes_atomic
 from serge_corpus.model import Block
 from serge_corpus.publish.card import card_text, changelog_text, citation_text
-from serge_corpus.publish.changes import RELEASE_FILE, ReleaseChanges, changes_markdown, compare_rows
-from serge_corpus.publish.changes import read_manifest, release_rows
+from serge_corpus.publish.changes import (
+    RELEASE_FILE,
+    ReleaseChanges,
+    changes_markdown,
+    compare_rows,
+    read_manifest,
+    release_rows,
+)
 from serge_corpus.publish.croissant import croissant_metadata
 from serge_corpus.publish.hub import ANNOTATIONS, TEXT, card_metadata, parquet_splits
 from serge_corpus.publish.leak import Leak, find_leaks, find_leaks_in_folder, quotes
@@ -59,10 +65,12 @@ class PublishResult:
     changes: ReleaseChanges | None
 
     def __str__(self) -> str:
-        lines = [f"{self.out}: release {self.version}, {len(self.files)} files, {self.records} records",
-                 f"  stand-off (no text): {', '.join(self.standoff) or '-'}",
-                 f"  with text: {', '.join(self.with_text) or '-'}",
-                 "  leak check: passed before writing and on the written folder"]
+        lines = [
+            f"{self.out}: release {self.version}, {len(self.files)} files, {self.records} records",
+            f"  stand-off (no text): {', '.join(self.standoff) or '-'}",
+            f"  with text: {', '.join(self.with_text) or '-'}",
+            "  leak check: passed before writing and on the written folder",
+        ]
         return "\n".join(lines)
 
 
@@ -79,8 +87,9 @@ def sums_text(files: Mapping[str, bytes]) -> bytes:
     return "".join(f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n" for p in sorted(files) if p != SUMS).encode()
 
 
-def release_files(gold: GoldRelease, meta: Mapping[str, Any], previous: Path | None = None) -> tuple[
-        dict[str, bytes], ReleaseChanges | None]:
+def release_files(
+    gold: GoldRelease, meta: Mapping[str, Any], previous: Path | None = None
+) -> tuple[dict[str, bytes], ReleaseChanges | None]:
     """Every file of the release, path -> bytes (SHA256SUMS included), and the changes since `previous`."""
     docs = described(gold.documents, gold.withheld)
     files, distributions = record_files(gold)
@@ -101,29 +110,49 @@ def release_files(gold: GoldRelease, meta: Mapping[str, Any], previous: Path | N
         "annotations_licence": meta["annotations_licence"],
         "documents": [{**docs[d].to_dict(), "records": len(gold.records[d])} for d in sorted(docs)],
         "splits": {name: [b.id for b in blocks] for name, blocks in gold.splits.items()},
-        "configs": {c: {"licences": ls, "files": [f.path for f in parquet if f.config == c]}
-                    for c, ls in config_licences.items()},
+        "configs": {
+            c: {"licences": ls, "files": [f.path for f in parquet if f.config == c]}
+            for c, ls in config_licences.items()
+        },
     }
     files[RELEASE_FILE] = _json(manifest)
     changes, previous_log = _changes(previous, manifest, files)
-    change_text = changes_markdown(changes) if changes is not None else (
-        "First release (no previous release was given to compare with).\n")
+    change_text = (
+        changes_markdown(changes)
+        if changes is not None
+        else ("First release (no previous release was given to compare with).\n")
+    )
     files["CITATION.cff"] = citation_text(meta, gold.version, meta["annotations_licence"]).encode("utf-8")
     config_urls = [used[s].url or s for s in sorted({s for ls in config_licences.values() for s in ls})]
-    files["croissant.json"] = _json(croissant_metadata(parquet, meta, gold.version, config_urls,
-                                                       f"{meta['pretty_name']}, version {gold.version}."))
+    files["croissant.json"] = _json(
+        croissant_metadata(parquet, meta, gold.version, config_urls, f"{meta['pretty_name']}, version {gold.version}.")
+    )
     files["CHANGELOG.md"] = changelog_text(gold.version, change_text, previous_log).encode("utf-8")
-    distributions += [("croissant.json", "Croissant 1.0 metadata of the Parquet files"),
-                      ("CITATION.cff", "how to cite this release"), ("CHANGELOG.md", "changes per version"),
-                      ("LICENSES/", "one file per licence named here"),
-                      (RELEASE_FILE, "machine-readable manifest of this release (documents, licences, splits)"),
-                      (SUMS, "sha256 of every file (`sha256sum -c SHA256SUMS`)")]
-    yaml_header = card_metadata(parquet, {c: [used[s].hub for s in ls] for c, ls in config_licences.items()}, meta,
-                                sum(len(b) for b in gold.records.values()))
+    distributions += [
+        ("croissant.json", "Croissant 1.0 metadata of the Parquet files"),
+        ("CITATION.cff", "how to cite this release"),
+        ("CHANGELOG.md", "changes per version"),
+        ("LICENSES/", "one file per licence named here"),
+        (RELEASE_FILE, "machine-readable manifest of this release (documents, licences, splits)"),
+        (SUMS, "sha256 of every file (`sha256sum -c SHA256SUMS`)"),
+    ]
+    yaml_header = card_metadata(
+        parquet,
+        {c: [used[s].hub for s in ls] for c, ls in config_licences.items()},
+        meta,
+        sum(len(b) for b in gold.records.values()),
+    )
     files["README.md"] = card_text(
-        yaml_header=yaml_header, meta=meta, version=gold.version, documents=docs, splits=gold.splits,
+        yaml_header=yaml_header,
+        meta=meta,
+        version=gold.version,
+        documents=docs,
+        splits=gold.splits,
         config_rows={c: {f.split: f.rows for f in parquet if f.config == c} for c in config_licences},
-        config_licences=config_licences, distributions=distributions, changes=change_text).encode("utf-8")
+        config_licences=config_licences,
+        distributions=distributions,
+        changes=change_text,
+    ).encode("utf-8")
     files[SUMS] = sums_text(files)
     return dict(sorted(files.items())), changes
 
@@ -148,10 +177,17 @@ def described(docs: Mapping[str, DocumentRights], withheld: Mapping[str, str]) -
 def record_files(gold: GoldRelease) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
     """JSONL for every document (whole or stand-off), and the token formats for redistributable ones."""
     docs = gold.documents
-    files = {f"jsonl/{name}.jsonl": _jsonl([release_row(b, docs[b.doc_id].redistributable) for b in blocks])
-             for name, blocks in [*gold.records.items(), *gold.splits.items()]}
-    distributions = [("jsonl/", "JSONL records (guidelines §5): whole for documents with text, stand-off "
-                                "(`length` for `text`, no span `text`) for the others; lossless")]
+    files = {
+        f"jsonl/{name}.jsonl": _jsonl([release_row(b, docs[b.doc_id].redistributable) for b in blocks])
+        for name, blocks in [*gold.records.items(), *gold.splits.items()]
+    }
+    distributions = [
+        (
+            "jsonl/",
+            "JSONL records (guidelines §5): whole for documents with text, stand-off "
+            "(`length` for `text`, no span `text`) for the others; lossless",
+        )
+    ]
     shared = {name: [b for b in blocks if docs[b.doc_id].redistributable] for name, blocks in gold.splits.items()}
     shared = {name: blocks for name, blocks in shared.items() if blocks}
     if not shared:
@@ -166,17 +202,21 @@ def record_files(gold: GoldRelease) -> tuple[dict[str, bytes], list[tuple[str, s
     return files, distributions
 
 
-def _changes(previous: Path | None, manifest: Mapping[str, Any], files: Mapping[str, bytes]) -> tuple[
-        ReleaseChanges | None, str | None]:
+def _changes(
+    previous: Path | None, manifest: Mapping[str, Any], files: Mapping[str, bytes]
+) -> tuple[ReleaseChanges | None, str | None]:
     """What changed since the previous release (None without one), and its CHANGELOG."""
     if previous is None:
         return None, None
     old_manifest, old_rows = release_rows(previous)
-    new_rows = {d["doc_id"]: {r["id"]: r for r in map(json.loads, files[f"jsonl/{d['doc_id']}.jsonl"].splitlines())}
-                for d in manifest["documents"]}
+    new_rows = {
+        d["doc_id"]: {r["id"]: r for r in map(json.loads, files[f"jsonl/{d['doc_id']}.jsonl"].splitlines())}
+        for d in manifest["documents"]
+    }
     log = previous / "CHANGELOG.md"
     return compare_rows(old_manifest, old_rows, manifest, new_rows), (
-        log.read_text(encoding="utf-8") if log.is_file() else None)
+        log.read_text(encoding="utf-8") if log.is_file() else None
+    )
 
 
 def _rendered(blocks: Sequence[Block], fmt: str, path: str) -> dict[str, bytes]:
@@ -186,17 +226,28 @@ def _rendered(blocks: Sequence[Block], fmt: str, path: str) -> dict[str, bytes]:
         export_blocks(blocks, fmt, target)
         if target.is_file():
             return {path: target.read_bytes()}
-        return {f"{path}/{p.relative_to(target).as_posix()}": p.read_bytes()
-                for p in sorted(target.rglob("*")) if p.is_file() and p.name != MARKER}
+        return {
+            f"{path}/{p.relative_to(target).as_posix()}": p.read_bytes()
+            for p in sorted(target.rglob("*"))
+            if p.is_file() and p.name != MARKER
+        }
 
 
 def leak_error(leaks: Sequence[Leak], where: str) -> SergeCorpusError:
     return SergeCorpusError([Problem("E504", str(leak), file=f"{where}/{leak.file}") for leak in leaks])
 
 
-def publish(out: str | Path, *, recipe: str | Path = "annotations/gold.json", gold_dir: str | Path = "annotations/gold",
-            corpus: str | Path = "corpus", version: str | None = None, metadata: str | Path | None = None,
-            previous: str | Path | None = None, archive: bool = False) -> PublishResult:
+def publish(
+    out: str | Path,
+    *,
+    recipe: str | Path = "annotations/gold.json",
+    gold_dir: str | Path = "annotations/gold",
+    corpus: str | Path = "corpus",
+    version: str | None = None,
+    metadata: str | Path | None = None,
+    previous: str | Path | None = None,
+    archive: bool = False,
+) -> PublishResult:
     """Write the release of the gold into `out`; refuse (writing nothing) if any file would leak a withheld text.
 
     With `archive`, also write `OUT.zip` beside it (a deposit for Zenodo and the like): the same files
@@ -224,8 +275,15 @@ def publish(out: str | Path, *, recipe: str | Path = "annotations/gold.json", go
     if archive:
         write_bytes_atomic(out.with_name(f"{out.name}.zip"), zip_bytes(out.name, files))
     docs = gold.documents
-    return PublishResult(out, gold.version, list(files), sorted(d for d in docs if not docs[d].redistributable),
-                         sorted(gold.redistributable), sum(len(b) for b in gold.records.values()), changes)
+    return PublishResult(
+        out,
+        gold.version,
+        list(files),
+        sorted(d for d in docs if not docs[d].redistributable),
+        sorted(gold.redistributable),
+        sum(len(b) for b in gold.records.values()),
+        changes,
+    )
 
 
 def zip_bytes(folder: str, files: Mapping[str, bytes]) -> bytes:
@@ -282,8 +340,11 @@ def verify_sums(folder: Path) -> list[Problem]:
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {SUMS}
     problems = [Problem("E509", "file not listed", file=str(folder / p)) for p in sorted(present - set(listed))]
     problems += [Problem("E509", "listed file is missing", file=str(folder / p)) for p in sorted(set(listed) - present)]
-    problems += [Problem("E509", "sha256 differs", file=str(folder / p)) for p in sorted(present & set(listed))
-                 if hashlib.sha256((folder / p).read_bytes()).hexdigest() != listed[p]]
+    problems += [
+        Problem("E509", "sha256 differs", file=str(folder / p))
+        for p in sorted(present & set(listed))
+        if hashlib.sha256((folder / p).read_bytes()).hexdigest() != listed[p]
+    ]
     return problems
 
 
@@ -294,8 +355,10 @@ class CheckResult:
     withheld: list[str]
 
     def __str__(self) -> str:
-        return (f"{self.folder}: {self.files} files, SHA256SUMS verified; no 8 consecutive words of "
-                f"{', '.join(self.withheld) or 'any withheld document'} in any file")
+        return (
+            f"{self.folder}: {self.files} files, SHA256SUMS verified; no 8 consecutive words of "
+            f"{', '.join(self.withheld) or 'any withheld document'} in any file"
+        )
 
 
 def check_release(folder: str | Path, corpus: str | Path = "corpus") -> CheckResult:
@@ -313,15 +376,25 @@ def check_release(folder: str | Path, corpus: str | Path = "corpus") -> CheckRes
         if doc.get("redistributable") is True or doc["doc_id"] in withheld:
             continue
         if doc["doc_id"] not in known.doc_ids:
-            problems.append(Problem("E508", f"{doc['doc_id']} (sha256 {doc.get('sha256')}) is not in {corpus}; the "
-                                    "leak check needs it", file=str(folder / RELEASE_FILE)))
+            problems.append(
+                Problem(
+                    "E508",
+                    f"{doc['doc_id']} (sha256 {doc.get('sha256')}) is not in {corpus}; the leak check needs it",
+                    file=str(folder / RELEASE_FILE),
+                )
+            )
             continue
         withheld[doc["doc_id"]] = known.load(doc["doc_id"]).text
     for doc in manifest["documents"]:
         text = withheld.get(doc["doc_id"])
         if text is not None and sha256_text(text) != doc.get("sha256"):
-            problems.append(Problem("E507", f"{doc['doc_id']}: release has {doc.get('sha256')}, corpus has "
-                                    f"{sha256_text(text)}", file=str(folder / RELEASE_FILE)))
+            problems.append(
+                Problem(
+                    "E507",
+                    f"{doc['doc_id']}: release has {doc.get('sha256')}, corpus has {sha256_text(text)}",
+                    file=str(folder / RELEASE_FILE),
+                )
+            )
     if problems:
         raise SergeCorpusError(problems)
     leaks = find_leaks_in_folder(folder, withheld)

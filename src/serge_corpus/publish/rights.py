@@ -58,19 +58,34 @@ def read_rights(corpus_root: str | Path) -> dict[str, DocumentRights]:
     for index, entry in enumerate(corpus.entries):
         raw: dict[str, Any] = dict(entry)
 
-        def typed(name: str, kinds: tuple[type, ...], default: Any) -> Any:
+        # Defaults bind this entry: the helper is called only within this iteration.
+        def typed(
+            name: str, kinds: tuple[type, ...], default: Any, raw: dict[str, Any] = raw, index: int = index
+        ) -> Any:
             value = raw.get(name, default)
             if not isinstance(value, kinds):
-                problems.append(Problem("E500", f"documents[{index}] ({raw['doc_id']}): {name} is "
-                                        f"{type(value).__name__}", file=file, field=name))
+                problems.append(
+                    Problem(
+                        "E500",
+                        f"documents[{index}] ({raw['doc_id']}): {name} is {type(value).__name__}",
+                        file=file,
+                        field=name,
+                    )
+                )
                 return default
             return value
 
         redistributable = typed("redistributable", (bool,), False)
         licence_id = typed("licence_id", (str, type(None)), None)
         if redistributable and not licence_id:
-            problems.append(Problem("E500", f"documents[{index}] ({raw['doc_id']}): redistributable without a "
-                                    "licence_id", file=file, field="licence_id"))
+            problems.append(
+                Problem(
+                    "E500",
+                    f"documents[{index}] ({raw['doc_id']}): redistributable without a licence_id",
+                    file=file,
+                    field="licence_id",
+                )
+            )
         out[raw["doc_id"]] = DocumentRights(
             doc_id=raw["doc_id"],
             sha256=raw["sha256"],

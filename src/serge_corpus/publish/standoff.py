@@ -43,8 +43,15 @@ def fill_text(row: dict[str, Any], source: str, where: str) -> dict[str, Any]:
     """The full record of a stand-off row, its text cut from `source` (checked by sha256)."""
     expected = row.get("meta", {}).get("source_sha256")
     if expected is not None and expected != sha256_text(source):
-        raise SergeCorpusError(Problem("E507", f"expected {expected}, got {sha256_text(source)}", file=where,
-                                       record_id=row.get("id"), field="meta.source_sha256"))
+        raise SergeCorpusError(
+            Problem(
+                "E507",
+                f"expected {expected}, got {sha256_text(source)}",
+                file=where,
+                record_id=row.get("id"),
+                field="meta.source_sha256",
+            )
+        )
     start, length = row["offset"], row[LENGTH]
     text = source[start : start + length]
     out: dict[str, Any] = {}

@@ -20,5 +20,13 @@ from serge_corpus.train.folds import make_folds
 from serge_corpus.train.gold_set import GoldSet, load_gold
 from serge_corpus.train.training import cross_validate, train_model
 
-__all__ = ["METHODS", "FitSettings", "GoldSet", "config_path", "cross_validate", "load_gold", "make_folds",
-           "train_model"]
+__all__ = [
+    "METHODS",
+    "FitSettings",
+    "GoldSet",
+    "config_path",
+    "cross_validate",
+    "load_gold",
+    "make_folds",
+    "train_model",
+]

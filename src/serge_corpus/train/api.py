@@ -23,8 +23,7 @@ _FOLD_BY = ("auto", "section", "document")
 
 def _fold_by(value: str) -> FoldBy:
     if value not in _FOLD_BY:
-        raise SergeCorpusError(Problem("E461", f"--cv-by {value!r}; use one of {', '.join(_FOLD_BY)}",
-                                       field="cv_by"))
+        raise SergeCorpusError(Problem("E461", f"--cv-by {value!r}; use one of {', '.join(_FOLD_BY)}", field="cv_by"))
     return value  # type: ignore[return-value]
 
 
@@ -41,15 +40,30 @@ def rehearsal_blocks_from(paths: Sequence[Path]) -> list[Block]:
     return [b for path in paths for b in load_blocks(path)]
 
 
-def run_train(gold_dir: Path, output: Path | None, *, method: str, config: Path | None, docs: list[str] | None,
-              ood: list[str] | None, seed: int, cv: int | None, cv_by: str, resume: Path | None,
-              rehearsal: Sequence[Path], bootstrap: int, command: str, progress: Progress,
-              jobs: int = 1) -> dict[str, Any]:
+def run_train(
+    gold_dir: Path,
+    output: Path | None,
+    *,
+    method: str,
+    config: Path | None,
+    docs: list[str] | None,
+    ood: list[str] | None,
+    seed: int,
+    cv: int | None,
+    cv_by: str,
+    resume: Path | None,
+    rehearsal: Sequence[Path],
+    bootstrap: int,
+    command: str,
+    progress: Progress,
+    jobs: int = 1,
+) -> dict[str, Any]:
     """Train a model (with -o), cross-validate (with --cv), or both: the CV is recorded in the card."""
     check_method(method)
     if output is None and cv is None:
-        raise SergeCorpusError(Problem("E461", "give -o MODEL_DIR to train a model, or --cv K to cross-validate",
-                                       field="output"))
+        raise SergeCorpusError(
+            Problem("E461", "give -o MODEL_DIR to train a model, or --cv K to cross-validate", field="output")
+        )
     if rehearsal and method != "spacy":
         raise SergeCorpusError(Problem("E461", "--rehearsal applies to --method spacy only", field="rehearsal"))
     if resume is not None:
@@ -57,18 +71,29 @@ def run_train(gold_dir: Path, output: Path | None, *, method: str, config: Path 
 
         trained_with = read_card(resume)["method"]
         if trained_with != method:
-            raise SergeCorpusError(Problem("E461", f"{resume} was trained with --method {trained_with}",
-                                           field="resume"))
+            raise SergeCorpusError(
+                Problem("E461", f"{resume} was trained with --method {trained_with}", field="resume")
+            )
     by = _fold_by(cv_by)
     settings = FitSettings(method, config_path(method, config), seed, resume, tuple(rehearsal_blocks_from(rehearsal)))
     gold = load_gold(gold_dir)
     result: dict[str, Any] = {}
     if cv is not None:
-        result["cv"] = cross_validate(gold, method, cv, settings=settings, docs=docs, by=by, bootstrap=bootstrap,
-                                      progress=progress, jobs=jobs)
+        result["cv"] = cross_validate(
+            gold, method, cv, settings=settings, docs=docs, by=by, bootstrap=bootstrap, progress=progress, jobs=jobs
+        )
     if output is not None:
-        result["card"] = train_model(gold, settings, output, docs=docs, ood=ood, bootstrap=bootstrap,
-                                     command=command, cv=result.get("cv"), progress=progress)
+        result["card"] = train_model(
+            gold,
+            settings,
+            output,
+            docs=docs,
+            ood=ood,
+            bootstrap=bootstrap,
+            command=command,
+            cv=result.get("cv"),
+            progress=progress,
+        )
         result["model"] = str(output)
     return result
 
@@ -78,8 +103,10 @@ def summary(result: dict[str, Any]) -> str:
     if "cv" in result:
         cv = result["cv"]
         pooled = cv["pooled"]
-        lines.append(f"cross-validation ({cv['k']} folds by {cv['by']}): strict F1 mean {cv['mean']:.3f} "
-                     f"(sd {cv['sd']:.3f}); pooled {pooled['f1']:.3f} [{pooled['low']:.3f}, {pooled['high']:.3f}]")
+        lines.append(
+            f"cross-validation ({cv['k']} folds by {cv['by']}): strict F1 mean {cv['mean']:.3f} "
+            f"(sd {cv['sd']:.3f}); pooled {pooled['f1']:.3f} [{pooled['low']:.3f}, {pooled['high']:.3f}]"
+        )
         lines.append("  per label: " + ", ".join(f"{k} {v['mean']:.3f}" for k, v in cv["per_label"].items()))
     if "card" in result:
         card = result["card"]
@@ -92,10 +119,26 @@ def summary(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def run_compare(gold_dir: Path, output: Path | None, *, methods: str, baselines: str, k: int, by: str,
-                docs: list[str] | None, ood: list[str] | None, seeds: str, curve: str, curve_methods: str,
-                config_dir: Path, bootstrap: int, command: str, progress: Progress, jobs: int = 1,
-                extend: bool = False) -> list[Path]:
+def run_compare(
+    gold_dir: Path,
+    output: Path | None,
+    *,
+    methods: str,
+    baselines: str,
+    k: int,
+    by: str,
+    docs: list[str] | None,
+    ood: list[str] | None,
+    seeds: str,
+    curve: str,
+    curve_methods: str,
+    config_dir: Path,
+    bootstrap: int,
+    command: str,
+    progress: Progress,
+    jobs: int = 1,
+    extend: bool = False,
+) -> list[Path]:
     from serge_corpus.train.compare import compare, write_compare
 
     if output is None:
@@ -104,8 +147,9 @@ def run_compare(gold_dir: Path, output: Path | None, *, methods: str, baselines:
     untrained = [m for m in baselines.split(",") if m]
     bad = [m for m in untrained if m not in BASELINES]
     if bad:
-        raise SergeCorpusError(Problem("E454", f"{', '.join(bad)}; baselines: {', '.join(BASELINES)}",
-                                       field="baselines"))
+        raise SergeCorpusError(
+            Problem("E454", f"{', '.join(bad)}; baselines: {', '.join(BASELINES)}", field="baselines")
+        )
     settings = {m: FitSettings(m, config_path(m, None, config_dir)) for m in trained}
     gold = load_gold(gold_dir)
     previous = None
@@ -115,10 +159,21 @@ def run_compare(gold_dir: Path, output: Path | None, *, methods: str, baselines:
         previous = json.loads((output / "compare.json").read_text(encoding="utf-8"))
     before = previous or {}
     commands = [*before.get("commands", [before["command"]] if "command" in before else []), command]
-    result = compare(gold, settings, baselines=untrained, k=k, by=_fold_by(by), docs=docs, ood=ood,
-                     seeds=_numbers(seeds, int, "seeds"), fractions=_numbers(curve, float, "curve"),
-                     curve_methods=[m for m in curve_methods.split(",") if m in trained], bootstrap=bootstrap,
-                     progress=progress, jobs=jobs, previous=previous,
-                     on_method=lambda partial: write_compare(partial | {"commands": commands}, output, command,
-                                                             plots=False))
+    result = compare(
+        gold,
+        settings,
+        baselines=untrained,
+        k=k,
+        by=_fold_by(by),
+        docs=docs,
+        ood=ood,
+        seeds=_numbers(seeds, int, "seeds"),
+        fractions=_numbers(curve, float, "curve"),
+        curve_methods=[m for m in curve_methods.split(",") if m in trained],
+        bootstrap=bootstrap,
+        progress=progress,
+        jobs=jobs,
+        previous=previous,
+        on_method=lambda partial: write_compare(partial | {"commands": commands}, output, command, plots=False),
+    )
     return write_compare(result | {"commands": commands}, output, command)

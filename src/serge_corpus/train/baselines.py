@@ -39,7 +39,7 @@ def literal_text(pattern: Any) -> tuple[str, bool] | None:
     for token in pattern:
         if not isinstance(token, dict) or len(token) != 1:
             return None
-        (key, value), = token.items()
+        ((key, value),) = token.items()
         if key not in ("ORTH", "TEXT", "LOWER") or not isinstance(value, str):
             return None
         lower = lower or key == "LOWER"
@@ -69,8 +69,12 @@ def fold_patterns(patterns_file: Path, train: Sequence[Block], held_out: Sequenc
     return kept, dropped
 
 
-def baseline_backend(name: str, train: Sequence[Block] = (), held_out: Sequence[Block] = (),
-                     patterns: Path = Path("annotations/patterns.jsonl")) -> tuple[NerBackend, dict[str, Any]]:
+def baseline_backend(
+    name: str,
+    train: Sequence[Block] = (),
+    held_out: Sequence[Block] = (),
+    patterns: Path = Path("annotations/patterns.jsonl"),
+) -> tuple[NerBackend, dict[str, Any]]:
     """The backend and what was done to it for this fold."""
     from serge_corpus.ner import get_backend
 

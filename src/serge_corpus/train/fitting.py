@@ -75,19 +75,31 @@ def fit(settings: FitSettings, train: Sequence[Block], dev: Sequence[Block], out
     if method == "spacy":
         from serge_corpus.train.spacy_ner import fit_spacy
 
-        return fit_spacy(train, dev, out, config=settings.config, seed=settings.seed,
-                         base_model=None if settings.resume is None else str(settings.resume),
-                         rehearsal=settings.rehearsal, overrides=settings.overrides)
+        return fit_spacy(
+            train,
+            dev,
+            out,
+            config=settings.config,
+            seed=settings.seed,
+            base_model=None if settings.resume is None else str(settings.resume),
+            rehearsal=settings.rehearsal,
+            overrides=settings.overrides,
+        )
     if method == "crf":
         from serge_corpus.train.crf import fit_crf
 
         # A CRF cannot continue training: --resume retrains it on the current gold (seconds).
-        return fit_crf(train, out, config=read_json_config(settings.config) | settings.overrides,
-                       seed=settings.seed)
-    from serge_corpus.train.stanza_ner import fit_stanza
-
+        return fit_crf(train, out, config=read_json_config(settings.config) | settings.overrides, seed=settings.seed)
     import torch
 
+    from serge_corpus.train.stanza_ner import fit_stanza
+
     torch.set_num_threads(1)
-    return fit_stanza(train, dev, out, config=read_json_config(settings.config) | settings.overrides,
-                      seed=settings.seed, resume=settings.resume)
+    return fit_stanza(
+        train,
+        dev,
+        out,
+        config=read_json_config(settings.config) | settings.overrides,
+        seed=settings.seed,
+        resume=settings.resume,
+    )

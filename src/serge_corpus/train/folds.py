@@ -47,8 +47,13 @@ def make_folds(blocks: Sequence[Block], k: int, by: FoldBy = "auto") -> list[Fol
         units.setdefault(unit_of(block, unit_by), []).append(block)
     # Units with no annotatable text (boilerplate only) still travel, but are never a fold's only content.
     if k < 2 or k > len(units):
-        raise SergeCorpusError(Problem("E457", f"--cv {k} with {len(units)} {unit_by} units "
-                                       f"({', '.join(':'.join(u) for u in units)})", field="cv"))
+        raise SergeCorpusError(
+            Problem(
+                "E457",
+                f"--cv {k} with {len(units)} {unit_by} units ({', '.join(':'.join(u) for u in units)})",
+                field="cv",
+            )
+        )
     size = {u: (sum(len(b.spans) for b in bs), sum(len(b.tokens) for b in bs)) for u, bs in units.items()}
     order = sorted(units, key=lambda u: (-size[u][0], -size[u][1], u))
     load = [(0, 0)] * k
@@ -60,12 +65,14 @@ def make_folds(blocks: Sequence[Block], k: int, by: FoldBy = "auto") -> list[Fol
     folds = []
     for i, held in enumerate(members):
         held_set = set(held)
-        folds.append(Fold(
-            index=i,
-            held_out=tuple(sorted(held)),
-            train=tuple(b for b in blocks if unit_of(b, unit_by) not in held_set),
-            test=tuple(b for b in blocks if unit_of(b, unit_by) in held_set),
-        ))
+        folds.append(
+            Fold(
+                index=i,
+                held_out=tuple(sorted(held)),
+                train=tuple(b for b in blocks if unit_of(b, unit_by) not in held_set),
+                test=tuple(b for b in blocks if unit_of(b, unit_by) in held_set),
+            )
+        )
     return folds
 
 

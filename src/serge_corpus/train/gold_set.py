@@ -46,15 +46,17 @@ class GoldSet:
         wanted = list(doc_ids)
         check_doc_ids(wanted, self.doc_ids)
         keep = set(wanted)
-        return GoldSet({name: [b for b in blocks if b.doc_id in keep] for name, blocks in self.splits.items()},
-                       dict(self.files))
+        return GoldSet(
+            {name: [b for b in blocks if b.doc_id in keep] for name, blocks in self.splits.items()}, dict(self.files)
+        )
 
 
 def check_doc_ids(wanted: Sequence[str], known: Sequence[str]) -> None:
     unknown = [d for d in wanted if d not in known]
     if unknown:
-        raise SergeCorpusError([Problem("E458", f"{d!r}; the gold holds {', '.join(known) or 'nothing'}",
-                                        field="docs") for d in unknown])
+        raise SergeCorpusError(
+            [Problem("E458", f"{d!r}; the gold holds {', '.join(known) or 'nothing'}", field="docs") for d in unknown]
+        )
 
 
 def load_gold(gold_dir: str | Path) -> GoldSet:
@@ -62,8 +64,9 @@ def load_gold(gold_dir: str | Path) -> GoldSet:
     root = Path(gold_dir)
     missing = [name for name in SPLITS if not (root / f"{name}.jsonl").is_file()]
     if missing:
-        raise SergeCorpusError([Problem("E451", f"no {name}.jsonl", file=str(root / f"{name}.jsonl"))
-                                for name in missing])
+        raise SergeCorpusError(
+            [Problem("E451", f"no {name}.jsonl", file=str(root / f"{name}.jsonl")) for name in missing]
+        )
     problems: list[Problem] = []
     splits: dict[str, list[Block]] = {}
     files: dict[str, str] = {}
@@ -87,13 +90,27 @@ def check_training_blocks(blocks: Sequence[Block], file: str | None = None) -> N
     for block in blocks:
         for span in block.spans:
             if span.label not in LABELS:
-                problems.append(Problem("E452", f"{span.label!r} on {span.text!r}; guidelines labels: "
-                                        f"{', '.join(LABELS)}", file=file, record_id=block.id, field="spans.label"))
+                problems.append(
+                    Problem(
+                        "E452",
+                        f"{span.label!r} on {span.text!r}; guidelines labels: {', '.join(LABELS)}",
+                        file=file,
+                        record_id=block.id,
+                        field="spans.label",
+                    )
+                )
         ordered = sorted(block.spans, key=lambda s: (s.start, s.end))
         for a, b in zip(ordered, ordered[1:]):
             if a.overlaps(b):
-                problems.append(Problem("E453", f"{a.text!r} [{a.start}, {a.end}) and {b.text!r} [{b.start}, {b.end})",
-                                        file=file, record_id=block.id, field="spans"))
+                problems.append(
+                    Problem(
+                        "E453",
+                        f"{a.text!r} [{a.start}, {a.end}) and {b.text!r} [{b.start}, {b.end})",
+                        file=file,
+                        record_id=block.id,
+                        field="spans",
+                    )
+                )
     if not any(block.spans for block in blocks if block.annotated):
         problems.append(Problem("E450", f"{len(blocks)} records, no span to learn from", file=file))
     if problems:

@@ -31,7 +31,7 @@ from typing import Literal
 
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_records, write_records
-from serge_corpus.model import Block, Span
+from serge_corpus.model import Span
 
 Order = Literal["document", "uncertain"]
 ORDERS: tuple[str, ...] = ("document", "uncertain")
@@ -112,8 +112,12 @@ def prepare_review(
     ranked = []
     for rank, block in enumerate(merged):
         if block.id in annotated:
-            review = {"model": str(model), "uncertainty": round(scores.get(block.id, 0.0), 4), "rank": rank,
-                      "committee": members if order == "uncertain" else []}
+            review = {
+                "model": str(model),
+                "uncertainty": round(scores.get(block.id, 0.0), 4),
+                "rank": rank,
+                "committee": members if order == "uncertain" else [],
+            }
             block = block.with_meta(review=review)
         ranked.append(block)
     write_records(out, ranked)

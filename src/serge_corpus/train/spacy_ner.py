@@ -60,14 +60,18 @@ def fit_spacy(
         "system.seed": seed,
         **(overrides or {}),
     }
-    with tempfile.TemporaryDirectory(prefix="serge-train-") as tmp, \
-            open(data_dir / "train.log", "w", encoding="utf-8") as log, \
-            contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+    with (
+        tempfile.TemporaryDirectory(prefix="serge-train-") as tmp,
+        open(data_dir / "train.log", "w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+    ):
         try:
             spacy_train(config, Path(tmp), use_gpu=-1, overrides=settings)
         except SystemExit as err:  # spaCy's msg.fail exits on a bad config
-            raise SergeCorpusError(Problem("E455", f"spaCy refused the configuration (see {data_dir / 'train.log'})",
-                                           file=str(config))) from err
+            raise SergeCorpusError(
+                Problem("E455", f"spaCy refused the configuration (see {data_dir / 'train.log'})", file=str(config))
+            ) from err
         except Exception as err:  # spaCy/thinc raise many kinds; all mean "this run failed"
             raise SergeCorpusError(Problem("E460", f"{type(err).__name__}: {err}", file=str(config))) from err
         for item in (Path(tmp) / "model-last").iterdir():

@@ -40,16 +40,39 @@ def _tagger_args(options: dict[str, Any]) -> list[str]:
     return args
 
 
-def fit_stanza(train: Sequence[Block], dev: Sequence[Block], out: Path, *, config: dict[str, Any], seed: int,
-               resume: Path | None = None) -> dict[str, Any]:
+def fit_stanza(
+    train: Sequence[Block],
+    dev: Sequence[Block],
+    out: Path,
+    *,
+    config: dict[str, Any],
+    seed: int,
+    resume: Path | None = None,
+) -> dict[str, Any]:
     options = {k: v for k, v in config.items() if not k.startswith("_")}
     vector_options = dict(options.pop("vectors", {}) or {})
     unknown = sorted(set(vector_options) - _VECTOR_KEYS)
     if unknown:
-        raise SergeCorpusError([Problem("E455", f"vectors has no option {k!r}; options: dim, window, min_count",
-                                        field=f"vectors.{k}") for k in unknown])
-    reserved = sorted(set(options) & {"train_file", "eval_file", "save_dir", "save_name", "seed",
-                                      "wordvec_pretrain_file", "shorthand", "mode", "finetune"})
+        raise SergeCorpusError(
+            [
+                Problem("E455", f"vectors has no option {k!r}; options: dim, window, min_count", field=f"vectors.{k}")
+                for k in unknown
+            ]
+        )
+    reserved = sorted(
+        set(options)
+        & {
+            "train_file",
+            "eval_file",
+            "save_dir",
+            "save_name",
+            "seed",
+            "wordvec_pretrain_file",
+            "shorthand",
+            "mode",
+            "finetune",
+        }
+    )
     if reserved:
         raise SergeCorpusError([Problem("E455", f"{k!r} is set by serge-corpus train", field=k) for k in reserved])
     out.mkdir(parents=True, exist_ok=True)
@@ -69,8 +92,16 @@ def fit_stanza(train: Sequence[Block], dev: Sequence[Block], out: Path, *, confi
         stanza_logger.setLevel(level)
 
 
-def _run_tagger(train_data: list[Any], data_dir: Path, pretrain: Path, out: Path, options: dict[str, Any],
-                vector_options: dict[str, Any], seed: int, resume: Path | None) -> dict[str, Any]:
+def _run_tagger(
+    train_data: list[Any],
+    data_dir: Path,
+    pretrain: Path,
+    out: Path,
+    options: dict[str, Any],
+    vector_options: dict[str, Any],
+    seed: int,
+    resume: Path | None,
+) -> dict[str, Any]:
     from stanza.models import ner_tagger
 
     if resume is not None:
@@ -79,23 +110,40 @@ def _run_tagger(train_data: list[Any], data_dir: Path, pretrain: Path, out: Path
     else:
         vectors = build_pretrain([[t["text"] for t in s] for s in train_data], pretrain, **vector_options)
     args = [
-        "--train_file", str(data_dir / "train.json"), "--eval_file", str(data_dir / "dev.json"),
-        "--wordvec_pretrain_file", str(pretrain), "--shorthand", "en_serge", "--seed", str(seed), "--cpu",
-        "--save_dir", str(out), "--save_name", STANZA_MODEL, *_tagger_args(options),
+        "--train_file",
+        str(data_dir / "train.json"),
+        "--eval_file",
+        str(data_dir / "dev.json"),
+        "--wordvec_pretrain_file",
+        str(pretrain),
+        "--shorthand",
+        "en_serge",
+        "--seed",
+        str(seed),
+        "--cpu",
+        "--save_dir",
+        str(out),
+        "--save_name",
+        STANZA_MODEL,
+        *_tagger_args(options),
     ]
     if resume is not None:
         args += ["--finetune", "--finetune_load_name", str(resume / STANZA_MODEL)]
-    with open(data_dir / "train.log", "w", encoding="utf-8") as log, \
-            contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+    with (
+        open(data_dir / "train.log", "w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+    ):
         try:
             ner_tagger.main(args)
         except SystemExit as err:  # argparse: an unknown option
-            raise SergeCorpusError(Problem("E455", f"stanza's ner_tagger refused the options (see "
-                                           f"{data_dir / 'train.log'})", field="stanza")) from err
+            raise SergeCorpusError(
+                Problem(
+                    "E455", f"stanza's ner_tagger refused the options (see {data_dir / 'train.log'})", field="stanza"
+                )
+            ) from err
         except Exception as err:  # torch/stanza raise many kinds; all mean "this run failed"
             raise SergeCorpusError(Problem("E460", f"{type(err).__name__}: {err}", field="stanza")) from err
     if not (out / STANZA_MODEL).is_file():
-        raise SergeCorpusError(Problem("E460", f"stanza saved no model (see {data_dir / 'train.log'})",
-                                       file=str(out)))
-    return {"vectors": vectors, "sentences": len(train_data), "label_scheme": "guidelines",
-            "tagger_args": options}
+        raise SergeCorpusError(Problem("E460", f"stanza saved no model (see {data_dir / 'train.log'})", file=str(out)))
+    return {"vectors": vectors, "sentences": len(train_data), "label_scheme": "guidelines", "tagger_args": options}

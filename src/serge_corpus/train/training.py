@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +62,13 @@ def _ood_blocks(gold: GoldSet, doc: str) -> list[Block]:
 
 
 def _split_info(gold: GoldSet, name: str, blocks: Sequence[Block]) -> dict[str, Any]:
-    return {"file": gold.files.get(name, ""), "sha256": sha256_file(gold.files[name]) if name in gold.files else "",
-            "records": len(blocks), "spans": sum(len(b.spans) for b in blocks),
-            "units": sorted({":".join(unit_of(b)) for b in blocks})}
+    return {
+        "file": gold.files.get(name, ""),
+        "sha256": sha256_file(gold.files[name]) if name in gold.files else "",
+        "records": len(blocks),
+        "spans": sum(len(b.spans) for b in blocks),
+        "units": sorted({":".join(unit_of(b)) for b in blocks}),
+    }
 
 
 def prepare_output(out: Path) -> None:
@@ -85,8 +89,7 @@ def scores_of(backend: Any, gold: GoldSet, selection: Selection, bootstrap: int)
     for split in ("test", "dev"):
         if mine.splits[split]:
             scores[split] = score_backend(backend, mine.splits[split], bootstrap=bootstrap)
-    scores["ood"] = {doc: score_backend(backend, _ood_blocks(gold, doc), bootstrap=bootstrap)
-                     for doc in selection.ood}
+    scores["ood"] = {doc: score_backend(backend, _ood_blocks(gold, doc), bootstrap=bootstrap) for doc in selection.ood}
     return scores
 
 
@@ -124,15 +127,18 @@ def train_model(
             "name": out.name,
             "method": settings.method,
             "label_scheme": details.get("label_scheme", "guidelines"),
-            "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            "created": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
             "command": command,
             "seed": settings.seed,
             "resume_from": str(settings.resume) if settings.resume else None,
             "docs": list(selection.docs),
             "ood_docs": list(selection.ood),
             "data": {name: _split_info(gold, name, blocks) for name, blocks in mine.splits.items()},
-            "config": {"file": str(settings.config), "sha256": sha256_file(settings.config),
-                       "text": settings.config.read_text(encoding="utf-8")},
+            "config": {
+                "file": str(settings.config),
+                "sha256": sha256_file(settings.config),
+                "text": settings.config.read_text(encoding="utf-8"),
+            },
             "training_seconds": round(seconds, 2),
             "details": details,
             "libraries": library_versions(),
@@ -154,12 +160,12 @@ def train_model(
 
 def _stub_card(model_dir: Path, method: str, label_scheme: str) -> None:
     """The part of the card the backend needs, so a model can be scored before its card is complete."""
-    (model_dir / CARD_JSON).write_text(json.dumps({"method": method, "label_scheme": label_scheme}),
-                                       encoding="utf-8")
+    (model_dir / CARD_JSON).write_text(json.dumps({"method": method, "label_scheme": label_scheme}), encoding="utf-8")
 
 
-def fit_and_predict(settings: FitSettings, train: Sequence[Block], test: Sequence[Block],
-                    dev: Sequence[Block] = ()) -> list[Block]:
+def fit_and_predict(
+    settings: FitSettings, train: Sequence[Block], test: Sequence[Block], dev: Sequence[Block] = ()
+) -> list[Block]:
     """Train a throw-away model and return its predictions on `test`."""
     from serge_corpus.ner import get_backend
 
@@ -173,8 +179,9 @@ FitTask = tuple[FitSettings, Sequence[Block], Sequence[Block], Sequence[Block]]
 """(settings, train, test, dev) of one throw-away model."""
 
 
-def fit_many(tasks: Sequence[FitTask], jobs: int = 1, progress: Progress | None = None,
-             labels: Sequence[str] = ()) -> list[list[Block]]:
+def fit_many(
+    tasks: Sequence[FitTask], jobs: int = 1, progress: Progress | None = None, labels: Sequence[str] = ()
+) -> list[list[Block]]:
     """Predictions of each task's model on its test blocks; `jobs` > 1 trains in that many processes.
 
     Each process trains single-threaded (OMP_NUM_THREADS=1), so results do not
@@ -195,8 +202,10 @@ def fit_many(tasks: Sequence[FitTask], jobs: int = 1, progress: Progress | None 
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # inherited by the workers before numpy loads
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(fit_and_predict, settings, list(train), list(test), list(dev))
-                   for settings, train, test, dev in tasks]
+        futures = [
+            pool.submit(fit_and_predict, settings, list(train), list(test), list(dev))
+            for settings, train, test, dev in tasks
+        ]
         results = []
         for i, future in enumerate(futures):
             results.append(future.result())
@@ -212,8 +221,9 @@ def _sd(values: Sequence[float]) -> float:
     return statistics.stdev(values) if len(values) > 1 else 0.0
 
 
-def summarize_folds(folds: list[dict[str, Any]], gold: Sequence[Block], pred: Sequence[Block], *, k: int, by: str,
-                    bootstrap: int) -> dict[str, Any]:
+def summarize_folds(
+    folds: list[dict[str, Any]], gold: Sequence[Block], pred: Sequence[Block], *, k: int, by: str, bootstrap: int
+) -> dict[str, Any]:
     f1s = [f["score"]["f1"] for f in folds]
     labels = [label for label in LABELS if any(label in f["score"]["per_label"] for f in folds)]
     per_label = {}
@@ -221,8 +231,15 @@ def summarize_folds(folds: list[dict[str, Any]], gold: Sequence[Block], pred: Se
         values = [f["score"]["per_label"][label] for f in folds if label in f["score"]["per_label"]]
         per_label[label] = {"mean": statistics.fmean(values), "sd": _sd(values), "folds": len(values)}
     pooled: Score = score_blocks(gold, pred, bootstrap=bootstrap)
-    return {"k": k, "by": by, "folds": folds, "mean": statistics.fmean(f1s), "sd": _sd(f1s),
-            "per_label": per_label, "pooled": pooled}
+    return {
+        "k": k,
+        "by": by,
+        "folds": folds,
+        "mean": statistics.fmean(f1s),
+        "sd": _sd(f1s),
+        "per_label": per_label,
+        "pooled": pooled,
+    }
 
 
 def cross_validate(
@@ -258,7 +275,8 @@ def cross_validate(
         assert settings is not None
         tasks: list[FitTask] = [
             (settings, subsample(f.train, fraction, settings.seed) if fraction < 1 else list(f.train), f.test, ())
-            for f in folds]
+            for f in folds
+        ]
         started = time.perf_counter()
         fitted = fit_many(tasks, jobs, say, [f"{method}: fold {f.index + 1}/{k}" for f in folds])
         per_fold = (time.perf_counter() - started) / len(folds)
@@ -274,8 +292,16 @@ def cross_validate(
             predicted, seconds = fitted[fold.index], per_fold
         gold_all.extend(fold.test)
         pred_all.extend(predicted)
-        results.append({"index": fold.index, "held_out": [list(u) for u in fold.held_out],
-                        "score": score_blocks(fold.test, predicted, bootstrap=0), "seconds": round(seconds, 2),
-                        **extra})
-    return summarize_folds(results, gold_all, pred_all, k=k, by=resolve_fold_by(blocks, k, by),
-                           bootstrap=bootstrap) | {"method": method, "docs": list(selection.docs)}
+        results.append(
+            {
+                "index": fold.index,
+                "held_out": [list(u) for u in fold.held_out],
+                "score": score_blocks(fold.test, predicted, bootstrap=0),
+                "seconds": round(seconds, 2),
+                **extra,
+            }
+        )
+    return summarize_folds(results, gold_all, pred_all, k=k, by=resolve_fold_by(blocks, k, by), bootstrap=bootstrap) | {
+        "method": method,
+        "docs": list(selection.docs),
+    }

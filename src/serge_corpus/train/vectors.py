@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 
 
-def ppmi_svd_vectors(sentences: Sequence[Sequence[str]], *, dim: int = 50, window: int = 3,
-                     min_count: int = 1) -> tuple[list[str], np.ndarray]:
+def ppmi_svd_vectors(
+    sentences: Sequence[Sequence[str]], *, dim: int = 50, window: int = 3, min_count: int = 1
+) -> tuple[list[str], np.ndarray]:
     """(vocabulary, matrix) of `dim`-dimensional vectors for lowercased words."""
     counts = Counter(w.lower() for s in sentences for w in s)
     vocab = sorted(w for w, c in counts.items() if c >= min_count)
@@ -56,8 +57,9 @@ def write_word2vec_text(path: Path, vocab: Sequence[str], matrix: np.ndarray) ->
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def build_pretrain(sentences: Sequence[Sequence[str]], out: Path, *, dim: int = 50, window: int = 3,
-                   min_count: int = 1) -> dict[str, int]:
+def build_pretrain(
+    sentences: Sequence[Sequence[str]], out: Path, *, dim: int = 50, window: int = 3, min_count: int = 1
+) -> dict[str, int]:
     """Write out (a stanza Pretrain .pt) from `sentences`; returns its size."""
     from stanza.models.common.pretrain import Pretrain
 
