@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from serge_corpus.corpus import load_corpus
-from serge_corpus.corrections import append_ops, changes_to_ops, diff, merge
+from serge_corpus.corrections import append_ops, changes_to_ops, diff_records, merge_records
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.gold import apply_strictly, load_config, pass_versions
 from serge_corpus.mentions import place_line_mentions, text_lines
@@ -53,7 +53,7 @@ def main() -> int:
     text = sources[doc_id]
     config = load_config(ROOT / "annotations" / "gold.json").document(doc_id)
     versions = pass_versions(config, sources)
-    merged = merge(list(versions.values()), list(versions)).blocks
+    merged = merge_records(list(versions.values()), list(versions)).blocks
 
     kept = ROOT / "annotations" / "passes" / f"{doc_id}.adjudicated.json"
     shutil.copyfile(args.adjudication / f"{doc_id}.adjudicated.json", kept)
@@ -67,7 +67,7 @@ def main() -> int:
     # 1. adjudication: entities as adjudicated, DATE spans of the merge kept.
     target, waiting = _with_entities(merged, placed.spans)
     adjudication_ops = _commented(
-        changes_to_ops(diff(merged, target), annotator="adjudicator"),
+        changes_to_ops(diff_records(merged, target), annotator="adjudicator"),
         lambda op: _decision_comment(op, merged, text, decisions),
     )
     adjudicated = _write(CORRECTIONS / f"{doc_id}.adjudication.jsonl", merged, adjudication_ops, target)
@@ -86,7 +86,8 @@ def main() -> int:
     if clashes:
         raise SystemExit(f"reviewed DATE spans overlap entities: {clashes}")
     review_ops = _commented(
-        changes_to_ops(diff(adjudicated, reviewed), annotator="date_reviewer"), lambda op: _review_reason(op, reasons)
+        changes_to_ops(diff_records(adjudicated, reviewed), annotator="date_reviewer"),
+        lambda op: _review_reason(op, reasons),
     )
     after_review = _write(CORRECTIONS / f"{doc_id}.date_review.jsonl", adjudicated, review_ops, reviewed)
     print(f"date review: {len(review_ops)} ops")
@@ -94,7 +95,7 @@ def main() -> int:
     # 3. entities that had to wait for the review.
     final, still = _with_entities(after_review, placed.spans)
     late_ops = _commented(
-        changes_to_ops(diff(after_review, final), annotator="adjudicator"),
+        changes_to_ops(diff_records(after_review, final), annotator="adjudicator"),
         lambda op: "adjudicated entity placed once the date review removed the overlapping TIMEX3 DATE (D014)",
     )
     _write(CORRECTIONS / f"{doc_id}.entities_after_dates.jsonl", after_review, late_ops, final)

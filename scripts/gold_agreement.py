@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from serge_corpus.corpus import corpus_sources
-from serge_corpus.evaluate import agreement, agreement_markdown
+from serge_corpus.evaluate import agreement_markdown, score_agreement
 from serge_corpus.gold import dates_from_layer, load_config, pass_versions
 from serge_corpus.jsonl import read_records, write_text
 
@@ -29,7 +29,7 @@ def measure(root: Path = ROOT) -> dict:
     for config in recipe.documents:
         entities_only = dates_from_layer(read_records(config.pre, sources))
         versions = pass_versions(config, sources, entities_only=entities_only)
-        result = agreement(list(versions.values()), names=list(versions))
+        result = score_agreement(list(versions.values()), names=list(versions))
         result["scope"] = (
             "entities (DATE from the shared TIMEX3 layer, not compared)" if entities_only else "all labels"
         )

@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 
 from serge_corpus.corpus import corpus_sources, load_corpus
-from serge_corpus.corrections import append_ops, apply_log, changes_to_ops, diff
+from serge_corpus.corrections import append_ops, apply_log, changes_to_ops, diff_records
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.jsonl import read_records, write_text
 from serge_corpus.mentions import place_line_mentions, read_mentions, spans_from_mentions
@@ -55,7 +55,7 @@ def main() -> int:
             return 1
         mentions = ROOT / "annotations" / "passes" / f"{name}.mentions.json"
         passed = spans_from_mentions(pre, read_mentions(mentions), str(mentions))
-        ops = changes_to_ops(diff(pre, passed), annotator=name)
+        ops = changes_to_ops(diff_records(pre, passed), annotator=name)
         replayed = apply_log(pre, ops)
         # The log must reproduce the pass exactly, or it is not the pass.
         assert not replayed.skipped, replayed.skipped
@@ -101,7 +101,7 @@ def line_passes(doc_id: str, passes: list[list[str]]) -> int:
                 else:
                     entities.append(span)
             passed.append(block.with_spans(dates + entities))
-        ops = changes_to_ops(diff(base, passed), annotator=name)
+        ops = changes_to_ops(diff_records(base, passed), annotator=name)
         replayed = apply_log(base, ops)
         # The log must reproduce the pass exactly, or it is not the pass.
         assert not replayed.skipped, replayed.skipped

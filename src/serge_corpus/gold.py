@@ -1,6 +1,6 @@
 """Build the gold dataset from committed pre-annotations and correction logs.
 
-    gold = apply(merge(apply(pre, pass_1), …, apply(pre, pass_n)), adjudication)
+    gold = apply(merge_records(apply(pre, pass_1), …, apply(pre, pass_n)), adjudication)
 
 Every op of every log must apply (a skipped op is an error, not a warning),
 so the gold is exactly what people decided. The build needs no model: it
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from serge_corpus.corpus import corpus_sources, sha256_bytes
-from serge_corpus.corrections import Op, apply_log, merge, read_log
+from serge_corpus.corrections import Op, apply_log, merge_records, read_log
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_records, write_records, write_text
 from serge_corpus.model import LABELS, Block, Span
@@ -114,7 +114,7 @@ def build(
     Without an adjudication log (None) the gold holds what the passes agree on.
     """
     versions = {name: apply_strictly(pre, ops, name) for name, ops in passes.items()}
-    merged = merge(list(versions.values()), list(versions)).blocks
+    merged = merge_records(list(versions.values()), list(versions)).blocks
     adjudicated = apply_strictly(merged, adjudication or [], "adjudication")
     for name, ops in logs_after:
         adjudicated = apply_strictly(adjudicated, ops, name)

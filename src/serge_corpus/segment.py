@@ -606,7 +606,3 @@ def retokenize(blocks: list[Block], cues: Cues | None = None) -> list[Block]:
         sentences = tuple(split_sentences(b.text, list(tokens), cues)) if b.block in SENTENCE_BLOCKS else ()
         out.append(replace(b, tokens=tokens, sentences=sentences, meta={**b.meta, "segmenter": SEGMENTER_VERSION}))
     return out
-
-
-def with_status(blocks: list[Block], status: str) -> list[Block]:
-    return [replace(b, meta={**b.meta, "status": status}) for b in blocks]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from serge_corpus.corrections.apply import apply_log
-from serge_corpus.corrections.diff import changes_to_ops, diff
+from serge_corpus.corrections.diff import changes_to_ops, diff_records
 from serge_corpus.corrections.log import read_log
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.model import Block, DateValue, Span
@@ -32,7 +32,9 @@ def s(text: str, label: str, date: DateValue | None = None) -> Span:
 
 
 def kinds(a: Block, b: Block) -> list[tuple[str, str | None, str | None]]:
-    return [(c.kind, c.before.text if c.before else None, c.after.text if c.after else None) for c in diff([a], [b])]
+    return [
+        (c.kind, c.before.text if c.before else None, c.after.text if c.after else None) for c in diff_records([a], [b])
+    ]
 
 
 def test_added_and_removed() -> None:
@@ -61,37 +63,37 @@ def test_rebounded_needs_the_same_label_and_an_overlap() -> None:
 
 def test_review_mark_and_no_change() -> None:
     a = block(s("Moscow", "GPE"))
-    assert diff([a], [a]) == []
-    changes = diff([a], [replace(a, meta={"reviewed": True})])
+    assert diff_records([a], [a]) == []
+    changes = diff_records([a], [replace(a, meta={"reviewed": True})])
     assert [(c.kind, c.reviewed) for c in changes] == [("reviewed", (False, True))]
 
 
 def test_different_records_are_refused() -> None:
     a = block()
     with pytest.raises(SergeCorpusError) as err:
-        diff([a], [replace(a, id="d:1")])
+        diff_records([a], [replace(a, id="d:1")])
     assert [(p.code, p.record_id, p.detail) for p in err.value.problems] == [
         ("E189", "d:0", "only in the first input"),
         ("E189", "d:1", "only in the second input"),
     ]
     with pytest.raises(SergeCorpusError) as err:
-        diff([a], [replace(a, text=TEXT.upper())])
+        diff_records([a], [replace(a, text=TEXT.upper())])
     assert err.value.problems[0].field == "text"
 
 
 def test_fixture_log_round_trips(pre: list[Block], fixtures: Path) -> None:
     corrected = apply_log(pre, read_log(fixtures / "log.jsonl")).blocks
-    ops = changes_to_ops(diff(pre, corrected), "diff")
+    ops = changes_to_ops(diff_records(pre, corrected), "diff")
     result = apply_log(pre, ops)
     assert result.skipped == [] and result.redundant == []
-    assert diff(result.blocks, corrected) == []
+    assert diff_records(result.blocks, corrected) == []
 
 
 def test_resizes_run_in_an_order_where_none_overlaps() -> None:
     text = "aa bb cc dd"
     a = block(Span(0, 5, "ORG", "aa bb"), Span(6, 11, "PERSON", "cc dd"), text=text)
     b = block(Span(0, 8, "ORG", "aa bb cc"), Span(9, 11, "PERSON", "dd"), text=text)
-    ops = changes_to_ops(diff([a], [b]), "x")
+    ops = changes_to_ops(diff_records([a], [b]), "x")
     # ORG can only grow once PERSON has shrunk out of its way.
     assert [(o.op, o.target.label if o.target else None) for o in ops] == [("resize", "PERSON"), ("resize", "ORG")]
     result = apply_log([a], ops)
@@ -138,9 +140,9 @@ def versions(draw: st.DrawFn) -> tuple[Block, Block]:
 @given(versions())
 def test_diff_as_log_applied_to_a_gives_b(pair: tuple[Block, Block]) -> None:
     a, b = pair
-    ops = changes_to_ops(diff([a], [b]), "diff", "2024-05-01T10:00:00Z")
+    ops = changes_to_ops(diff_records([a], [b]), "diff", "2024-05-01T10:00:00Z")
     result = apply_log([a], ops)
     assert result.skipped == [] and result.redundant == []
     assert result.blocks[0].spans == b.spans
     assert bool(result.blocks[0].meta.get("reviewed")) == bool(b.meta.get("reviewed"))
-    assert diff(result.blocks, [b]) == []
+    assert diff_records(result.blocks, [b]) == []

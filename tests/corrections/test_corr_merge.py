@@ -9,7 +9,7 @@ import pytest
 
 from serge_corpus.corrections.apply import apply_log
 from serge_corpus.corrections.log import read_log
-from serge_corpus.corrections.merge import merge
+from serge_corpus.corrections.merge import merge_records
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.jsonl import validate_rows
 from serge_corpus.model import Block, DateValue, Span
@@ -35,7 +35,7 @@ def test_agreed_spans_kept_and_each_disagreement_is_a_conflict() -> None:
         s("Victor Serge", "PERSON"), s("Moscow", "LOC"), s("1925", "DATE", DateValue("DATE", "1925", mod="START"))
     )
     c = block(s("Serge", "PERSON"), s("Trotsky", "PERSON"), s("Moscow", "GPE"), s("1925", "DATE", year), reviewed=True)
-    result = merge([[a], [b], [c]], ["ana", "bob", "cy"])
+    result = merge_records([[a], [b], [c]], ["ana", "bob", "cy"])
     merged = result.blocks[0]
     assert merged.spans == ()
     conflicts = merged.meta["conflicts"]
@@ -59,7 +59,7 @@ def test_agreed_spans_kept_and_each_disagreement_is_a_conflict() -> None:
 
 def test_two_agreeing_annotators_give_their_spans_and_no_conflict() -> None:
     a = block(s("Victor Serge", "PERSON"), s("Moscow", "GPE"))
-    result = merge([[a], [replace(a, meta={})]])
+    result = merge_records([[a], [replace(a, meta={})]])
     assert result.blocks[0].spans == a.spans
     assert result.blocks[0].meta["conflicts"] == []
     assert result.names == ("input1", "input2")
@@ -67,7 +67,7 @@ def test_two_agreeing_annotators_give_their_spans_and_no_conflict() -> None:
 
 def test_merge_of_real_files_validates(pre: list[Block], pre_v2: list[Block], fixtures: Path) -> None:
     corrected = apply_log(pre, read_log(fixtures / "log.jsonl")).blocks
-    result = merge([corrected, pre_v2], ["ana", "model-v2"])
+    result = merge_records([corrected, pre_v2], ["ana", "model-v2"])
     assert validate_rows((i, b.to_dict()) for i, b in enumerate(result.blocks, 1)) == []
     second = result.blocks[1]
     assert [x.text for x in second.spans] == ["two years"]
@@ -81,9 +81,9 @@ def test_merge_of_real_files_validates(pre: list[Block], pre_v2: list[Block], fi
 def test_inputs_must_hold_the_same_records() -> None:
     a = block()
     with pytest.raises(SergeCorpusError) as err:
-        merge([[a], [replace(a, id="d:1")]], ["x", "y"])
+        merge_records([[a], [replace(a, id="d:1")]], ["x", "y"])
     assert {p.detail for p in err.value.problems} == {"missing from y", "only in y"}
     with pytest.raises(SergeCorpusError):
-        merge([[a]])
+        merge_records([[a]])
     with pytest.raises(SergeCorpusError):
-        merge([[a], [a]], ["x", "x"])
+        merge_records([[a], [a]], ["x", "x"])

@@ -9,7 +9,7 @@ from eval_builders import block, find
 from sklearn.metrics import cohen_kappa_score
 
 from serge_corpus.errors import SergeCorpusError
-from serge_corpus.evaluate import agreement
+from serge_corpus.evaluate import score_agreement
 
 TEXT = "Lenin met Serge in Moscow in 1921"
 #        0     1   2     3  4      5  6   (whitespace tokens)
@@ -37,7 +37,7 @@ TOKENS_B = ["PERSON", "O", "ORG", "GPE", "GPE", "O", "O"]
 
 @pytest.fixture(scope="module")
 def two() -> dict:
-    return agreement([[annotator_a()], [annotator_b()]], names=["A", "B"])
+    return score_agreement([[annotator_a()], [annotator_b()]], names=["A", "B"])
 
 
 def test_span_f1_exact_and_overlap(two: dict) -> None:
@@ -74,7 +74,7 @@ def test_alpha_equals_krippendorff_nominal(two: dict) -> None:
 
 
 def test_three_annotators_identical_pair_scores_one() -> None:
-    result = agreement([[annotator_a()], [annotator_b()], [annotator_a()]], names=["A", "B", "C"])
+    result = score_agreement([[annotator_a()], [annotator_b()], [annotator_a()]], names=["A", "B", "C"])
     assert [(p["a"], p["b"]) for p in result["pairs"]] == [("A", "B"), ("A", "C"), ("B", "C")]
     same = result["pairs"][1]
     assert same["spans"]["exact"]["f1"] == 1.0 and same["spans"]["overlap"]["f1"] == 1.0
@@ -88,14 +88,14 @@ def test_three_annotators_identical_pair_scores_one() -> None:
 
 
 def test_identical_annotators_agree_perfectly() -> None:
-    result = agreement([[annotator_a()], [annotator_a()]])
+    result = score_agreement([[annotator_a()], [annotator_a()]])
     assert result["alpha"] == {"all": 1.0, "annotated": 1.0}
     assert result["mean_pairwise"] == {"exact_f1": 1.0, "overlap_f1": 1.0, "kappa_all": 1.0, "kappa_annotated": 1.0}
     assert result["annotators"] == ["annotator_1", "annotator_2"]
 
 
 def test_nothing_annotated_is_undefined_not_perfect() -> None:
-    result = agreement([[block(TEXT)], [block(TEXT)]])
+    result = score_agreement([[block(TEXT)], [block(TEXT)]])
     pair = result["pairs"][0]
     assert pair["spans"]["exact"]["f1"] is None
     assert pair["kappa"] == {"all": None, "annotated": None, "tokens_annotated": 0}
@@ -109,7 +109,7 @@ def test_boilerplate_and_outside_labels_are_left_out() -> None:
         block(TEXT, [find(TEXT, "Lenin", "PERSON"), find(TEXT, "1921", "CARDINAL")]),
         block(text, [find(text, "Read", "PERSON")], id="doc:1", kind="boilerplate"),
     ]
-    result = agreement([a, b], names=["a", "b"])
+    result = score_agreement([a, b], names=["a", "b"])
     assert result["tokens"]["all"] == 7  # boilerplate tokens are not units
     assert result["pairs"][0]["spans"]["exact"]["f1"] == 1.0
     assert result["dropped_labels"] == {"a": {}, "b": {"CARDINAL": 1}}
@@ -119,12 +119,12 @@ def test_records_must_match_unless_common_only() -> None:
     a = [block(TEXT, id="doc:0"), block("Serge wrote", id="doc:1")]
     b = [block(TEXT, id="doc:0")]
     with pytest.raises(SergeCorpusError) as err:
-        agreement([a, b])
+        score_agreement([a, b])
     assert [(p.code, p.record_id) for p in err.value.problems] == [("E140", "doc:1")]
-    assert agreement([a, b], common_only=True)["records"] == 1
+    assert score_agreement([a, b], common_only=True)["records"] == 1
 
 
 def test_one_file_is_not_enough() -> None:
     with pytest.raises(SergeCorpusError) as err:
-        agreement([[annotator_a()]])
+        score_agreement([[annotator_a()]])
     assert err.value.problems[0].code == "E144"

@@ -10,7 +10,7 @@ import pytest
 from eval_builders import random_pair
 
 from serge_corpus.errors import SergeCorpusError
-from serge_corpus.evaluate import bootstrap_f1, evaluate, ner
+from serge_corpus.evaluate import bootstrap_f1, evaluate, score_ner
 from serge_corpus.evaluate.bootstrap import f1_from_sums
 from serge_corpus.evaluate.ner import ner_f1_counts, ner_tables
 from serge_corpus.evaluate.pairing import pair_blocks
@@ -69,7 +69,7 @@ def test_weighted_counts_equal_rescoring_the_resampled_blocks(data) -> None:
         weights = np.bincount(picks, minlength=len(gold)).astype(float)
         g = [replace(gold[i], id=f"r:{k}") for k, i in enumerate(picks)]
         p = [replace(pred[i], id=f"r:{k}") for k, i in enumerate(picks)]
-        rescored = ner(g, p)
+        rescored = score_ner(g, p)
         for schema in ("strict", "exact", "partial", "type"):
             fast = f1_from_sums(weights @ counts[f"ner.{schema}.f1"])
             assert fast == pytest.approx(rescored[schema]["f1"], abs=1e-12), schema

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from eval_builders import block, find
 
-from serge_corpus.evaluate import date_family, dates
+from serge_corpus.evaluate import date_family, score_dates
 from serge_corpus.model import DateValue, Span
 
 TEXT = "In the spring of 1925 and in 1934-38 he was aged 57; two years later, in 1936, he left."
@@ -39,7 +39,7 @@ def pred_block():
 
 @pytest.fixture(scope="module")
 def result() -> dict:
-    return dates([gold_block()], [pred_block()])
+    return score_dates([gold_block()], [pred_block()])
 
 
 def test_extraction_strict_and_relaxed(result: dict) -> None:
@@ -83,7 +83,7 @@ def test_prediction_without_date_object_gets_attributes_wrong() -> None:
     text = "He left in 1936."
     gold = block(text, [find(text, "1936", "DATE", date=DateValue("DATE", "1936"))])
     pred = block(text, [Span(11, 15, "DATE", "1936", date=None)])
-    result = dates([gold], [pred])
+    result = score_dates([gold], [pred])
     assert result["pred_without_date"] == 1
     assert result["strict"]["correct"] == 1 and result["value"]["correct"] == 0
     assert result["attributes"]["type"]["correct"] == 0
@@ -93,7 +93,7 @@ def test_null_values_are_equal() -> None:
     text = "that year he wrote"
     unresolved = DateValue("DATE", None)
     gold = block(text, [find(text, "that year", "DATE", date=unresolved)])
-    result = dates([gold], [gold])
+    result = score_dates([gold], [gold])
     assert result["value"]["f1"] == 1.0
     assert list(result["families"]) == ["unresolved"]
 

@@ -26,7 +26,7 @@ from seqeval.metrics import f1_score, precision_score, recall_score
 from seqeval.scheme import IOB2
 
 from serge_corpus.errors import SergeCorpusError
-from serge_corpus.evaluate import ner
+from serge_corpus.evaluate import score_ner
 from serge_corpus.evaluate.ner import schema_counts
 from serge_corpus.evaluate.spans import iob2_tags, to_token_spans
 from serge_corpus.model import LABELS, Block, Span, Token
@@ -83,7 +83,7 @@ def test_random_pairs_match_nervaluate_and_seqeval(mode: str) -> None:
     checked = 0
     for _ in range(60):
         gold, pred = random_pair(rng, rng.randint(1, 6), mode)
-        ours = ner(gold, pred)
+        ours = score_ner(gold, pred)
         if any(b.spans for b in gold + pred):
             assert_matches_nervaluate(ours, nervaluate_result(gold, pred))
             checked += 1
@@ -94,7 +94,7 @@ def test_random_pairs_match_nervaluate_and_seqeval(mode: str) -> None:
 
 def test_macro_is_the_mean_over_labels_present() -> None:
     gold, pred = random_pair(random.Random(7), 8)
-    ours = ner(gold, pred)
+    ours = score_ner(gold, pred)
     for schema in SCHEMA_NAMES:
         f1s = [ours["per_label"][label][schema]["f1"] for label in ours["per_label"]]
         assert ours["macro"][schema]["f1"] == pytest.approx(sum(f1s) / len(f1s))
@@ -102,7 +102,7 @@ def test_macro_is_the_mean_over_labels_present() -> None:
 
 
 def test_empty_files_score_zero_without_errors() -> None:
-    result = ner([], [])
+    result = score_ner([], [])
     for schema in SCHEMA_NAMES:
         assert result[schema]["f1"] == 0.0 and result[schema]["possible"] == 0 and result[schema]["actual"] == 0
     assert result["seqeval"]["f1"] == 0.0
@@ -112,7 +112,7 @@ def test_empty_files_score_zero_without_errors() -> None:
 def test_all_missed_counts_every_gold_span() -> None:
     text = "Lenin met Serge in Moscow"
     gold = [block(text, [find(text, "Lenin", "PERSON"), find(text, "Moscow", "GPE")])]
-    result = ner(gold, [block(text)])
+    result = score_ner(gold, [block(text)])
     assert result["strict"]["missed"] == 2 and result["strict"]["recall"] == 0.0
     assert result["per_label"]["GPE"]["strict"]["missed"] == 1
 
@@ -121,7 +121,7 @@ def test_labels_outside_the_set_are_dropped_and_reported() -> None:
     text = "Lenin had 3 comrades"
     gold = [block(text, [find(text, "Lenin", "PERSON")])]
     pred = [block(text, [find(text, "Lenin", "PERSON"), find(text, "3", "CARDINAL")])]
-    result = ner(gold, pred)
+    result = score_ner(gold, pred)
     assert result["strict"]["spurious"] == 0 and result["strict"]["f1"] == 1.0
     assert result["dropped_labels"] == {"gold": {}, "pred": {"CARDINAL": 1}}
     assert "CARDINAL" not in result["per_label"]
@@ -131,7 +131,7 @@ def test_spans_in_boilerplate_blocks_are_ignored() -> None:
     text = "Read more from Lenin"
     gold = [block(text, kind="boilerplate")]
     pred = [block(text, [find(text, "Lenin", "PERSON")], kind="boilerplate")]
-    result = ner(gold, pred)
+    result = score_ner(gold, pred)
     assert result["strict"]["actual"] == 0
     assert result["ignored_boilerplate"] == {"gold": 0, "pred": 1}
 
@@ -139,14 +139,14 @@ def test_spans_in_boilerplate_blocks_are_ignored() -> None:
 def test_records_are_matched_by_id_not_position() -> None:
     texts = ["Lenin spoke", "Serge wrote"]
     gold = [block(t, [find(t, t.split()[0], "PERSON")], id=f"doc:{i}") for i, t in enumerate(texts)]
-    assert ner(gold, list(reversed(gold)))["strict"]["f1"] == 1.0
+    assert score_ner(gold, list(reversed(gold)))["strict"]["f1"] == 1.0
 
 
 def test_missing_extra_and_changed_records_are_all_reported() -> None:
     gold = [block("Lenin spoke", id="doc:0"), block("Serge wrote", id="doc:1")]
     pred = [block("Lenin spoke!", id="doc:0"), block("Trotsky", id="doc:2")]
     with pytest.raises(SergeCorpusError) as err:
-        ner(gold, pred)
+        score_ner(gold, pred)
     found = {(p.code, p.record_id, p.field) for p in err.value.problems}
     assert found == {("E142", "doc:0", "text"), ("E140", "doc:1", "id"), ("E141", "doc:2", "id")}
 
@@ -155,9 +155,9 @@ def test_blocks_with_spans_and_no_tokens_need_a_tokenizer() -> None:
     text = "Lenin spoke"
     gold = [block(text, [find(text, "Lenin", "PERSON")], tokens=False)]
     with pytest.raises(SergeCorpusError) as err:
-        ner(gold, gold)
+        score_ner(gold, gold)
     assert err.value.problems[0].code == "E143"
-    result = ner(gold, gold, tokenize=whitespace_tokens)
+    result = score_ner(gold, gold, tokenize=whitespace_tokens)
     assert result["seqeval"]["f1"] == 1.0 and result["seqeval"]["tokenized_blocks"] == 1
 
 
@@ -165,7 +165,7 @@ def test_unaligned_spans_snap_to_token_edges_for_seqeval() -> None:
     text = "Leninism spread"
     gold = [block(text, [find(text, "Leninism", "NORP")])]
     pred = [block(text, [find(text, "Lenin", "NORP")])]  # ends inside the token
-    result = ner(gold, pred)
+    result = score_ner(gold, pred)
     assert result["strict"]["correct"] == 0  # character offsets: a boundary error
     assert result["seqeval"]["correct"] == 1  # tokens: both cover token 0
     assert result["seqeval"]["unaligned"] == {"gold": 0, "pred": 1}
@@ -205,7 +205,7 @@ def test_nested_predictions_keep_nervaluate_counts_when_no_exact_match_is_involv
     gold = [find(text, "Tenth Congress of the Bolshevik Party", "EVENT")]
     pred = [find(text, "Tenth Congress", "EVENT"), find(text, "Bolshevik Party", "ORG")]
     reference = nervaluate_result([block(text, gold)], [block(text, pred)])
-    assert_matches_nervaluate(ner([block(text, gold)], [block(text, pred)]), reference)
+    assert_matches_nervaluate(score_ner([block(text, gold)], [block(text, pred)]), reference)
 
 
 def _overlapping_predictions(rng: random.Random, text: str) -> list:
@@ -234,7 +234,7 @@ def test_overlapping_predictions_differ_from_nervaluate_only_by_exact_matches_fi
         text = random_text(rng, rng.randint(1, 20))
         gold = [block(text, random_flat_spans(rng, text, 0.3))]
         pred = [block(text, _overlapping_predictions(rng, text))]
-        ours = ner(gold, pred)
+        ours = score_ner(gold, pred)
         for schema, theirs in SCHEMA_NAMES.items():
             kept = [s for s in pred[0].spans if s.label in LABELS]
             front = [p for p in kept if any(same[schema](g, p) for g in gold[0].spans)]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from eval_builders import block
 
-from serge_corpus.evaluate import sentences
+from serge_corpus.evaluate import score_sentences
 from serge_corpus.evaluate.sentences import boundaries
 from serge_corpus.model import Sentence
 
@@ -22,7 +22,7 @@ def test_boundaries_are_in_document_coordinates() -> None:
 def test_precision_recall_and_internal_boundaries() -> None:
     gold = block(TEXT, offset=100, sentences=[(0, 8), (9, 27), (28, 42)])
     pred = block(TEXT, offset=100, sentences=[(0, 8), (9, 11), (12, 42)])  # split after the initial "L."
-    result = sentences([gold], [pred])
+    result = score_sentences([gold], [pred])
     assert (result["correct"], result["pred"], result["gold"]) == (2, 3, 3)
     assert result["precision"] == pytest.approx(2 / 3) and result["recall"] == pytest.approx(2 / 3)
     internal = result["internal"]  # the block-final boundary 142 left out
@@ -33,12 +33,12 @@ def test_precision_recall_and_internal_boundaries() -> None:
 def test_blocks_outside_sentence_kinds_are_not_scored() -> None:
     gold = block("A title", kind="title")
     pred = replace(gold, sentences=(Sentence(0, 7),))  # a splitter that splits titles too
-    result = sentences([gold], [pred])
+    result = score_sentences([gold], [pred])
     assert (result["gold"], result["pred"], result["f1"], result["blocks"]) == (0, 0, 0.0, 0)
 
 
 def test_missing_sentences_in_prediction_count_as_misses() -> None:
     gold = block(TEXT, sentences=[(0, 8), (9, 27), (28, 42)])
     pred = block(TEXT, sentences=[])
-    result = sentences([gold], [pred])
+    result = score_sentences([gold], [pred])
     assert (result["recall"], result["precision"]) == (0.0, 0.0)

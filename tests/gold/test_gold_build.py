@@ -11,7 +11,7 @@ from serge_corpus.cli import app
 from serge_corpus.corpus import corpus_sources
 from serge_corpus.corrections import apply_log, read_log
 from serge_corpus.errors import SergeCorpusError
-from serge_corpus.evaluate import agreement
+from serge_corpus.evaluate import score_agreement
 from serge_corpus.gold import build_from_config, load_config, split_by_section
 from serge_corpus.jsonl import read_records, validate_file
 
@@ -99,7 +99,7 @@ def test_committed_agreement_figures_are_reproducible():
     config = load_config(ROOT / "annotations" / "gold.json").document("serge-afterword")
     base = read_records(config.pre)
     passes = [apply_log(base, read_log(path)).blocks for path in config.passes.values()]
-    direct = agreement(passes, names=list(config.passes))
+    direct = score_agreement(passes, names=list(config.passes))
     assert direct["pairs"] == committed["documents"]["serge-afterword"]["pairs"]
 
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from serge_corpus.cli import app
 from serge_corpus.corpus import load_corpus, sha256_text
-from serge_corpus.corrections import append_ops, changes_to_ops, diff
+from serge_corpus.corrections import append_ops, changes_to_ops, diff_records
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.gold import build_recipe, load_config, split_by_section
 from serge_corpus.jsonl import read_records, write_records
@@ -56,7 +56,9 @@ def write_project(tmp_path: Path) -> Path:
         write_records(corrections / f"{doc_id}.base.jsonl", base)
         for name, extra in (("a", [["Red Army", "ORG"]]), ("b", [["Red Army", "ORG"]])):
             wanted = spans_from_mentions(blocks, {body.id: mentions + extra}) if doc_id == "wiki" else base
-            append_ops(corrections / f"{doc_id}.{name}.jsonl", changes_to_ops(diff(base, wanted), annotator=name))
+            append_ops(
+                corrections / f"{doc_id}.{name}.jsonl", changes_to_ops(diff_records(base, wanted), annotator=name)
+            )
             if not (corrections / f"{doc_id}.{name}.jsonl").exists():
                 (corrections / f"{doc_id}.{name}.jsonl").write_text("", encoding="utf-8")
         (corrections / f"{doc_id}.adjudication.jsonl").write_text("", encoding="utf-8")

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from serge_corpus.corrections.apply import ApplyResult, apply_log
-from serge_corpus.corrections.diff import CHANGE_KINDS, Change, changes_to_ops, diff
+from serge_corpus.corrections.diff import CHANGE_KINDS, Change, changes_to_ops, diff_records
 from serge_corpus.corrections.log import append_ops, read_logs
-from serge_corpus.corrections.merge import MergeResult, merge
+from serge_corpus.corrections.merge import MergeResult, merge_records
 from serge_corpus.corrections.ops import Op
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_records, refuse_overwriting_inputs, write_records
@@ -94,7 +94,7 @@ def diff_files(
     Returns the changes and `a`'s records by id (for context in reports).
     """
     left, right = read_records(a), read_records(b)
-    changes = diff(left, right, files=(str(a), str(b)))
+    changes = diff_records(left, right, files=(str(a), str(b)))
     if as_log is not None:
         if not annotator:
             raise SergeCorpusError(Problem("E182", "--annotator names who the ops are by", field="annotator"))
@@ -179,7 +179,7 @@ def merge_files(
     """Merge annotation files; conflicts go to each record's `meta.conflicts`."""
     refuse_overwriting_inputs(out, paths)
     labels = list(names) if names else _names_for(paths)
-    result = merge([read_records(p) for p in paths], labels, [str(p) for p in paths])
+    result = merge_records([read_records(p) for p in paths], labels, [str(p) for p in paths])
     return result, write_with_backup(out, result.blocks)
 
 

@@ -1,6 +1,6 @@
 """Span-level differences between two annotations of the same records.
 
-`diff(a, b)` lists, per record, what turns `a` into `b`: spans added or
+`diff_records(a, b)` lists, per record, what turns `a` into `b`: spans added or
 removed, relabelled (same offsets), re-bounded (overlapping, same label,
 other offsets), dates changed, and the review mark. `changes_to_ops` writes
 the difference as a correction log that, replayed on `a`, yields `b`'s spans.
@@ -42,7 +42,7 @@ class Change:
         return out
 
 
-def diff(a: Sequence[Block], b: Sequence[Block], files: tuple[str, str] | None = None) -> list[Change]:
+def diff_records(a: Sequence[Block], b: Sequence[Block], files: tuple[str, str] | None = None) -> list[Change]:
     """Every span-level difference from `a` to `b`, record by record in `a`'s order.
 
     `files` names the inputs in error messages.

@@ -32,7 +32,7 @@ class MergeResult:
         return sum(len(b.spans) for b in self.blocks)
 
 
-def merge(
+def merge_records(
     files: Sequence[Sequence[Block]], names: Sequence[str] | None = None, paths: Sequence[str] | None = None
 ) -> MergeResult:
     """Merge the versions; `names` label each input in the conflicts (default input1…).

@@ -124,7 +124,7 @@ def _tokens(group: tuple[Block, ...], tokenize: Tokenizer | None) -> tuple[tuple
     return tuple(tokenize(group[0].text)), True
 
 
-def agreement(
+def score_agreement(
     annotations: Sequence[Records],
     names: Sequence[str] | None = None,
     *,
@@ -230,4 +230,4 @@ def agreement_files(
             problems += err.problems
     if problems:
         raise SergeCorpusError(problems)
-    return agreement(files, tokenize=tokenize, common_only=common_only)
+    return score_agreement(files, tokenize=tokenize, common_only=common_only)

@@ -186,7 +186,7 @@ def summarize_dates(tables: DateTables) -> dict:
     }
 
 
-def dates(gold: Records, pred: Records) -> dict:
+def score_dates(gold: Records, pred: Records) -> dict:
     """Date extraction and normalisation metrics of `pred` against `gold`."""
     return summarize_dates(date_tables(pair_blocks(gold, pred)))
 

@@ -312,7 +312,7 @@ def summarize_ner(tables: NerTables) -> dict:
     return out
 
 
-def ner(gold: Records, pred: Records, tokenize: Tokenizer | None = None) -> dict:
+def score_ner(gold: Records, pred: Records, tokenize: Tokenizer | None = None) -> dict:
     """NER metrics of `pred` against `gold`, records matched by id.
 
     `tokenize` is used for the seqeval numbers on blocks whose records carry no

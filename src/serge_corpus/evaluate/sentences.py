@@ -55,7 +55,7 @@ def summarize_sentences(tables: Sequence[BlockSentenceCounts], blocks: int) -> d
     return section(*sums[:3]) | {"internal": section(*sums[3:]), "blocks": blocks}
 
 
-def sentences(gold: Records, pred: Records) -> dict:
+def score_sentences(gold: Records, pred: Records) -> dict:
     """Sentence boundary precision, recall and F1 of `pred` against `gold`."""
     pairs = pair_blocks(gold, pred)
     return summarize_sentences(sentence_tables(pairs), scored_blocks(pairs))

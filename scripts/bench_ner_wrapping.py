@@ -1,6 +1,6 @@
 """Time the spaCy backend against spaCy's own `nlp.pipe` on the same texts.
 
-    python -m serge_corpus.ner.bench [corpus_dir] [doc_id] [repeats]
+    python scripts/bench_ner_wrapping.py [corpus_dir] [doc_id] [repeats]
 
 Both runs use the same loaded pipeline (NER only), so the ratio is the cost of
 this package's work around spaCy: label mapping, token snapping, boundary
