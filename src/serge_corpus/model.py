@@ -47,8 +47,10 @@ BLOCK_KINDS: tuple[str, ...] = get_args(BlockKind)
 SENTENCE_BLOCKS: frozenset[str] = frozenset({"body", "author_note", "reference"})
 # Blocks that carry no annotation at all (guidelines §2; D010 for meta).
 UNANNOTATED_BLOCKS: frozenset[str] = frozenset({"boilerplate", "meta"})
-DATE_TYPES: tuple[str, ...] = ("DATE", "INTERVAL", "DURATION", "SET")
-DATE_MODS: tuple[str, ...] = ("START", "MID", "END", "APPROX", "BEFORE", "AFTER")
+DateType = Literal["DATE", "INTERVAL", "DURATION", "SET"]
+DateMod = Literal["START", "MID", "END", "APPROX", "BEFORE", "AFTER"]
+DATE_TYPES: tuple[str, ...] = get_args(DateType)
+DATE_MODS: tuple[str, ...] = get_args(DateMod)
 
 _RECORD_FIELDS = (
     "id",
