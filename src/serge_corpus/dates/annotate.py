@@ -43,6 +43,7 @@ from dataclasses import dataclass, replace
 from serge_corpus.dates.detect import detector_for
 from serge_corpus.dates.expression import Expression
 from serge_corpus.dates.find import check_anchor, core_bounds, keep_conventions
+from serge_corpus.dates.news import with_news_readings
 from serge_corpus.dates.resolve import moves_reference, resolve
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
 from serge_corpus.model import UNANNOTATED_LABELS, Block, DateValue, Span
@@ -98,6 +99,8 @@ def date_block(
     """The spans of one block after the date pass, and the reference time after it."""
     text = block.text
     expressions = keep_conventions(detector_for(vocab).detect(text), "guidelines", dct)
+    if dct is not None:
+        expressions = with_news_readings(expressions, text)
     named = [s for s in block.spans if s.label != "DATE"]
     ner_dates = [s for s in block.spans if s.label == "DATE"]
     expressions, named = _settle(expressions, named, text)

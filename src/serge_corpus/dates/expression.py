@@ -39,6 +39,12 @@ class Relative:
     `deictic` says what a DCT does (D158): "prefer" resolves against it when
     there is one, else against the reference ("last year", "this week");
     "only" needs it and has no value without it ("three years ago").
+
+    News mode only (`dates.news`, D180): `tense` ("past", "present",
+    "future") says that the expression is underspecified and resolves against
+    the DCT in that direction; `keep_precision` that a shift ("a year
+    earlier") keeps the precision of the date it is counted from. The kinds
+    "quarter", "half", "weekend" and "fiscal" exist only there.
     """
 
     kind: str
@@ -56,6 +62,8 @@ class Relative:
     weekday: int | None = None
     holiday: str | None = None
     deictic: str | None = None
+    tense: str | None = None
+    keep_precision: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Literal
 from serge_corpus.date_object import is_edtf
 from serge_corpus.dates.detect import TIMEML_ONLY, detector_for
 from serge_corpus.dates.expression import Expression
+from serge_corpus.dates.news import with_news_readings
 from serge_corpus.dates.resolve import resolve, resolve_all
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
 from serge_corpus.errors import Problem, SergeCorpusError
@@ -48,6 +49,8 @@ def find_dates(
     check_anchor(anchor)
     check_anchor(dct, "dct")
     expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions, dct)
+    if dct is not None:
+        expressions = with_news_readings(expressions, text)
     resolved, _ = resolve_all(expressions, anchor, dct=dct)
     if conventions == "timeml":
         resolved = [(e, timeml_vague_shift(e, d)) for e, d in resolved]
@@ -95,6 +98,8 @@ def normalize(
     if start >= end:
         return None
     expressions = keep_conventions(detector_for(vocabulary).detect(text, whole=True), "guidelines", dct)
+    if dct is not None:
+        expressions = with_news_readings(expressions, text)
     for expr in expressions:
         if expr.start == start and expr.end == end:
             return resolve(expr, anchor or dct, dct)

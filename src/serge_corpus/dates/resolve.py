@@ -48,6 +48,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from serge_corpus.dates.expression import Expression, Relative
+from serge_corpus.dates.news import resolve_news
 from serge_corpus.dates.values import (
     UNIT_PRECISION,
     Point,
@@ -76,6 +77,10 @@ def resolve(expr: Expression, reference: str | None, dct: str | None = None) -> 
         return expr.date
     rel = expr.relative
     assert rel is not None
+    if dct is not None and (rel.tense is not None or rel.keep_precision):
+        news = resolve_news(rel, reference, dct)  # underspecified dates in news: the DCT, by tense (D180)
+        if news is not None:
+            return news
     if rel.kind == "present":
         return _present(rel, dct)
     if rel.deictic == "only" and dct is None:

@@ -86,6 +86,8 @@ def date_to_timex3(date: DateValue) -> tuple[str, str | None]:
         return kind, None
     if kind == "SET":
         return kind, date.value
+    if date.extra.get("fiscal") and re.fullmatch(r"\d{4}", date.value):
+        return kind, f"FY{date.value}"  # a fiscal year (D182)
     try:
         return kind, edtf_to_timex3(date.value)
     except SergeCorpusError:
@@ -104,6 +106,9 @@ def span_timex3(span: Span, offset: int = 0) -> list[Timex3]:
         kind, value = date_to_timex3(date)
         return [Timex3(start, end, kind, value, date.mod)]
     first, _, last = (date.value or "").partition("/")
+    weekend = _weekend(first, last)
+    if weekend is not None and "weekend" in span.text.lower():
+        return [Timex3(start, end, "DATE", weekend, date.mod)]  # "this weekend" (D182)
     week = _iso_week(first, last)
     if week is not None and _interval_cut(span.text) is None:
         return [Timex3(start, end, "DATE", week, date.mod)]  # "last week" (D158)
@@ -125,6 +130,18 @@ def _iso_week(first: str, last: str) -> str | None:
         return None
     year, week, _ = a.isocalendar()
     return f"{year:04d}-W{week:02d}"
+
+
+def _weekend(first: str, last: str) -> str | None:
+    """ "2008-W50-WE" when the interval is the Saturday and Sunday of one ISO week."""
+    try:
+        a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except ValueError:
+        return None
+    if a.isoweekday() != 6 or (b - a).days != 1:
+        return None
+    year, week, _ = a.isocalendar()
+    return f"{year:04d}-W{week:02d}-WE"
 
 
 def _point_timex3(value: str) -> str | None:
