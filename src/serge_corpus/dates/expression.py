@@ -43,8 +43,10 @@ class Relative:
     News mode only (`dates.news`, D180): `tense` ("past", "present",
     "future") says that the expression is underspecified and resolves against
     the DCT in that direction; `keep_precision` that a shift ("a year
-    earlier") keeps the precision of the date it is counted from. The kinds
-    "quarter", "half", "weekend" and "fiscal" exist only there.
+    earlier") keeps the precision of the date it is counted from; `time`
+    (TimeML conventions) is a part of day or clock time the day carries
+    ("AF" for "Monday afternoon"). The kinds "quarter", "half", "weekend"
+    and "fiscal" exist only there.
     """
 
     kind: str
@@ -64,6 +66,7 @@ class Relative:
     deictic: str | None = None
     tense: str | None = None
     keep_precision: bool = False
+    time: str | None = None
 
 
 @dataclass(frozen=True)

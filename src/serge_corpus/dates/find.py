@@ -9,7 +9,7 @@ from typing import Literal
 from serge_corpus.date_object import is_edtf
 from serge_corpus.dates.detect import TIMEML_ONLY, detector_for
 from serge_corpus.dates.expression import Expression
-from serge_corpus.dates.news import with_news_readings
+from serge_corpus.dates.news import with_clock_times, with_news_readings, with_time_of_day
 from serge_corpus.dates.resolve import resolve, resolve_all
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
 from serge_corpus.errors import Problem, SergeCorpusError
@@ -50,10 +50,12 @@ def find_dates(
     check_anchor(dct, "dct")
     expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions, dct)
     if dct is not None:
-        expressions = with_news_readings(expressions, text)
+        expressions = with_news_readings(expressions, text, timeml=conventions == "timeml")
     resolved, _ = resolve_all(expressions, anchor, dct=dct)
     if conventions == "timeml":
         resolved = [(e, timeml_vague_shift(e, d)) for e, d in resolved]
+        if dct is not None:  # news: parts of day and clock times as TIMEX3 TIME (D183)
+            resolved = with_clock_times([(e, with_time_of_day(e, d)) for e, d in resolved], text)
     return [Span(e.start, e.end, "DATE", text[e.start : e.end], date) for e, date in resolved]
 
 

@@ -89,18 +89,62 @@ _WEEKEND = re.compile(r"(?i:\b(?:(?P<det>this|next|last|past|coming)\s+|the\s+)(
 _FISCAL_YEAR = re.compile(r"(?i:\b(?P<body>(?:fiscal(?:\s+year)?\s+|FY\s?)(?P<y>\d{4}))\b)")
 _FISCAL_NAMED = re.compile(r"(?i:\b(?:the\s+)?(?P<body>(?P<which>current|this|next|coming|last|previous|past)\s+fiscal\s+year)\b)")
 _PAST_REF_WORDS = frozenset({"the past", "past", "the last", "the next", "next"})
+# TIMEX3 parts of day (TimeML conventions only).
+_PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+_PART_AFTER = re.compile(r"(?i:\s+(morning|afternoon|evening|night)\b)")
+_TODAY_PART = re.compile(r"(?i:\b(?:(?P<this>this)\s+(?P<part>morning|afternoon|evening)|(?P<tonight>tonight)|(?P<last>last)\s+night)\b)")
+_CLOCK = re.compile(r"(?i:\b(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ap>[ap])\.?m\.?(?=\W|$))")
+_CLOCK_GAP = re.compile(r"(?i:^\s*(?:,\s*|on\s+|at\s+)?$)")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HOLIDAY_WEEKEND = re.compile(r"(?i:^\s+weekend\b)")
 
 
-def with_news_readings(expressions: list[Expression], text: str) -> list[Expression]:
+def with_news_readings(expressions: list[Expression], text: str, *, timeml: bool = False) -> list[Expression]:
     """The expressions of a news text, marked for resolution against the DCT (module docstring).
 
     Adds quarters, halves, weekends and fiscal years; a found one replaces the
-    detector's expressions it overlaps. Call only when a DCT is given.
+    detector's expressions it overlaps. `timeml=True` (TimeML conventions)
+    also reads parts of day as TIME: "Monday afternoon", "this morning"
+    (D183). Call only when a DCT is given.
     """
-    extra = _news_only(text)
+    extra = _news_only(text, expressions)
+    if timeml:
+        extra = _non_overlapping(extra + _today_parts(text))
     kept = [e for e in expressions if not any(e.start < x.end and x.start < e.end for x in extra)]
     merged = sorted(_join_past_durations(kept, text) + extra, key=lambda e: (e.start, e.end))
+    if timeml:
+        merged = [_with_part_of_day(e, text) for e in merged]
     return [_mark(e, text) for e in merged]
+
+
+def with_clock_times(
+    resolved: list[tuple[Expression, DateValue]], text: str
+) -> list[tuple[Expression, DateValue]]:
+    """TimeML conventions: a clock time next to a resolved day ("7 p.m. on Thursday") as TIME of that day (D183).
+
+    A clock time with no day beside it in its sentence is left out: which day
+    it is the text does not say near it.
+    """
+    out = list(resolved)
+    for m in _CLOCK.finditer(text):
+        if any(m.start() < e.end and e.start < m.end() for e, _ in resolved):
+            continue
+        day = _day_beside(m, resolved, text)
+        hour = int(m["h"]) % 12 + (12 if m["ap"].lower() == "p" else 0)
+        if day is None or int(m["h"]) > 12 or int(m["min"] or 0) > 59:
+            continue
+        time = f"{hour:02d}:{m['min'] or '00'}"
+        date = DateValue("DATE", day, extra={"time": time})
+        out.append((Expression(m.start(), m.end(), "news_clock", date=date), date))
+    return sorted(out, key=lambda pair: (pair[0].start, pair[0].end))
+
+
+def with_time_of_day(expr: Expression, date: DateValue) -> DateValue:
+    """The day of a "Monday afternoon" with its part of day (TimeML conventions, D183)."""
+    rel = expr.relative
+    if rel is None or rel.time is None or date.value is None or not _DAY.match(date.value):
+        return date
+    return replace(date, extra={**date.extra, "time": rel.time})
 
 
 def tense_at(text: str, start: int, end: int) -> Tense:
@@ -181,9 +225,17 @@ def _previous_word(text: str, pos: int) -> str:
     return m[1].lower() if m else ""
 
 
-def _news_only(text: str) -> list[Expression]:
+def _news_only(text: str, expressions: list[Expression]) -> list[Expression]:
     """Quarters, halves, weekends and fiscal years (news mode)."""
     out: list[Expression] = []
+    for e in expressions:  # "the Memorial Day weekend": the weekend next to the holiday
+        rel = e.relative
+        m = _HOLIDAY_WEEKEND.match(text, e.end)
+        if m is None or rel is None or rel.years != 0 or e.rule != "holiday":
+            continue
+        rule = rel.holiday or (f"{rel.month:02d}-{rel.day:02d}" if rel.month and rel.day else None)
+        if rule is not None:
+            out.append(Expression(e.start, m.end(), "news_weekend", relative=Relative("weekend", holiday=rule)))
     for m in _QUARTER.finditer(text):
         which = m["which"].lower()
         if which == "last" and _previous_word(text, m.start("body")) == "the":
@@ -198,7 +250,8 @@ def _news_only(text: str) -> list[Expression]:
         out.append(Expression(m.start("body"), m.end("body"), "news_quarter", relative=rel))
     for m in _HALF.finditer(text):
         which = m["which"].lower()
-        rel = Relative("half", amount=2 if which == "latter" else _ORDINALS[which])
+        # "of the year" is the DCT's year, as "the end of the year"
+        rel = Relative("half", amount=2 if which == "latter" else _ORDINALS[which], tense="present")
         out.append(Expression(m.start("body"), m.end("body"), "news_half", relative=rel))
     for m in _WEEKEND.finditer(text):
         det = (m["det"] or "").lower()
@@ -215,6 +268,36 @@ def _news_only(text: str) -> list[Expression]:
         rel = Relative("fiscal", years=years, tense="present")
         out.append(Expression(m.start("body"), m.end("body"), "news_fiscal", relative=rel))
     return _non_overlapping(out)
+
+
+def _today_parts(text: str) -> list[Expression]:
+    """ "this morning", "tonight", "last night": a part of the DCT's day (or the day before)."""
+    out: list[Expression] = []
+    for m in _TODAY_PART.finditer(text):
+        part = "NI" if m["tonight"] or m["last"] else _PARTS_OF_DAY[m["part"].lower()]
+        rel = Relative("present", unit="D", amount=-1 if m["last"] else 0, time=part)
+        out.append(Expression(m.start(), m.end(), "news_time", relative=rel))
+    return out
+
+
+def _with_part_of_day(expr: Expression, text: str) -> Expression:
+    """ "Monday afternoon", "yesterday morning": the day's span and value carry the part of day."""
+    rel = expr.relative
+    if rel is None or rel.time is not None or not (rel.kind == "weekday" or (rel.kind == "present" and rel.unit == "D")):
+        return expr
+    m = _PART_AFTER.match(text, expr.end)
+    if m is None:
+        return expr
+    return replace(expr, end=m.end(), relative=replace(rel, time=_PARTS_OF_DAY[m[1].lower()]))
+
+
+def _day_beside(m: re.Match[str], resolved: list[tuple[Expression, DateValue]], text: str) -> str | None:
+    """The day of the expression right before or after a clock time ("Thursday at 7 p.m.", "7 p.m. on Thursday")."""
+    for e, date in resolved:
+        gap = text[m.end() : e.start] if e.start >= m.end() else text[e.end : m.start()] if e.end <= m.start() else None
+        if gap is not None and _CLOCK_GAP.match(gap) and date.value is not None and _DAY.match(date.value):
+            return date.value
+    return None
 
 
 def _non_overlapping(found: list[Expression]) -> list[Expression]:
@@ -310,7 +393,7 @@ def _value(rel: Relative, today: dt.date, tense: Tense, dct: str) -> str | None:
     if rel.kind == "weekday":
         return _weekday(today, rel.weekday or 1, tense, dct)
     if rel.kind == "weekend":
-        return _weekend(today, rel.amount or 0, tense, dct)
+        return _weekend(today, rel.amount or 0, tense, dct, rel.holiday)
     if rel.kind == "fiscal":
         return year_text(today.year + rel.years)
     if rel.kind == "quarter":
@@ -393,8 +476,18 @@ def _weekday(today: dt.date, weekday: int, tense: Tense, dct: str) -> str | None
     return moved.isoformat()
 
 
-def _weekend(today: dt.date, step: int, tense: Tense, dct: str) -> str | None:
-    """The Saturday/Sunday of the DCT's ISO week (this, future, present), the one before (past, last), after (next)."""
+def _weekend(today: dt.date, step: int, tense: Tense, dct: str, holiday: str | None = None) -> str | None:
+    """The Saturday/Sunday of the DCT's ISO week (this, future, present), the one before (past, last), after (next).
+
+    With a holiday, the weekend next to it: before a Monday, after a Friday, else of its week.
+    """
+    if holiday is not None:
+        day = _pick(lambda y: _holiday(y, holiday), today, tense)
+        if day is None:
+            return None
+        when = dt.date.fromisoformat(day)
+        saturday = when + dt.timedelta(days=5 - when.weekday() - (7 if when.weekday() == 0 else 0))
+        return f"{saturday.isoformat()}/{(saturday + dt.timedelta(days=1)).isoformat()}"
     if not _knows_day(dct):
         return None
     saturday = today + dt.timedelta(days=5 - today.weekday())

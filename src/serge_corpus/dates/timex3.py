@@ -36,6 +36,7 @@ _QUARTER = {"33": "Q1", "34": "Q2", "35": "Q3", "36": "Q4"}
 _HALF = {"40": "H1", "41": "H2"}
 _TO_TIMEX = {**_SEASON, **_QUARTER, **_HALF}
 _TO_EDTF = {v: k for k, v in _TO_TIMEX.items()}
+_SET_SEASON = re.compile(r"(?<=^XXXX-)(2[1-4])$")
 
 _EDTF_YEAR = re.compile(r"^(?P<year>-?\d{4})(?P<rest>(?:-\d{2}){0,2}(?:T[\d:]+Z?)?)$")
 _EDTF_SUB = re.compile(r"^(?P<year>-?\d{4})-(?P<code>2[1-4]|3[3-6]|4[01])$")
@@ -85,7 +86,9 @@ def date_to_timex3(date: DateValue) -> tuple[str, str | None]:
     if date.value is None:
         return kind, None
     if kind == "SET":
-        return kind, date.value
+        return kind, _SET_SEASON.sub(lambda m: _SEASON[m[1]], date.value)  # "every winter": XXXX-WI
+    if date.extra.get("time") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.value):
+        return "TIME", f"{date.value}T{date.extra['time']}"  # news, TimeML conventions (D183)
     if date.extra.get("fiscal") and re.fullmatch(r"\d{4}", date.value):
         return kind, f"FY{date.value}"  # a fiscal year (D182)
     try:
