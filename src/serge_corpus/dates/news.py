@@ -96,7 +96,7 @@ _TODAY_PART = re.compile(r"(?i:\b(?:(?P<this>this)\s+(?P<part>morning|afternoon|
 _CLOCK = re.compile(r"(?i:\b(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ap>[ap])\.?m\.?(?=\W|$))")
 _CLOCK_GAP = re.compile(r"(?i:^\s*(?:,\s*|on\s+|at\s+)?$)")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HOLIDAY_WEEKEND = re.compile(r"(?i:^\s+weekend\b)")
+_HOLIDAY_WEEKEND = re.compile(r"(?i:\s+weekend\b)")
 
 
 def with_news_readings(expressions: list[Expression], text: str, *, timeml: bool = False) -> list[Expression]:
