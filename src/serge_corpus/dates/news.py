@@ -57,7 +57,9 @@ _FUTURE_WORDS = frozenset(
     "will shall won't would could should might must can cannot wouldn't couldn't shouldn't".split()
 )
 # "expected to", "plans to", "is to": a future seen from the sentence's time.
-_FUTURE_BEFORE_TO = frozenset("expected scheduled set due planned plans plan aims aim intends intend going".split())
+_FUTURE_BEFORE_TO = frozenset(
+    "expected scheduled set due planned plans plan aims aim intends intend hope hopes going".split()
+)
 _PRESENT_WORDS = frozenset("is are am has have does do says isn't aren't hasn't haven't doesn't don't".split())
 _PAST_WORDS = frozenset(
     """was were had did said told wasn't weren't hadn't didn't fell rose began came went got made took saw left ran
@@ -87,12 +89,16 @@ _HALF = re.compile(
 )
 _WEEKEND = re.compile(r"(?i:\b(?:(?P<det>this|next|last|past|coming)\s+|the\s+)(?P<body>weekend)\b(?!\s+of\b))")
 _FISCAL_YEAR = re.compile(r"(?i:\b(?P<body>(?:fiscal(?:\s+year)?\s+|FY\s?)(?P<y>\d{4}))\b)")
-_FISCAL_NAMED = re.compile(r"(?i:\b(?:the\s+)?(?P<body>(?P<which>current|this|next|coming|last|previous|past)\s+fiscal\s+year)\b)")
+_FISCAL_NAMED = re.compile(
+    r"(?i:\b(?:the\s+)?(?P<body>(?P<which>current|this|next|coming|last|previous|past)\s+fiscal\s+year)\b)"
+)
 _PAST_REF_WORDS = frozenset({"the past", "past", "the last", "the next", "next"})
 # TIMEX3 parts of day (TimeML conventions only).
 _PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 _PART_AFTER = re.compile(r"(?i:\s+(morning|afternoon|evening|night)\b)")
-_TODAY_PART = re.compile(r"(?i:\b(?:(?P<this>this)\s+(?P<part>morning|afternoon|evening)|(?P<tonight>tonight)|(?P<last>last)\s+night)\b)")
+_TODAY_PART = re.compile(
+    r"(?i:\b(?:(?P<this>this)\s+(?P<part>morning|afternoon|evening)|(?P<tonight>tonight)|(?P<last>last)\s+night)\b)"
+)
 _CLOCK = re.compile(r"(?i:\b(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ap>[ap])\.?m\.?(?=\W|$))")
 _CLOCK_GAP = re.compile(r"(?i:^\s*(?:,\s*|on\s+|at\s+)?$)")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -117,9 +123,7 @@ def with_news_readings(expressions: list[Expression], text: str, *, timeml: bool
     return [_mark(e, text) for e in merged]
 
 
-def with_clock_times(
-    resolved: list[tuple[Expression, DateValue]], text: str
-) -> list[tuple[Expression, DateValue]]:
+def with_clock_times(resolved: list[tuple[Expression, DateValue]], text: str) -> list[tuple[Expression, DateValue]]:
     """TimeML conventions: a clock time next to a resolved day ("7 p.m. on Thursday") as TIME of that day (D183).
 
     A clock time with no day beside it in its sentence is left out: which day
@@ -169,7 +173,8 @@ def tense_at(text: str, start: int, end: int) -> Tense:
 def resolve_news(rel: Relative, reference: str | None, dct: str) -> DateValue | None:
     """The date object of a news-marked relative expression, or None to resolve it as usual."""
     if rel.keep_precision:
-        return _year_shift(rel, reference)
+        # counted from the DCT itself ("sales rose from a year earlier" as the story opens): the year, as before
+        return None if reference == dct else _year_shift(rel, reference)
     today = _dct_day(dct)
     if today is None or rel.tense is None:
         return None
@@ -258,7 +263,9 @@ def _news_only(text: str, expressions: list[Expression]) -> list[Expression]:
         step = {"next": 1, "last": -1, "past": -1}.get(det, 0)
         tense = "present" if det in ("this", "coming") else None if not det else "past" if step < 0 else "future"
         start = m.start("det") if det else m.start("body")
-        out.append(Expression(start, m.end("body"), "news_weekend", relative=Relative("weekend", amount=step, tense=tense)))
+        out.append(
+            Expression(start, m.end("body"), "news_weekend", relative=Relative("weekend", amount=step, tense=tense))
+        )
     for m in _FISCAL_YEAR.finditer(text):
         date = DateValue("DATE", m["y"], extra={"fiscal": True})
         out.append(Expression(m.start("body"), m.end("body"), "news_fiscal", date=date))
@@ -283,7 +290,11 @@ def _today_parts(text: str) -> list[Expression]:
 def _with_part_of_day(expr: Expression, text: str) -> Expression:
     """ "Monday afternoon", "yesterday morning": the day's span and value carry the part of day."""
     rel = expr.relative
-    if rel is None or rel.time is not None or not (rel.kind == "weekday" or (rel.kind == "present" and rel.unit == "D")):
+    if (
+        rel is None
+        or rel.time is not None
+        or not (rel.kind == "weekday" or (rel.kind == "present" and rel.unit == "D"))
+    ):
         return expr
     m = _PART_AFTER.match(text, expr.end)
     if m is None:
@@ -332,11 +343,12 @@ def _join_past_durations(expressions: list[Expression], text: str) -> list[Expre
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = 0
-    for m in _SENTENCE_BREAK.finditer(text, max(0, start - 400), start):
+    """[lo, hi) of the sentence around [start, end), at most 400 characters before it."""
+    lo = max(0, start - 400)
+    for m in _SENTENCE_BREAK.finditer(text, lo, start):
         lo = m.end()
-    m = _SENTENCE_BREAK.search(text, end)
-    return lo, (m.start() + 1 if m else len(text))
+    after = _SENTENCE_BREAK.search(text, end)
+    return lo, (after.start() + 1 if after else len(text))
 
 
 def _cue(tokens: list[re.Match[str]], i: int) -> Tense | None:
@@ -451,7 +463,9 @@ def _within(year: int, rel: Relative) -> Candidate | None:
             return first, last, format_point(Point("month", year, rel.month))
         end_year = year + (1 if rel.end_month < rel.month else 0)  # "from October to March"
         last = _month_bounds(end_year, rel.end_month)[1]
-        value = f"{format_point(Point('month', year, rel.month))}/{format_point(Point('month', end_year, rel.end_month))}"
+        value = (
+            f"{format_point(Point('month', year, rel.month))}/{format_point(Point('month', end_year, rel.end_month))}"
+        )
         return first, last, value
     days = [(rel.month, rel.day)] + ([(rel.end_month or rel.month, rel.end_day)] if rel.end_day is not None else [])
     if not all(is_real_day(year, m, d) for m, d in days) or (len(days) == 2 and days[1] <= days[0]):

@@ -1,0 +1,198 @@
+"""News mode (a DCT is given): underspecified dates resolve against the DCT by the sentence's tense (D180-D183).
+
+Every sentence here is invented for the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from serge_corpus.dates import find_dates, normalize
+from serge_corpus.dates.news import tense_at
+from serge_corpus.dates.timex3 import span_timex3
+
+# A Wednesday in spring.
+DCT = "2021-04-14"
+
+
+def _values(text: str, dct: str | None = DCT, conventions: str = "guidelines") -> dict[str, str | None]:
+    spans = find_dates(text, dct=dct, conventions=conventions)  # type: ignore[arg-type]
+    return {s.text: (s.date.value if s.date else None) for s in spans}
+
+
+def _timex(text: str, dct: str = DCT, conventions: str = "guidelines") -> dict[str, tuple[str, str | None]]:
+    spans = find_dates(text, dct=dct, conventions=conventions)  # type: ignore[arg-type]
+    return {text[t.start : t.end]: (t.type, t.value) for s in spans for t in span_timex3(s)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense"),
+    [
+        ("The bakery reopened in October.", "past"),
+        ("The bakery will reopen in October.", "future"),
+        ("The bakery is expected to reopen in October.", "future"),
+        ("The bakery reopens in October.", "present"),
+        ("The bakery has stayed shut since October.", "past"),
+        ("In October, the owners said, the bakery would reopen.", "past"),
+    ],
+)
+def test_tense_is_read_from_the_nearest_cue_of_the_sentence(sentence: str, tense: str) -> None:
+    start = sentence.index("October")
+    assert tense_at(sentence, start, start + len("October")) == tense
+
+
+def test_a_bare_month_goes_to_the_dct_by_tense_not_to_an_earlier_year_of_the_article() -> None:
+    text = (
+        "The ferry line, founded in 1962, carried fewer cars in November. "
+        "The new terminal will open in September. Fares rise in June."
+    )
+    got = _values(text)
+    assert got["1962"] == "1962"
+    assert got["November"] == "2020-11"  # past, after the DCT's month: the year before
+    assert got["September"] == "2021-09"  # future
+    assert got["June"] == "2021-06"  # present: the DCT's year
+
+
+def test_day_months_holidays_and_mods_follow_the_tense() -> None:
+    text = (
+        "The orchard, planted in 1931, lost its crop on March 30. "
+        "Pickers will return on May 2 and the market will close at the end of August. "
+        "The owners sold pies at Christmas. They hope to reopen by Valentine's Day."
+    )
+    got = _values(text)
+    assert got["March 30"] == "2021-03-30"
+    assert got["May 2"] == "2021-05-02"
+    assert got["end of August"] == "2021-08"
+    assert got["Christmas"] == "2020-12-25"  # past: the last one before the DCT
+    assert got["Valentine's Day"] == "2022-02-14"  # future ("hope to"): the next one after the DCT
+
+
+def test_weekdays_before_or_after_the_dct_by_tense() -> None:
+    text = (
+        "The mayor said Monday that the pool will reopen Friday. "
+        "The committee has scheduled a vote for Thursday. Divers searched the lake on Sunday."
+    )
+    got = _values(text)
+    assert got["Monday"] == "2021-04-12"
+    assert got["Friday"] == "2021-04-16"
+    assert got["Thursday"] == "2021-04-15"  # present: the nearest Thursday
+    assert got["Sunday"] == "2021-04-11"
+
+
+def test_a_weekday_after_from_in_the_past_is_before_the_dct() -> None:
+    got = _values("Workers repaired the track from Friday through Monday.", dct="2021-04-13")
+    assert got["Friday"] == "2021-04-09"
+    assert got["Monday"] == "2021-04-12"
+
+
+def test_seasons_with_this_last_next_count_from_the_dcts_own_season() -> None:
+    text = "Tourism fell last spring and last summer. The park reopens this fall; a festival is planned next winter."
+    got = _values(text)
+    assert got["last spring"] == "2020-21"  # the DCT is in spring: the spring before
+    assert got["last summer"] == "2020-22"
+    assert got["this fall"] == "2021-23"
+    assert got["next winter"] == "2021-24"
+
+
+def test_the_month_and_the_year_are_the_dcts_but_that_year_stays_anaphoric() -> None:
+    text = "The council expects a vote by the end of the month. The dam was finished in 1988; by the end of that year"
+    got = _values(text)
+    assert got["end of the month"] == "2021-04"
+    assert got["end of that year"] == "1988"
+
+
+def test_anaphora_still_follow_the_running_reference_in_news() -> None:
+    got = _values("The plant opened in 1975. Two years later it doubled its output.")
+    assert got["Two years later"] == "1977"
+
+
+def test_quarters_and_halves_are_edtf_sub_year_codes_resolved_by_tense() -> None:
+    text = (
+        "Profit fell in the fourth quarter. Sales will stay flat in the current quarter. "
+        "The firm will report the second quarter in July and expects a rebound in the second half of the year."
+    )
+    got = _values(text)
+    assert got["fourth quarter"] == "2020-36"
+    assert got["current quarter"] == "2021-34"
+    assert got["second quarter"] == "2021-34"
+    assert got["second half of the year"] == "2021-41"
+    timex = _timex(text)
+    assert timex["fourth quarter"] == ("DATE", "2020-Q4")
+    assert timex["second half of the year"] == ("DATE", "2021-H2")
+
+
+def test_a_year_earlier_keeps_the_precision_of_the_date_it_counts_from() -> None:
+    text = "Exports dropped 4 percent in February from a year earlier. Imports rose in the first quarter."
+    got = _values(text)
+    assert got["February"] == "2021-02"
+    assert got["a year earlier"] == "2020-02"
+    quarter = _values("Output rose in the first quarter, against a loss in the same period a year earlier.")
+    assert quarter["same period a year earlier"] == "2020-33"
+
+
+def test_a_year_earlier_from_the_dct_itself_is_a_year() -> None:
+    assert _values("Shoppers spent less than a year earlier, the survey found.")["a year earlier"] == "2020"
+
+
+def test_weekends_are_saturday_sunday_intervals_and_iso_week_weekends_in_timex3() -> None:
+    text = (
+        "Crews will work through the weekend. The fair drew crowds last weekend. Crowds filled the square this weekend."
+    )
+    got = _values(text)
+    assert got["weekend"] == "2021-04-17/2021-04-18"
+    assert got["last weekend"] == "2021-04-10/2021-04-11"
+    assert got["this weekend"] == "2021-04-17/2021-04-18"
+    assert _timex(text)["this weekend"] == ("DATE", "2021-W15-WE")
+
+
+def test_a_holiday_weekend_is_the_weekend_beside_the_holiday() -> None:
+    got = _values("Traffic was heavy over the Memorial Day weekend.", dct="2021-06-02")
+    assert got["Memorial Day weekend"] == "2021-05-29/2021-05-30"  # Memorial Day 2021 is Monday May 31
+
+
+def test_fiscal_years_are_years_marked_fiscal_and_fy_in_timex3() -> None:
+    text = "The board approved the budget for fiscal 2022 and trimmed spending in the current fiscal year."
+    spans = {s.text: s.date for s in find_dates(text, dct=DCT)}
+    assert spans["fiscal 2022"] is not None and spans["fiscal 2022"].value == "2022"
+    assert spans["fiscal 2022"].extra == {"fiscal": True}
+    assert spans["current fiscal year"].value == "2021"  # type: ignore[union-attr]
+    timex = _timex(text)
+    assert timex["fiscal 2022"] == ("DATE", "FY2022")
+    assert timex["current fiscal year"] == ("DATE", "FY2021")
+
+
+def test_timeml_conventions_return_parts_of_day_and_clock_times_as_time() -> None:
+    text = "Police said Tuesday evening that the road reopened this morning. The inquiry opens at 9:30 a.m. on Friday."
+    timex = _timex(text, conventions="timeml")
+    assert timex["Tuesday evening"] == ("TIME", "2021-04-13TEV")
+    assert timex["this morning"] == ("TIME", "2021-04-14TMO")
+    assert timex["9:30 a.m."] == ("TIME", "2021-04-16T09:30")
+    assert timex["Friday"] == ("DATE", "2021-04-16")
+
+
+def test_guidelines_conventions_keep_the_day_without_time() -> None:
+    text = "Police said Tuesday evening that the road reopened. The inquiry opens at 9:30 a.m. on Friday."
+    got = _values(text)
+    assert got == {"Tuesday": "2021-04-13", "Friday": "2021-04-16"}
+
+
+def test_a_clock_time_with_no_day_beside_it_is_left_out() -> None:
+    assert "6 p.m." not in _timex("The hearing begins at 6 p.m. in the town hall.", conventions="timeml")
+
+
+def test_timeml_the_past_n_units_is_one_duration() -> None:
+    timex = _timex("Rents have climbed over the past three years.", conventions="timeml")
+    assert timex == {"the past three years": ("DURATION", "P3Y")}
+
+
+def test_narrative_mode_is_unchanged() -> None:
+    text = "The ferry line was founded in 1962. In November it carried fewer cars. A year earlier it had two boats."
+    got = _values(text, dct=None)
+    assert got["November"] == "1962-11"
+    assert got["A year earlier"] == "1961"
+    assert "first quarter" not in _values("Sales fell in the first quarter.", dct=None)
+
+
+def test_normalize_reads_a_quarter_in_news_mode() -> None:
+    date = normalize("the third quarter", dct=DCT)
+    assert date is not None and date.value == "2021-35"  # no tense cue: the DCT's year
