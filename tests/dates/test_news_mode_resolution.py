@@ -196,3 +196,15 @@ def test_narrative_mode_is_unchanged() -> None:
 def test_normalize_reads_a_quarter_in_news_mode() -> None:
     date = normalize("the third quarter", dct=DCT)
     assert date is not None and date.value == "2021-35"  # no tense cue: the DCT's year
+
+
+def test_hyphenated_quarters_and_halves_and_no_quarter_of_a_game() -> None:
+    text = (
+        "Second-quarter earnings slipped, the bank reported. First-half revenue will top forecasts. "
+        "The visitors scored twice in the third quarter of the match. Growth slows in the final quarter of the year."
+    )
+    got = _values(text)
+    assert got["Second-quarter"] == "2021-34"  # past, the quarter holds the DCT: this year's
+    assert got["First-half"] == "2021-40"
+    assert got["final quarter of the year"] == "2021-36"
+    assert not any("third quarter" in key for key in got)

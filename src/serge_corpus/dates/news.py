@@ -82,10 +82,12 @@ _SAME_PERIOD = re.compile(r"(?i:\b(?:the\s+)?(same\s+(?:period|quarter|month|wee
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _QUARTER = re.compile(
     r"(?i:\b(?:the\s+)?(?P<body>(?P<which>first|second|third|fourth|1st|2nd|3rd|4th|current|this|latest|previous"
-    r"|past|last|next|coming|final)\s+(?:fiscal\s+|calendar\s+)?quarter)\b(?!\s+of\s+(?:\d|fiscal)))"
+    r"|past|last|next|coming|final)[\s-]+(?:fiscal\s+|calendar\s+)?quarter(?P<year>\s+of\s+(?:the|this)\s+year)?)\b"
+    r"(?!\s+of\b))"
 )
+# "the second half of the year"; hyphenated "first-half profit"
 _HALF = re.compile(
-    r"(?i:\b(?:the\s+)?(?P<body>(?P<which>first|second|1st|2nd|latter)\s+half\s+of\s+(?:the|this)\s+year)\b)"
+    r"(?i:\b(?:the\s+)?(?P<body>(?P<which>first|second|1st|2nd|latter)(?:\s+half\s+of\s+(?:the|this)\s+year|-half)\b))"
 )
 _WEEKEND = re.compile(r"(?i:\b(?:(?P<det>this|next|last|past|coming)\s+|the\s+)(?P<body>weekend)\b(?!\s+of\b))")
 _FISCAL_YEAR = re.compile(r"(?i:\b(?P<body>(?:fiscal(?:\s+year)?\s+|FY\s?)(?P<y>\d{4}))\b)")
@@ -246,17 +248,18 @@ def _news_only(text: str, expressions: list[Expression]) -> list[Expression]:
         if which == "last" and _previous_word(text, m.start("body")) == "the":
             which = "final"  # "the last quarter" of a year is its fourth
         if which == "final":
-            rel = Relative("quarter", amount=4)
-        elif which in _ORDINALS:
-            rel = Relative("quarter", amount=_ORDINALS[which])
+            rel = Relative("quarter", amount=4, tense="present" if m["year"] else None)
+        elif which in _ORDINALS:  # "of the year": the DCT's year, as "the end of the year"
+            rel = Relative("quarter", amount=_ORDINALS[which], tense="present" if m["year"] else None)
         else:
             step = 1 if which in ("next", "coming") else -1 if which in ("previous", "past", "last") else 0
             rel = Relative("quarter", direction=step, tense="present")
         out.append(Expression(m.start("body"), m.end("body"), "news_quarter", relative=rel))
     for m in _HALF.finditer(text):
         which = m["which"].lower()
-        # "of the year" is the DCT's year, as "the end of the year"
-        rel = Relative("half", amount=2 if which == "latter" else _ORDINALS[which], tense="present")
+        # "of the year" is the DCT's year, as "the end of the year"; "first-half profit" goes by tense
+        tense = None if m["body"].lower().endswith("-half") else "present"
+        rel = Relative("half", amount=2 if which == "latter" else _ORDINALS[which], tense=tense)
         out.append(Expression(m.start("body"), m.end("body"), "news_half", relative=rel))
     for m in _WEEKEND.finditer(text):
         det = (m["det"] or "").lower()
