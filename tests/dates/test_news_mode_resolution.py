@@ -208,3 +208,15 @@ def test_hyphenated_quarters_and_halves_and_no_quarter_of_a_game() -> None:
     assert got["First-half"] == "2021-40"
     assert got["final quarter of the year"] == "2021-36"
     assert not any("third quarter" in key for key in got)
+
+
+def test_a_plan_or_a_postponement_points_forward_even_in_the_past_tense() -> None:
+    text = (
+        "The tenants agreed to meet again Thursday. Police urged drivers to stay home Saturday. "
+        "The opening was postponed until June. The mayor told reporters on Monday that rents would rise."
+    )
+    got = _values(text)
+    assert got["Thursday"] == "2021-04-15"
+    assert got["Saturday"] == "2021-04-17"
+    assert got["June"] == "2021-06"
+    assert got["Monday"] == "2021-04-12"  # "told" with no "to" after it is a plain past

@@ -60,6 +60,13 @@ _FUTURE_WORDS = frozenset(
 _FUTURE_BEFORE_TO = frozenset(
     "expected scheduled set due planned plans plan aims aim intends intend hope hopes going".split()
 )
+# A plan or an order points forward even in the past tense: "agreed to meet Thursday", "urged them to stay home
+# Friday"; so do verbs of postponement ("was delayed until June").
+_PLAN_VERBS = frozenset(
+    """agreed asked urged told ordered decided voted promised pledged vowed called invited allowed encouraged
+    advised warned instructed""".split()
+)
+_POSTPONE_VERBS = frozenset("postponed delayed deferred rescheduled adjourned".split())
 _PRESENT_WORDS = frozenset("is are am has have does do says isn't aren't hasn't haven't doesn't don't".split())
 _PAST_WORDS = frozenset(
     """was were had did said told wasn't weren't hadn't didn't fell rose began came went got made took saw left ran
@@ -364,6 +371,10 @@ def _cue(tokens: list[re.Match[str]], i: int) -> Tense | None:
     if low in _FUTURE_BEFORE_TO and nxt == "to":
         return "future"
     if low in ("is", "are") and nxt == "to":
+        return "future"
+    if low in _POSTPONE_VERBS:
+        return "future"
+    if low == "to" and any(t[0].lower() in _PLAN_VERBS for t in tokens[max(0, i - 4) : i]):
         return "future"
     if low in _PRESENT_WORDS:
         return "present"
