@@ -14,6 +14,9 @@ The two differ for a few granularities:
 | the 5th c. BC  | `-04XX`        | `BC04`        |
 | 44 BC          | `-0043`        | `BC0044`      |
 | an interval    | `1934/1938`    | two values: `1934`, `1938` |
+| a weekend      | `2008-12-13/2008-12-14` ("weekend" in the span) | `2008-W50-WE` |
+| fiscal 2007    | `2007`, extra `fiscal: true` | `FY2007` |
+| Monday afternoon (timeml) | `1995-06-12`, extra `time: AF` | TIME `1995-06-12TAF` |
 
 Days, months, years and unspecified digits (`XXXX-11-16`) are spelt alike;
 durations (`P5Y`, `PXDE`) are TIMEX3 already and pass through unchanged.
