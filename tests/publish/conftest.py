@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from publish_builders import Project
+from builders import Project
 
 
 @pytest.fixture

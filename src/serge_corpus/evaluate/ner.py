@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Literal, TypedDict
+from typing import Literal, TypedDict, get_args
 
 import numpy as np
 
@@ -35,18 +35,13 @@ from serge_corpus.evaluate.spans import (
 from serge_corpus.model import LABELS, Block, Span, Token
 
 Schema = Literal["strict", "exact", "partial", "type"]
-SCHEMAS: tuple[Schema, ...] = ("strict", "exact", "partial", "type")
+SCHEMAS: tuple[Schema, ...] = get_args(Schema)
 # Schemas whose precision and recall give half credit to `partial` (nervaluate).
 HALF_CREDIT: frozenset[str] = frozenset({"partial", "type"})
 NONE = "none"  # the row/column of missed and spurious spans in a confusion matrix
 PRF_KEYS: tuple[Literal["precision", "recall", "f1"], ...] = ("precision", "recall", "f1")
-OUTCOMES: tuple[Literal["correct", "incorrect", "partial", "missed", "spurious"], ...] = (
-    "correct",
-    "incorrect",
-    "partial",
-    "missed",
-    "spurious",
-)
+Outcome = Literal["correct", "incorrect", "partial", "missed", "spurious"]
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 
 
 # ---------------------------------------------------------------- result shapes (docs/evaluate.md)

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import Literal, TypedDict, get_args
 
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.evaluate.agreement import Agreement
@@ -22,7 +22,7 @@ from serge_corpus.evaluate.ner import NONE, OUTCOMES, PRF_KEYS, SCHEMAS, Alignme
 from serge_corpus.model import LABELS, Block, Span
 
 ErrorKind = Literal["confusion", "boundary", "missed", "spurious"]
-ERROR_KINDS: tuple[ErrorKind, ...] = ("confusion", "boundary", "missed", "spurious")
+ERROR_KINDS: tuple[ErrorKind, ...] = get_args(ErrorKind)
 ERROR_LIMIT = 20
 _CONTEXT_CHARS = 160  # context shown around a span when its block has no sentences
 
@@ -138,26 +138,10 @@ def summary_markdown(result: Evaluation) -> str:
     return "\n".join(parts) + "\n"
 
 
-_PER_LABEL_COUNTS: tuple[Literal["possible", "actual", "correct", "incorrect", "missed", "spurious"], ...] = (
-    "possible",
-    "actual",
-    "correct",
-    "incorrect",
-    "missed",
-    "spurious",
-)
-_FAMILY_COLUMNS: tuple[
-    Literal[
-        "strict_recall",
-        "relaxed_recall",
-        "value_recall",
-        "type_accuracy",
-        "value_accuracy",
-        "mod_accuracy",
-        "anchor_accuracy",
-    ],
-    ...,
-] = (
+# Columns of the Markdown tables, typed as keys of the result they read.
+PerLabelCount = Literal["possible", "actual", "correct", "incorrect", "missed", "spurious"]
+_PER_LABEL_COUNTS: tuple[PerLabelCount, ...] = get_args(PerLabelCount)
+FamilyColumn = Literal[
     "strict_recall",
     "relaxed_recall",
     "value_recall",
@@ -165,7 +149,8 @@ _FAMILY_COLUMNS: tuple[
     "value_accuracy",
     "mod_accuracy",
     "anchor_accuracy",
-)
+]
+_FAMILY_COLUMNS: tuple[FamilyColumn, ...] = get_args(FamilyColumn)
 
 
 def per_label_markdown(result: Evaluation) -> str:
