@@ -95,7 +95,9 @@ def test_relabel_to_and_from_date(pre: list[Block]) -> None:
     assert old is not None
     out = apply_op(pre[1], op("relabel", target=old, label="EVENT"))
     assert out.block is not None and span_with_text(out.block, "spring of 1925").date is None
-    back = apply_op(out.block, op("relabel", target=span_with_text(out.block, "spring of 1925"), label="DATE", date=date))
+    back = apply_op(
+        out.block, op("relabel", target=span_with_text(out.block, "spring of 1925"), label="DATE", date=date)
+    )
     assert back.block is not None and span_with_text(back.block, "spring of 1925").date == date
 
 
@@ -152,7 +154,9 @@ def test_delete_span_with_another_label_now(pre: list[Block]) -> None:
 
 
 def test_relabel_of_a_vanished_span(pre_v2: list[Block]) -> None:
-    out = apply_op(pre_v2[0], op("relabel", record="toy:0000", target=find_span(pre_v2[0], "Serge", "PERSON"), label="ORG"))
+    out = apply_op(
+        pre_v2[0], op("relabel", record="toy:0000", target=find_span(pre_v2[0], "Serge", "PERSON"), label="ORG")
+    )
     assert out.status == "skipped"
     assert out.reason.startswith(
         "target span not found: PERSON 'Serge' [7, 12); overlapping now: PERSON 'Victor Serge'"
@@ -240,7 +244,9 @@ def test_replay_is_deterministic(pre_v2: list[Block], fixtures: Path) -> None:
 
 
 def test_invalid_pre_annotation_is_refused(pre: list[Block]) -> None:
-    broken = pre[1].with_spans([*pre[1].spans, find_span(pre[1], "Left", "ORG"), find_span(pre[1], "Left Opposition", "ORG")])
+    broken = pre[1].with_spans(
+        [*pre[1].spans, find_span(pre[1], "Left", "ORG"), find_span(pre[1], "Left Opposition", "ORG")]
+    )
     with pytest.raises(SergeCorpusError) as err:
         apply_log([broken], [])
     assert {p.code for p in err.value.problems} == {"E033"}

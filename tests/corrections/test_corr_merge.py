@@ -19,9 +19,7 @@ TEXT = "Victor Serge met Trotsky in Moscow in 1925."
 
 
 def block(*spans: Span, reviewed: bool = False) -> Block:
-    return make_block(
-        TEXT, spans, id="d:0", tokens="none", sentences="none", meta={"reviewed": reviewed, "model": "m"}
-    )
+    return make_block(TEXT, spans, id="d:0", tokens="none", sentences="none", meta={"reviewed": reviewed, "model": "m"})
 
 
 def s(text: str, label: str, date: DateValue | None = None) -> Span:

@@ -28,7 +28,9 @@ def annotator_a():
 
 
 def annotator_b():
-    return make_block(TEXT, [find_span(TEXT, "Lenin", "PERSON"), find_span(TEXT, "Serge", "ORG"), find_span(TEXT, "in Moscow", "GPE")])
+    return make_block(
+        TEXT, [find_span(TEXT, "Lenin", "PERSON"), find_span(TEXT, "Serge", "ORG"), find_span(TEXT, "in Moscow", "GPE")]
+    )
 
 
 TOKENS_A = ["PERSON", "O", "PERSON", "O", "GPE", "O", "DATE"]

@@ -75,7 +75,11 @@ def test_boilerplate_and_empty_blocks_get_no_spans(backend):
 
 
 def test_predict_keeps_block_order(backend):
-    blocks = [segmented_block(SENTENCES[0], n=0), segmented_block("Nothing here.", n=1), segmented_block(SENTENCES[2], n=2)]
+    blocks = [
+        segmented_block(SENTENCES[0], n=0),
+        segmented_block("Nothing here.", n=1),
+        segmented_block(SENTENCES[2], n=2),
+    ]
     spans = backend.predict(blocks)
     assert len(spans) == 3
     assert ("Lenin", "PERSON") in texts(spans[0])

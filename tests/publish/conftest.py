@@ -1,4 +1,4 @@
-"""Fixtures of the publish tests (builders in publish_builders.py)."""
+"""Fixtures of the publish tests (the Project builder is in tests/builders.py)."""
 
 from __future__ import annotations
 

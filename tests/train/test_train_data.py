@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from builders import read_rows
-from train_helpers import GOLD, TINY, train_cli
+from train_helpers import GOLD, TINY, train_cli, train_tiny
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.jsonl import read_records, write_rows
@@ -73,25 +73,14 @@ def test_output_folder_with_other_files_is_never_replaced(tmp_path: Path):
     out = tmp_path / "notes"
     out.mkdir()
     (out / "mine.txt").write_text("keep me")
-    result = train_cli("--method", "crf", "--config", str(TINY["crf"]), "--gold", str(GOLD), "-o", str(out))
+    result = train_tiny("crf", out)
     assert result.exit_code == 1 and "E459" in result.output
     assert (out / "mine.txt").read_text() == "keep me"
 
 
 def test_unknown_method_and_document(tmp_path: Path):
     assert "E454" in train_cli("--method", "bert", "--gold", str(GOLD), "-o", str(tmp_path / "m")).output
-    result = train_cli(
-        "--method",
-        "crf",
-        "--config",
-        str(TINY["crf"]),
-        "--gold",
-        str(GOLD),
-        "--docs",
-        "nope",
-        "-o",
-        str(tmp_path / "m"),
-    )
+    result = train_tiny("crf", tmp_path / "m", "--docs", "nope")
     assert result.exit_code == 1 and "E458" in result.output
 
 

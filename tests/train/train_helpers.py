@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from builders import FIXTURES as ALL_FIXTURES
 from typer.testing import CliRunner
 
@@ -16,3 +18,8 @@ runner = CliRunner()
 
 def train_cli(*args: str) -> object:
     return runner.invoke(app, ["train", *args], catch_exceptions=False)
+
+
+def train_tiny(method: str, out: Path, *options: str) -> object:
+    """`train --method METHOD` with its tiny configuration on the tiny gold, into `out`."""
+    return train_cli("--method", method, "--config", str(TINY[method]), "--gold", str(GOLD), *options, "-o", str(out))
