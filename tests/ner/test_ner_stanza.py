@@ -187,6 +187,7 @@ def recall_on_training_data(backend) -> float:
     return hits / sum(len(g) for g in gold)
 
 
+@pytest.mark.slow  # trains a tiny stanza model first (20-90 s on a loaded 2-core machine)
 def test_tiny_trained_model_predicts_through_the_backend(tiny_model):
     backend = get_backend(
         "stanza",
@@ -201,6 +202,7 @@ def test_tiny_trained_model_predicts_through_the_backend(tiny_model):
     assert backend.info["model"] == str(tiny_model["model"])
 
 
+@pytest.mark.slow  # trains a tiny stanza model first (20-90 s on a loaded 2-core machine)
 def test_model_trained_without_vectors_loads_with_no_pretrain(tiny_model_no_vectors):
     backend = get_backend("stanza", ner_model_path=tiny_model_no_vectors["model"], label_scheme="guidelines")
     assert recall_on_training_data(backend) >= 0.5
