@@ -30,10 +30,8 @@ def measure(root: Path = ROOT) -> dict:
         entities_only = dates_from_layer(read_records(config.pre, sources))
         versions = pass_versions(config, sources, entities_only=entities_only)
         result = score_agreement(list(versions.values()), names=list(versions))
-        result["scope"] = (
-            "entities (DATE from the shared TIMEX3 layer, not compared)" if entities_only else "all labels"
-        )
-        out["documents"][config.doc_id] = result
+        scope = "entities (DATE from the shared TIMEX3 layer, not compared)" if entities_only else "all labels"
+        out["documents"][config.doc_id] = {**result, "scope": scope}
     return out
 
 

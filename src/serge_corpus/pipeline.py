@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal, TypedDict
 
 from serge_corpus.annotate import Annotated, annotate_blocks, corpus_patterns, load_blocks, report_markdown
 from serge_corpus.corpus import Corpus
+from serge_corpus.evaluate.bootstrap import Interval
+from serge_corpus.evaluate.evaluation import Evaluation, metric_interval, metric_value
 from serge_corpus.jsonl import write_records, write_text
 from serge_corpus.model import Block
 
@@ -31,7 +33,7 @@ Annotator = Callable[[list[Block], str], Annotated]
 class DocumentRun:
     doc_id: str
     written: list[Path] = field(default_factory=list)
-    scores: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scores: dict[str, Evaluation] = field(default_factory=dict)  # backend -> evaluation against gold
     preds: dict[str, Path] = field(default_factory=dict)
     gold: Path | None = None
 
@@ -84,7 +86,7 @@ def _records(path: Path, blocks: Sequence[Block]) -> Path:
 class CorpusRun:
     documents: list[DocumentRun]
     groups: dict[str, list[str]]  # "in-sample" / "out-of-sample" -> doc ids
-    pooled: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # group -> backend -> scores
+    pooled: dict[str, dict[str, Evaluation]] = field(default_factory=dict)  # group -> backend -> scores
     written: list[Path] = field(default_factory=list)
 
 
@@ -96,7 +98,7 @@ def sample_groups(corpus: Corpus) -> dict[str, list[str]]:
     return groups
 
 
-def pooled_scores(runs: Sequence[DocumentRun], bootstrap: int = 1000) -> dict[str, dict[str, Any]]:
+def pooled_scores(runs: Sequence[DocumentRun], bootstrap: int = 1000) -> dict[str, Evaluation]:
     """Each backend against the gold of several documents at once (records pooled; blocks resampled)."""
     import tempfile
 
@@ -106,7 +108,7 @@ def pooled_scores(runs: Sequence[DocumentRun], bootstrap: int = 1000) -> dict[st
     scored = [r for r in runs if r.gold is not None]
     if not scored:
         return {}
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Evaluation] = {}
     with tempfile.TemporaryDirectory() as tmp:
         gold = Path(tmp) / "gold.jsonl"
         write_records(gold, [b for r in scored for b in read_records(r.gold)])  # type: ignore[arg-type]
@@ -155,7 +157,14 @@ def corpus_markdown(run: CorpusRun) -> str:
     return "\n".join(lines)
 
 
-def evaluate_folders(gold_dir: Path, pred_dir: Path, bootstrap: int = 1000, seed: int = 0) -> dict[str, dict[str, Any]]:
+class FolderEvaluation(TypedDict):
+    """`evaluate` on two folders: each document both hold, then all of them pooled."""
+
+    documents: dict[str, Evaluation]  # doc id -> its evaluation
+    pooled: Evaluation
+
+
+def evaluate_folders(gold_dir: Path, pred_dir: Path, bootstrap: int = 1000, seed: int = 0) -> FolderEvaluation:
     """Every DOC.jsonl that both folders hold, evaluated per document and pooled (`evaluate` on folders)."""
     import tempfile
 
@@ -166,20 +175,19 @@ def evaluate_folders(gold_dir: Path, pred_dir: Path, bootstrap: int = 1000, seed
     names = sorted(p.name for p in gold_dir.glob("*.jsonl") if (pred_dir / p.name).is_file())
     if not names:
         raise SergeCorpusError(Problem("E140", f"no DOC.jsonl file is in both {gold_dir} and {pred_dir}"))
-    out: dict[str, dict[str, Any]] = {"documents": {}}
-    for name in names:
-        out["documents"][name[: -len(".jsonl")]] = evaluate_files(
-            gold_dir / name, pred_dir / name, bootstrap=bootstrap, seed=seed
-        )
+    documents = {
+        name[: -len(".jsonl")]: evaluate_files(gold_dir / name, pred_dir / name, bootstrap=bootstrap, seed=seed)
+        for name in names
+    }
     with tempfile.TemporaryDirectory() as tmp:
         gold, pred = Path(tmp) / "gold.jsonl", Path(tmp) / "pred.jsonl"
         write_records(gold, [b for name in names for b in read_records(gold_dir / name)])
         write_records(pred, [b for name in names for b in read_records(pred_dir / name)])
-        out["pooled"] = evaluate_files(gold, pred, bootstrap=bootstrap, seed=seed)
-    return out
+        pooled = evaluate_files(gold, pred, bootstrap=bootstrap, seed=seed)
+    return {"documents": documents, "pooled": pooled}
 
 
-def folders_markdown(result: dict[str, dict[str, Any]]) -> str:
+def folders_markdown(result: FolderEvaluation) -> str:
     """Headline metrics per document and pooled, with 95% CIs."""
     rows = {**result["documents"], "**pooled**": result["pooled"]}
     lines = ["| document | " + " | ".join(title for title, _ in HEADLINES) + " |", "|---|" + "---|" * len(HEADLINES)]
@@ -210,15 +218,22 @@ def corpus_summary(corpus: Corpus, runs: Sequence[DocumentRun], out: Path, boots
     return path
 
 
-def _headline(result: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+class Headline(TypedDict):
+    value: float | None
+    low: float | None
+    high: float | None
+
+
+def _headline(result: Evaluation) -> dict[str, Headline]:
+    out: dict[str, Headline] = {}
     for _title, key in HEADLINES:
-        value: Any = result
-        for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        ci = result.get("ci", {}).get("metrics", {}).get(key) or {}
-        out[key] = {"value": value, "low": ci.get("low"), "high": ci.get("high")}
+        ci = metric_interval(result, key)
+        out[key] = {"value": metric_value(result, key), "low": _bound(ci, "low"), "high": _bound(ci, "high")}
     return out
+
+
+def _bound(ci: Interval | None, side: Literal["low", "high"]) -> float | None:
+    return None if ci is None else ci[side]
 
 
 HEADLINES = (
@@ -232,7 +247,7 @@ HEADLINES = (
 )
 
 
-def comparison_markdown(doc_id: str, gold: Path, scores: dict[str, dict[str, Any]]) -> str:
+def comparison_markdown(doc_id: str, gold: Path, scores: dict[str, Evaluation]) -> str:
     """Headline metrics per backend, each with its bootstrap 95% interval."""
     names = list(scores)
     lines = [
@@ -256,13 +271,11 @@ def comparison_markdown(doc_id: str, gold: Path, scores: dict[str, dict[str, Any
     return "\n".join(lines) + "\n"
 
 
-def _with_ci(result: dict[str, Any], key: str) -> str:
-    ci = result.get("ci", {}).get("metrics", {}).get(key)
-    value: Any = result
-    for part in key.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
+def _with_ci(result: Evaluation, key: str) -> str:
+    value = metric_value(result, key)
     if value is None:
         return "n/a"
-    if ci and ci.get("low") is not None:
+    ci = metric_interval(result, key)
+    if ci is not None:
         return f"{value:.3f} [{ci['low']:.3f}, {ci['high']:.3f}]"
     return f"{value:.3f}"

@@ -7,35 +7,24 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builders import FIXTURES, write_corpus
 from typer.testing import CliRunner
 
 from serge_corpus.cli import app
-from serge_corpus.corpus import sha256_text
 from serge_corpus.jsonl import read_records
 
 ROOT = Path(__file__).parents[2]
-ESSAY = ROOT / "tests" / "fixtures" / "foundation" / "essay_other.txt"
-PATTERN = {"label": "WORK_OF_ART", "pattern": "A Life in Letters"}
+ESSAY = FIXTURES / "foundation" / "essay_other.txt"
+TITLE = "A Life in Letters"
+PATTERN = {"label": "WORK_OF_ART", "pattern": TITLE}
 runner = CliRunner()
 
 
 def project(tmp_path: Path) -> Path:
     """A project folder: corpus/ with one document, annotations/patterns.jsonl beside it."""
     root = tmp_path / "project"
-    (root / "corpus").mkdir(parents=True)
+    write_corpus(root / "corpus", {"essay": ESSAY.read_text(encoding="utf-8")}, {"essay": {"title": TITLE}})
     (root / "annotations").mkdir()
-    shutil.copy(ESSAY, root / "corpus" / "essay.txt")
-    entry = {
-        "doc_id": "essay",
-        "path": "essay.txt",
-        "title": "A Life in Letters",
-        "author": "test",
-        "language": "en",
-        "sha256": sha256_text(ESSAY.read_text(encoding="utf-8")),
-        "provenance": "written for the tests",
-        "licence": "CC0",
-    }
-    (root / "corpus" / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
     (root / "annotations" / "patterns.jsonl").write_text(json.dumps(PATTERN) + "\n", encoding="utf-8")
     return root
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corrections_helpers import FIXTURES
+from builders import FIXTURES as ALL_FIXTURES
 
 from serge_corpus.jsonl import read_records
 from serge_corpus.model import Block
+
+FIXTURES = ALL_FIXTURES / "corrections"
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from corrections_helpers import find, span
+from builders import find_span, span_with_text
 
 from serge_corpus.corrections.apply import apply_log, apply_op
 from serge_corpus.corrections.log import read_log
@@ -45,7 +45,7 @@ def test_fixture_log_applies_fully_to_its_pre_annotation(pre: list[Block], fixtu
         ("GPE", "Moscow"),
         ("DATE", "two years"),
     ]
-    assert find(second, "spring of 1925").date == DateValue("DATE", "1925-21")
+    assert span_with_text(second, "spring of 1925").date == DateValue("DATE", "1925-21")
     assert first.meta["reviewed"] is True and first.meta["reviewed_by"] == "ana"
     assert first.meta["corrected_by"] == ["ana"] and first.meta["corrections"] == 3
     assert second.meta["corrections"] == 4 and "reviewed" not in second.meta
@@ -66,7 +66,7 @@ def test_replay_after_a_model_change_lists_every_op(pre_v2: list[Block], fixture
     # Nothing is lost: every op is in exactly one list.
     assert len(result.applied) + len(result.redundant) + len(result.skipped) == len(ops)
     # The relabel still applies: same offsets and text, whatever the new model says.
-    assert find(result.blocks[1], "Moscow").label == "GPE"
+    assert span_with_text(result.blocks[1], "Moscow").label == "GPE"
     assert_valid(result.blocks)
 
 
@@ -74,14 +74,14 @@ def test_replay_after_a_model_change_lists_every_op(pre_v2: list[Block], fixture
 
 
 def test_add_span(pre: list[Block]) -> None:
-    new = span(pre[1], "Left Opposition", "ORG")
+    new = find_span(pre[1], "Left Opposition", "ORG")
     out = apply_op(pre[1], op("add_span", span=new))
     assert out.status == "applied" and out.block is not None
     assert new in out.block.spans and len(out.block.spans) == 3
 
 
 def test_delete_span(pre: list[Block]) -> None:
-    target = span(pre[1], "Moscow", "LOC")
+    target = find_span(pre[1], "Moscow", "LOC")
     out = apply_op(pre[1], op("delete_span", target=target))
     assert out.status == "applied" and out.block is not None
     assert keys(out.block) == [("DATE", "spring of 1925")]
@@ -89,33 +89,35 @@ def test_delete_span(pre: list[Block]) -> None:
 
 def test_relabel_to_and_from_date(pre: list[Block]) -> None:
     date = DateValue("DATE", "1925-21")
-    out = apply_op(pre[1], op("relabel", target=span(pre[1], "Moscow", "LOC"), label="GPE"))
-    assert out.block is not None and find(out.block, "Moscow") == span(pre[1], "Moscow", "GPE")
-    old = find(pre[1], "spring of 1925")
+    out = apply_op(pre[1], op("relabel", target=find_span(pre[1], "Moscow", "LOC"), label="GPE"))
+    assert out.block is not None and span_with_text(out.block, "Moscow") == find_span(pre[1], "Moscow", "GPE")
+    old = span_with_text(pre[1], "spring of 1925")
     assert old is not None
     out = apply_op(pre[1], op("relabel", target=old, label="EVENT"))
-    assert out.block is not None and find(out.block, "spring of 1925").date is None
-    back = apply_op(out.block, op("relabel", target=find(out.block, "spring of 1925"), label="DATE", date=date))
-    assert back.block is not None and find(back.block, "spring of 1925").date == date
+    assert out.block is not None and span_with_text(out.block, "spring of 1925").date is None
+    back = apply_op(
+        out.block, op("relabel", target=span_with_text(out.block, "spring of 1925"), label="DATE", date=date)
+    )
+    assert back.block is not None and span_with_text(back.block, "spring of 1925").date == date
 
 
 def test_resize_keeps_label_and_date(pre: list[Block]) -> None:
-    old = find(pre[1], "spring of 1925")
+    old = span_with_text(pre[1], "spring of 1925")
     assert old is not None
     out = apply_op(pre[1], op("resize", target=old, start=3, end=21, text="the spring of 1925"))
     assert out.block is not None
-    assert find(out.block, "the spring of 1925") == replace(old, start=3, text="the spring of 1925")
+    assert span_with_text(out.block, "the spring of 1925") == replace(old, start=3, text="the spring of 1925")
 
 
 def test_set_and_clear_date(pre: list[Block]) -> None:
-    old = find(pre[1], "spring of 1925")
+    old = span_with_text(pre[1], "spring of 1925")
     assert old is not None
     date = DateValue("DATE", "1925-21", mod="START", anchor="1924", noisy=True)
     out = apply_op(pre[1], op("set_date", target=old, date=date))
-    assert out.block is not None and find(out.block, "spring of 1925").date == date
-    cleared = apply_op(out.block, op("clear_date", target=find(out.block, "spring of 1925")))
+    assert out.block is not None and span_with_text(out.block, "spring of 1925").date == date
+    cleared = apply_op(out.block, op("clear_date", target=span_with_text(out.block, "spring of 1925")))
     assert cleared.block is not None
-    assert find(cleared.block, "spring of 1925").date == DateValue("DATE")
+    assert span_with_text(cleared.block, "spring of 1925").date == DateValue("DATE")
 
 
 def test_mark_reviewed_and_unmark(pre: list[Block]) -> None:
@@ -141,18 +143,20 @@ def test_add_span_whose_text_changed(pre: list[Block]) -> None:
 
 
 def test_add_span_overlapping(pre: list[Block]) -> None:
-    out = apply_op(pre[1], op("add_span", span=span(pre[1], "1925 the Left", "ORG")))
+    out = apply_op(pre[1], op("add_span", span=find_span(pre[1], "1925 the Left", "ORG")))
     assert (out.status, out.reason) == ("skipped", "overlaps DATE 'spring of 1925' [7, 21)")
 
 
 def test_delete_span_with_another_label_now(pre: list[Block]) -> None:
-    out = apply_op(pre[1], op("delete_span", target=span(pre[1], "Moscow", "GPE")))
+    out = apply_op(pre[1], op("delete_span", target=find_span(pre[1], "Moscow", "GPE")))
     assert out.status == "skipped"
     assert out.reason == "target span not found: GPE 'Moscow' [49, 55); LOC at the same offsets now"
 
 
 def test_relabel_of_a_vanished_span(pre_v2: list[Block]) -> None:
-    out = apply_op(pre_v2[0], op("relabel", record="toy:0000", target=span(pre_v2[0], "Serge", "PERSON"), label="ORG"))
+    out = apply_op(
+        pre_v2[0], op("relabel", record="toy:0000", target=find_span(pre_v2[0], "Serge", "PERSON"), label="ORG")
+    )
     assert out.status == "skipped"
     assert out.reason.startswith(
         "target span not found: PERSON 'Serge' [7, 12); overlapping now: PERSON 'Victor Serge'"
@@ -172,7 +176,7 @@ def test_target_whose_text_is_different(pre: list[Block]) -> None:
 
 
 def test_resize_onto_other_text_or_over_a_span(pre: list[Block]) -> None:
-    moscow = span(pre[1], "Moscow", "LOC")
+    moscow = find_span(pre[1], "Moscow", "LOC")
     out = apply_op(pre[1], op("resize", target=moscow, start=49, end=55, text="Moskva"))
     assert out.reason == "new boundaries [49, 55) hold 'Moscow', not 'Moskva'"
     out = apply_op(pre[1], op("resize", target=moscow, start=17, end=55, text=pre[1].text[17:55]))
@@ -180,7 +184,7 @@ def test_resize_onto_other_text_or_over_a_span(pre: list[Block]) -> None:
 
 
 def test_date_op_on_a_span_that_is_no_longer_a_date(pre: list[Block]) -> None:
-    old = find(pre[1], "spring of 1925")
+    old = span_with_text(pre[1], "spring of 1925")
     relabelled = apply_op(pre[1], op("relabel", target=old, label="EVENT")).block
     assert relabelled is not None
     out = apply_op(relabelled, op("set_date", target=old, date=DateValue("DATE", "1925-21")))
@@ -188,11 +192,11 @@ def test_date_op_on_a_span_that_is_no_longer_a_date(pre: list[Block]) -> None:
 
 
 def test_result_breaking_the_guidelines_is_skipped(pre: list[Block]) -> None:
-    boiler = apply_op(pre[2], op("add_span", record="toy:0002", span=span(pre[2], "Related", "ORG")))
+    boiler = apply_op(pre[2], op("add_span", record="toy:0002", span=find_span(pre[2], "Related", "ORG")))
     assert boiler.status == "skipped" and "E035" in boiler.reason
-    inner_space = apply_op(pre[1], op("add_span", span=span(pre[1], "met in", "ORG")))
+    inner_space = apply_op(pre[1], op("add_span", span=find_span(pre[1], "met in", "ORG")))
     assert inner_space.status == "applied"
-    edge = apply_op(pre[1], op("add_span", span=span(pre[1], "the Left Opposition ", "ORG")))
+    edge = apply_op(pre[1], op("add_span", span=find_span(pre[1], "the Left Opposition ", "ORG")))
     assert edge.status == "skipped" and "E034" in edge.reason
 
 
@@ -200,14 +204,14 @@ def test_result_breaking_the_guidelines_is_skipped(pre: list[Block]) -> None:
 
 
 def test_redundant_ops_are_listed_not_applied(pre: list[Block]) -> None:
-    old = find(pre[1], "spring of 1925")
+    old = span_with_text(pre[1], "spring of 1925")
     assert old is not None
     cases = [
-        op("relabel", target=span(pre[1], "Moscow", "LOC"), label="LOC"),
+        op("relabel", target=find_span(pre[1], "Moscow", "LOC"), label="LOC"),
         op("set_date", target=old, date=old.date),
         op("mark_reviewed", reviewed=False),
-        op("delete_span", target=span(pre[1], "Left Opposition", "ORG")),
-        op("add_span", span=span(pre[1], "Moscow", "LOC")),
+        op("delete_span", target=find_span(pre[1], "Left Opposition", "ORG")),
+        op("add_span", span=find_span(pre[1], "Moscow", "LOC")),
     ]
     for case in cases:
         out = apply_op(pre[1], case)
@@ -240,7 +244,9 @@ def test_replay_is_deterministic(pre_v2: list[Block], fixtures: Path) -> None:
 
 
 def test_invalid_pre_annotation_is_refused(pre: list[Block]) -> None:
-    broken = pre[1].with_spans([*pre[1].spans, span(pre[1], "Left", "ORG"), span(pre[1], "Left Opposition", "ORG")])
+    broken = pre[1].with_spans(
+        [*pre[1].spans, find_span(pre[1], "Left", "ORG"), find_span(pre[1], "Left Opposition", "ORG")]
+    )
     with pytest.raises(SergeCorpusError) as err:
         apply_log([broken], [])
     assert {p.code for p in err.value.problems} == {"E033"}

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from corrections_helpers import span
+from builders import find_span, make_block
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,14 +21,14 @@ TEXT = "Victor Serge met Trotsky in Moscow in the spring of 1925 and left."
 
 def block(*spans: Span, reviewed: bool = False, text: str = TEXT) -> Block:
     meta = {"reviewed": True} if reviewed else {}
-    return Block("d:0", "d", "body", 0, text, spans=tuple(spans), meta=meta)
+    return make_block(text, spans, id="d:0", tokens="none", sentences="none", meta=meta)
 
 
 BASE = block()
 
 
 def s(text: str, label: str, date: DateValue | None = None) -> Span:
-    return span(BASE, text, label, date)
+    return find_span(BASE, text, label, date=date)
 
 
 def kinds(a: Block, b: Block) -> list[tuple[str, str | None, str | None]]:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from builders import find_span, make_block
 
 from serge_corpus.corrections.apply import apply_log
 from serge_corpus.corrections.log import read_log
@@ -18,12 +19,11 @@ TEXT = "Victor Serge met Trotsky in Moscow in 1925."
 
 
 def block(*spans: Span, reviewed: bool = False) -> Block:
-    return Block("d:0", "d", "body", 0, TEXT, spans=tuple(spans), meta={"reviewed": reviewed, "model": "m"})
+    return make_block(TEXT, spans, id="d:0", tokens="none", sentences="none", meta={"reviewed": reviewed, "model": "m"})
 
 
 def s(text: str, label: str, date: DateValue | None = None) -> Span:
-    start = TEXT.index(text)
-    return Span(start, start + len(text), label, text, date)
+    return find_span(TEXT, text, label, date=date)
 
 
 def test_agreed_spans_kept_and_each_disagreement_is_a_conflict() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import krippendorff
 import numpy as np
 import pytest
-from eval_builders import block, find
+from builders import YEAR, find_span, make_block
 from sklearn.metrics import cohen_kappa_score
 
 from serge_corpus.errors import SergeCorpusError
@@ -16,19 +16,21 @@ TEXT = "Lenin met Serge in Moscow in 1921"
 
 
 def annotator_a():
-    return block(
+    return make_block(
         TEXT,
         [
-            find(TEXT, "Lenin", "PERSON"),
-            find(TEXT, "Serge", "PERSON"),
-            find(TEXT, "Moscow", "GPE"),
-            find(TEXT, "1921", "DATE"),
+            find_span(TEXT, "Lenin", "PERSON"),
+            find_span(TEXT, "Serge", "PERSON"),
+            find_span(TEXT, "Moscow", "GPE"),
+            find_span(TEXT, "1921", "DATE", date=YEAR),
         ],
     )
 
 
 def annotator_b():
-    return block(TEXT, [find(TEXT, "Lenin", "PERSON"), find(TEXT, "Serge", "ORG"), find(TEXT, "in Moscow", "GPE")])
+    return make_block(
+        TEXT, [find_span(TEXT, "Lenin", "PERSON"), find_span(TEXT, "Serge", "ORG"), find_span(TEXT, "in Moscow", "GPE")]
+    )
 
 
 TOKENS_A = ["PERSON", "O", "PERSON", "O", "GPE", "O", "DATE"]
@@ -95,7 +97,7 @@ def test_identical_annotators_agree_perfectly() -> None:
 
 
 def test_nothing_annotated_is_undefined_not_perfect() -> None:
-    result = score_agreement([[block(TEXT)], [block(TEXT)]])
+    result = score_agreement([[make_block(TEXT)], [make_block(TEXT)]])
     pair = result["pairs"][0]
     assert pair["spans"]["exact"]["f1"] is None
     assert pair["kappa"] == {"all": None, "annotated": None, "tokens_annotated": 0}
@@ -104,10 +106,10 @@ def test_nothing_annotated_is_undefined_not_perfect() -> None:
 
 def test_boilerplate_and_outside_labels_are_left_out() -> None:
     text = "Read 3 more"
-    a = [block(TEXT, [find(TEXT, "Lenin", "PERSON")]), block(text, id="doc:1", kind="boilerplate")]
+    a = [make_block(TEXT, [find_span(TEXT, "Lenin", "PERSON")]), make_block(text, id="doc:1", kind="boilerplate")]
     b = [
-        block(TEXT, [find(TEXT, "Lenin", "PERSON"), find(TEXT, "1921", "CARDINAL")]),
-        block(text, [find(text, "Read", "PERSON")], id="doc:1", kind="boilerplate"),
+        make_block(TEXT, [find_span(TEXT, "Lenin", "PERSON"), find_span(TEXT, "1921", "CARDINAL")]),
+        make_block(text, [find_span(text, "Read", "PERSON")], id="doc:1", kind="boilerplate"),
     ]
     result = score_agreement([a, b], names=["a", "b"])
     assert result["tokens"]["all"] == 7  # boilerplate tokens are not units
@@ -116,8 +118,8 @@ def test_boilerplate_and_outside_labels_are_left_out() -> None:
 
 
 def test_records_must_match_unless_common_only() -> None:
-    a = [block(TEXT, id="doc:0"), block("Serge wrote", id="doc:1")]
-    b = [block(TEXT, id="doc:0")]
+    a = [make_block(TEXT, id="doc:0"), make_block("Serge wrote", id="doc:1")]
+    b = [make_block(TEXT, id="doc:0")]
     with pytest.raises(SergeCorpusError) as err:
         score_agreement([a, b])
     assert [(p.code, p.record_id) for p in err.value.problems] == [("E140", "doc:1")]

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from eval_builders import random_pair
+from builders import random_pair
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.evaluate import bootstrap_f1, evaluate, score_ner

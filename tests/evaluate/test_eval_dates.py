@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from eval_builders import block, find
+from builders import find_span, make_block
 
 from serge_corpus.evaluate import date_family, score_dates
 from serge_corpus.model import DateValue, Span
@@ -12,27 +12,27 @@ TEXT = "In the spring of 1925 and in 1934-38 he was aged 57; two years later, in
 
 
 def gold_block():
-    return block(
+    return make_block(
         TEXT,
         [
-            find(TEXT, "spring of 1925", "DATE", date=DateValue("DATE", "1925-21")),
-            find(TEXT, "1934-38", "DATE", date=DateValue("INTERVAL", "1934/1938")),
-            find(TEXT, "57", "DATE", date=DateValue("DURATION", "P57Y")),
-            find(TEXT, "two years later", "DATE", date=DateValue("DATE", "1938", anchor="1936")),
-            find(TEXT, "1936", "DATE", date=DateValue("DATE", "1936")),
+            find_span(TEXT, "spring of 1925", "DATE", date=DateValue("DATE", "1925-21")),
+            find_span(TEXT, "1934-38", "DATE", date=DateValue("INTERVAL", "1934/1938")),
+            find_span(TEXT, "57", "DATE", date=DateValue("DURATION", "P57Y")),
+            find_span(TEXT, "two years later", "DATE", date=DateValue("DATE", "1938", anchor="1936")),
+            find_span(TEXT, "1936", "DATE", date=DateValue("DATE", "1936")),
         ],
     )
 
 
 def pred_block():
-    return block(
+    return make_block(
         TEXT,
         [
-            find(TEXT, "spring of 1925", "DATE", date=DateValue("DATE", "1925-22")),  # exact span, wrong value
-            find(TEXT, "1934", "DATE", date=DateValue("DATE", "1934")),  # overlap, wrong type and value
-            find(TEXT, "57", "DATE", date=DateValue("DURATION", "P57Y")),  # all right
-            find(TEXT, "two years", "DATE", date=DateValue("DATE", "1938", anchor="1936")),  # overlap, right value
-            find(TEXT, "left", "EVENT"),  # not a DATE span: not scored here
+            find_span(TEXT, "spring of 1925", "DATE", date=DateValue("DATE", "1925-22")),  # exact span, wrong value
+            find_span(TEXT, "1934", "DATE", date=DateValue("DATE", "1934")),  # overlap, wrong type and value
+            find_span(TEXT, "57", "DATE", date=DateValue("DURATION", "P57Y")),  # all right
+            find_span(TEXT, "two years", "DATE", date=DateValue("DATE", "1938", anchor="1936")),  # overlap, right value
+            find_span(TEXT, "left", "EVENT"),  # not a DATE span: not scored here
         ],
     )
 
@@ -81,8 +81,8 @@ def test_families_come_from_the_gold_date(result: dict) -> None:
 
 def test_prediction_without_date_object_gets_attributes_wrong() -> None:
     text = "He left in 1936."
-    gold = block(text, [find(text, "1936", "DATE", date=DateValue("DATE", "1936"))])
-    pred = block(text, [Span(11, 15, "DATE", "1936", date=None)])
+    gold = make_block(text, [find_span(text, "1936", "DATE", date=DateValue("DATE", "1936"))])
+    pred = make_block(text, [Span(11, 15, "DATE", "1936", date=None)])
     result = score_dates([gold], [pred])
     assert result["pred_without_date"] == 1
     assert result["strict"]["correct"] == 1 and result["value"]["correct"] == 0
@@ -92,7 +92,7 @@ def test_prediction_without_date_object_gets_attributes_wrong() -> None:
 def test_null_values_are_equal() -> None:
     text = "that year he wrote"
     unresolved = DateValue("DATE", None)
-    gold = block(text, [find(text, "that year", "DATE", date=unresolved)])
+    gold = make_block(text, [find_span(text, "that year", "DATE", date=unresolved)])
     result = score_dates([gold], [gold])
     assert result["value"]["f1"] == 1.0
     assert list(result["families"]) == ["unresolved"]

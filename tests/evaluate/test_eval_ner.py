@@ -9,14 +9,14 @@ import random
 import warnings
 
 import pytest
-from eval_builders import (
+from builders import (
     OUTSIDE_LABELS,
-    block,
-    find,
+    find_span,
+    make_block,
     random_flat_spans,
     random_pair,
+    random_span,
     random_text,
-    span,
     whitespace_tokens,
 )
 from hypothesis import given, settings
@@ -111,16 +111,16 @@ def test_empty_files_score_zero_without_errors() -> None:
 
 def test_all_missed_counts_every_gold_span() -> None:
     text = "Lenin met Serge in Moscow"
-    gold = [block(text, [find(text, "Lenin", "PERSON"), find(text, "Moscow", "GPE")])]
-    result = score_ner(gold, [block(text)])
+    gold = [make_block(text, [find_span(text, "Lenin", "PERSON"), find_span(text, "Moscow", "GPE")])]
+    result = score_ner(gold, [make_block(text)])
     assert result["strict"]["missed"] == 2 and result["strict"]["recall"] == 0.0
     assert result["per_label"]["GPE"]["strict"]["missed"] == 1
 
 
 def test_labels_outside_the_set_are_dropped_and_reported() -> None:
     text = "Lenin had 3 comrades"
-    gold = [block(text, [find(text, "Lenin", "PERSON")])]
-    pred = [block(text, [find(text, "Lenin", "PERSON"), find(text, "3", "CARDINAL")])]
+    gold = [make_block(text, [find_span(text, "Lenin", "PERSON")])]
+    pred = [make_block(text, [find_span(text, "Lenin", "PERSON"), find_span(text, "3", "CARDINAL")])]
     result = score_ner(gold, pred)
     assert result["strict"]["spurious"] == 0 and result["strict"]["f1"] == 1.0
     assert result["dropped_labels"] == {"gold": {}, "pred": {"CARDINAL": 1}}
@@ -129,8 +129,8 @@ def test_labels_outside_the_set_are_dropped_and_reported() -> None:
 
 def test_spans_in_boilerplate_blocks_are_ignored() -> None:
     text = "Read more from Lenin"
-    gold = [block(text, kind="boilerplate")]
-    pred = [block(text, [find(text, "Lenin", "PERSON")], kind="boilerplate")]
+    gold = [make_block(text, kind="boilerplate")]
+    pred = [make_block(text, [find_span(text, "Lenin", "PERSON")], kind="boilerplate")]
     result = score_ner(gold, pred)
     assert result["strict"]["actual"] == 0
     assert result["ignored_boilerplate"] == {"gold": 0, "pred": 1}
@@ -138,13 +138,13 @@ def test_spans_in_boilerplate_blocks_are_ignored() -> None:
 
 def test_records_are_matched_by_id_not_position() -> None:
     texts = ["Lenin spoke", "Serge wrote"]
-    gold = [block(t, [find(t, t.split()[0], "PERSON")], id=f"doc:{i}") for i, t in enumerate(texts)]
+    gold = [make_block(t, [find_span(t, t.split()[0], "PERSON")], id=f"doc:{i}") for i, t in enumerate(texts)]
     assert score_ner(gold, list(reversed(gold)))["strict"]["f1"] == 1.0
 
 
 def test_missing_extra_and_changed_records_are_all_reported() -> None:
-    gold = [block("Lenin spoke", id="doc:0"), block("Serge wrote", id="doc:1")]
-    pred = [block("Lenin spoke!", id="doc:0"), block("Trotsky", id="doc:2")]
+    gold = [make_block("Lenin spoke", id="doc:0"), make_block("Serge wrote", id="doc:1")]
+    pred = [make_block("Lenin spoke!", id="doc:0"), make_block("Trotsky", id="doc:2")]
     with pytest.raises(SergeCorpusError) as err:
         score_ner(gold, pred)
     found = {(p.code, p.record_id, p.field) for p in err.value.problems}
@@ -153,7 +153,7 @@ def test_missing_extra_and_changed_records_are_all_reported() -> None:
 
 def test_blocks_with_spans_and_no_tokens_need_a_tokenizer() -> None:
     text = "Lenin spoke"
-    gold = [block(text, [find(text, "Lenin", "PERSON")], tokens=False)]
+    gold = [make_block(text, [find_span(text, "Lenin", "PERSON")], tokens=False)]
     with pytest.raises(SergeCorpusError) as err:
         score_ner(gold, gold)
     assert err.value.problems[0].code == "E143"
@@ -163,8 +163,8 @@ def test_blocks_with_spans_and_no_tokens_need_a_tokenizer() -> None:
 
 def test_unaligned_spans_snap_to_token_edges_for_seqeval() -> None:
     text = "Leninism spread"
-    gold = [block(text, [find(text, "Leninism", "NORP")])]
-    pred = [block(text, [find(text, "Lenin", "NORP")])]  # ends inside the token
+    gold = [make_block(text, [find_span(text, "Leninism", "NORP")])]
+    pred = [make_block(text, [find_span(text, "Lenin", "NORP")])]  # ends inside the token
     result = score_ner(gold, pred)
     assert result["strict"]["correct"] == 0  # character offsets: a boundary error
     assert result["seqeval"]["correct"] == 1  # tokens: both cover token 0
@@ -179,11 +179,11 @@ def test_difference_exact_match_is_not_lost_to_an_earlier_overlapping_prediction
     claim the gold span, so a later exact match becomes spurious; we pair exact
     matches first."""
     text = "the Communist International met"
-    gold = [find(text, "Communist International", "ORG")]
-    pred = [find(text, "Communist", "ORG"), find(text, "Communist International", "ORG")]
+    gold = [find_span(text, "Communist International", "ORG")]
+    pred = [find_span(text, "Communist", "ORG"), find_span(text, "Communist International", "ORG")]
     ours = schema_counts(gold, pred)["strict"]
     assert (ours.correct, ours.incorrect, ours.spurious) == (1, 0, 1)
-    reference = nervaluate_result([block(text, gold)], [block(text, pred)])["overall"]["strict"]
+    reference = nervaluate_result([make_block(text, gold)], [make_block(text, pred)])["overall"]["strict"]
     assert (reference.correct, reference.incorrect, reference.spurious) == (0, 1, 1)
 
 
@@ -192,20 +192,20 @@ def test_difference_any_overlap_counts_even_below_one_percent() -> None:
     any shared character (character offsets make long spans common)."""
     title = "A" + " very" * 25 + " long title"  # > 100 characters
     text = title + " x"
-    gold = [span(text, 0, len(title), "WORK_OF_ART")]
-    pred = [span(text, 0, 1, "WORK_OF_ART")]
+    gold = [random_span(text, 0, len(title), "WORK_OF_ART")]
+    pred = [random_span(text, 0, 1, "WORK_OF_ART")]
     ours = schema_counts(gold, pred)["partial"]
     assert (ours.partial, ours.spurious, ours.missed) == (1, 0, 0)
-    reference = nervaluate_result([block(text, gold)], [block(text, pred)])["overall"]["partial"]
+    reference = nervaluate_result([make_block(text, gold)], [make_block(text, pred)])["overall"]["partial"]
     assert (reference.partial, reference.spurious, reference.missed) == (0, 1, 1)
 
 
 def test_nested_predictions_keep_nervaluate_counts_when_no_exact_match_is_involved() -> None:
     text = "the Tenth Congress of the Bolshevik Party"
-    gold = [find(text, "Tenth Congress of the Bolshevik Party", "EVENT")]
-    pred = [find(text, "Tenth Congress", "EVENT"), find(text, "Bolshevik Party", "ORG")]
-    reference = nervaluate_result([block(text, gold)], [block(text, pred)])
-    assert_matches_nervaluate(score_ner([block(text, gold)], [block(text, pred)]), reference)
+    gold = [find_span(text, "Tenth Congress of the Bolshevik Party", "EVENT")]
+    pred = [find_span(text, "Tenth Congress", "EVENT"), find_span(text, "Bolshevik Party", "ORG")]
+    reference = nervaluate_result([make_block(text, gold)], [make_block(text, pred)])
+    assert_matches_nervaluate(score_ner([make_block(text, gold)], [make_block(text, pred)]), reference)
 
 
 def _overlapping_predictions(rng: random.Random, text: str) -> list:
@@ -216,7 +216,7 @@ def _overlapping_predictions(rng: random.Random, text: str) -> list:
         i = rng.randrange(len(tokens))
         j = min(len(tokens) - 1, i + rng.randint(0, 3))
         chosen[(tokens[i].start, tokens[j].end)] = rng.choice(LABELS[:5] + ("PERSON", "ORG") + OUTSIDE_LABELS)
-    return sorted((span(text, s, e, label) for (s, e), label in chosen.items()), key=lambda s: (s.start, s.end))
+    return sorted((random_span(text, s, e, label) for (s, e), label in chosen.items()), key=lambda s: (s.start, s.end))
 
 
 def test_overlapping_predictions_differ_from_nervaluate_only_by_exact_matches_first() -> None:
@@ -232,8 +232,8 @@ def test_overlapping_predictions_differ_from_nervaluate_only_by_exact_matches_fi
     rng = random.Random("overlapping")
     for _ in range(80):
         text = random_text(rng, rng.randint(1, 20))
-        gold = [block(text, random_flat_spans(rng, text, 0.3))]
-        pred = [block(text, _overlapping_predictions(rng, text))]
+        gold = [make_block(text, random_flat_spans(rng, text, 0.3))]
+        pred = [make_block(text, _overlapping_predictions(rng, text))]
         ours = score_ner(gold, pred)
         for schema, theirs in SCHEMA_NAMES.items():
             kept = [s for s in pred[0].spans if s.label in LABELS]

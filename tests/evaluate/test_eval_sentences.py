@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from eval_builders import block
+from builders import make_block
 
 from serge_corpus.evaluate import score_sentences
 from serge_corpus.evaluate.sentences import boundaries
@@ -15,13 +15,13 @@ TEXT = "He left. L. Trotsky stayed. Then war came."  # sentence ends at 8, 27, 4
 
 
 def test_boundaries_are_in_document_coordinates() -> None:
-    b = block(TEXT, id="doc:3", offset=100, sentences=[(0, 8), (9, 27), (28, 42)])
+    b = make_block(TEXT, id="doc:3", offset=100, sentences=[(0, 8), (9, 27), (28, 42)])
     assert boundaries(b) == {108, 127, 142}
 
 
 def test_precision_recall_and_internal_boundaries() -> None:
-    gold = block(TEXT, offset=100, sentences=[(0, 8), (9, 27), (28, 42)])
-    pred = block(TEXT, offset=100, sentences=[(0, 8), (9, 11), (12, 42)])  # split after the initial "L."
+    gold = make_block(TEXT, offset=100, sentences=[(0, 8), (9, 27), (28, 42)])
+    pred = make_block(TEXT, offset=100, sentences=[(0, 8), (9, 11), (12, 42)])  # split after the initial "L."
     result = score_sentences([gold], [pred])
     assert (result["correct"], result["pred"], result["gold"]) == (2, 3, 3)
     assert result["precision"] == pytest.approx(2 / 3) and result["recall"] == pytest.approx(2 / 3)
@@ -31,14 +31,14 @@ def test_precision_recall_and_internal_boundaries() -> None:
 
 
 def test_blocks_outside_sentence_kinds_are_not_scored() -> None:
-    gold = block("A title", kind="title")
+    gold = make_block("A title", kind="title")
     pred = replace(gold, sentences=(Sentence(0, 7),))  # a splitter that splits titles too
     result = score_sentences([gold], [pred])
     assert (result["gold"], result["pred"], result["f1"], result["blocks"]) == (0, 0, 0.0, 0)
 
 
 def test_missing_sentences_in_prediction_count_as_misses() -> None:
-    gold = block(TEXT, sentences=[(0, 8), (9, 27), (28, 42)])
-    pred = block(TEXT, sentences=[])
+    gold = make_block(TEXT, sentences=[(0, 8), (9, 27), (28, 42)])
+    pred = make_block(TEXT, sentences=[])
     result = score_sentences([gold], [pred])
     assert (result["recall"], result["precision"]) == (0.0, 0.0)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import full_record
 
 from serge_corpus.corpus import document_from_path
 from serge_corpus.errors import SergeCorpusError
@@ -14,7 +15,7 @@ from serge_corpus.formats.assemble import ImportSettings, RawRecord, RawSpan, as
 from serge_corpus.formats.envelope import Where, parse_header
 from serge_corpus.ner.labels import load_label_map
 
-from .conftest import FIXTURES, make_block
+from .conftest import FIXTURES
 
 WHERE = Where("in.jsonl", 3, "r1")
 
@@ -124,7 +125,7 @@ def test_validation_problems_carry_the_input_location() -> None:
 
 
 def test_duplicate_ids_across_records(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "Serge.", [])
+    block = full_record("doc:0001", "Serge.", [])
     export_blocks([block, block], "prodigy", tmp_path / "x.jsonl")
     with pytest.raises(SergeCorpusError) as err:
         import_blocks(tmp_path / "x.jsonl", "prodigy")

@@ -6,17 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import full_record
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.formats import export_blocks, import_blocks
 from serge_corpus.formats.brat import ann_text, file_stem, read
 from serge_corpus.model import LABELS, DateValue
 
-from .conftest import FIXTURES, make_block
+from .conftest import FIXTURES
 
 
 def test_ann_lines_and_notes() -> None:
-    block = make_block(
+    block = full_record(
         "doc:0001",
         "Serge was born in 1890.",
         [("Serge", "PERSON", None, {}), ("1890", "DATE", DateValue("DATE", "1890"), {})],
@@ -30,7 +31,7 @@ def test_ann_lines_and_notes() -> None:
 
 
 def test_folder_layout(tmp_path: Path) -> None:
-    blocks = [make_block("doc:0001", "Serge.", []), make_block("doc/2 x", "Trotsky.", [])]
+    blocks = [full_record("doc:0001", "Serge.", []), full_record("doc/2 x", "Trotsky.", [])]
     export_blocks(blocks, "brat", tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "b").iterdir())
     assert "0001_doc_2_x.ann" in names and "0000_doc_0001.txt" in names
@@ -78,7 +79,7 @@ def test_text_drift_is_refused(tmp_path: Path, text: bytes, code: str) -> None:
 
 def test_edited_span_text_is_caught(tmp_path: Path) -> None:
     export_blocks(
-        [make_block("doc:0001", "Serge met Trotsky.", [("Serge", "PERSON", None, {})])], "brat", tmp_path / "b"
+        [full_record("doc:0001", "Serge met Trotsky.", [("Serge", "PERSON", None, {})])], "brat", tmp_path / "b"
     )
     ann = tmp_path / "b" / "0000_doc_0001.ann"
     ann.write_text(ann.read_text().replace("0 5\tSerge", "0 5\tSergo"))
@@ -110,7 +111,7 @@ def test_bad_ann_lines(tmp_path: Path, ann: str, code: str, line: int | None) ->
 
 
 def test_broken_sidecar_is_reported(tmp_path: Path) -> None:
-    export_blocks([make_block("doc:0001", "Serge.", [])], "brat", tmp_path / "b")
+    export_blocks([full_record("doc:0001", "Serge.", [])], "brat", tmp_path / "b")
     (tmp_path / "b" / "0000_doc_0001.json").write_text('{"version": 1, "id": 3}')
     with pytest.raises(SergeCorpusError) as err:
         import_blocks(tmp_path / "b", "brat")

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from builders import full_record
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ from serge_corpus.formats import export_blocks, import_blocks
 from serge_corpus.formats.conll import block_lines, decode_value, encode_value, sentence_groups
 from serge_corpus.model import DateValue, Sentence, Token
 
-from .conftest import FIXTURES, make_block
+from .conftest import FIXTURES
 
 
 @given(st.text(max_size=20) | st.integers() | st.none() | st.lists(st.integers(), max_size=3))
@@ -32,7 +33,7 @@ def test_plain_strings_stay_readable() -> None:
 
 
 def test_record_lines() -> None:
-    block = make_block(
+    block = full_record(
         "doc:0001",
         "Serge met Trotsky. In 1921 too.",
         [("Serge", "PERSON", None, {}), ("1921", "DATE", DateValue("DATE", "1921"), {})],
@@ -56,7 +57,7 @@ def test_sentence_groups_attach_stray_tokens_to_the_previous_sentence() -> None:
 
 def test_token_offsets_written_only_when_needed(tmp_path: Path) -> None:
     # Tokens that skip text the left-to-right search would match first.
-    block = make_block("doc:0001", "ab ab", [], tokens=False)
+    block = full_record("doc:0001", "ab ab", [], tokens=False)
     block = replace(block, tokens=(Token(3, 5, "ab"),))
     text, _ = block_lines(block)
     assert "# token_offsets = [[3, 5]]" in text
@@ -105,7 +106,7 @@ def test_invalid_iob_names_the_line() -> None:
 
 
 def test_token_with_a_tab_cannot_be_written(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "a\tb", [], tokens=False)
+    block = full_record("doc:0001", "a\tb", [], tokens=False)
     block = replace(block, tokens=(Token(0, 3, "a\tb"),))
     with pytest.raises(SergeCorpusError) as err:
         export_blocks([block], "conll", tmp_path / "x.conll")
@@ -113,7 +114,7 @@ def test_token_with_a_tab_cannot_be_written(tmp_path: Path) -> None:
 
 
 def test_edited_text_comment_is_caught(tmp_path: Path) -> None:
-    export_blocks([make_block("doc:0001", "Serge met Trotsky.", [])], "conll", tmp_path / "x.conll")
+    export_blocks([full_record("doc:0001", "Serge met Trotsky.", [])], "conll", tmp_path / "x.conll")
     path = tmp_path / "x.conll"
     path.write_text(path.read_text().replace("# text = Serge met Trotsky.", "# text = Serge met Lenin."))
     with pytest.raises(SergeCorpusError) as err:
@@ -123,7 +124,7 @@ def test_edited_text_comment_is_caught(tmp_path: Path) -> None:
 
 def test_own_export_with_crlf_line_endings_reads_back_the_same(tmp_path: Path) -> None:
     # Before: E162. CoNLL has no character offsets, so a Windows editor's CRLF changes nothing.
-    block = make_block("doc:0001", "Serge met Trotsky\nin 1919.", [("Serge", "PERSON", None, {})])
+    block = full_record("doc:0001", "Serge met Trotsky\nin 1919.", [("Serge", "PERSON", None, {})])
     path = tmp_path / "x.conll"
     export_blocks([block], "conll", path)
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from builders import full_record, tricky_records
 from spacy.tokens import Doc, DocBin
 
 from serge_corpus.corpus import document_from_path
@@ -15,7 +16,7 @@ from serge_corpus.formats.docbin import SPANS_KEY, words_and_spaces
 from serge_corpus.model import DateValue, Token
 from serge_corpus.ner.labels import load_label_map
 
-from .conftest import FIXTURES, make_block, tricky_blocks
+from .conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def _docs(path: Path, nlp: spacy.Language) -> list[Doc]:
 
 
 def test_docs_hold_text_ents_spans_and_sentences(tmp_path: Path, nlp: spacy.Language) -> None:
-    blocks = tricky_blocks()
+    blocks = tricky_records()
     export_blocks(blocks, "docbin", tmp_path / "x.spacy")
     docs = _docs(tmp_path / "x.spacy", nlp)
     assert [d.text for d in docs] == [b.text for b in blocks]
@@ -70,7 +71,7 @@ def test_disagreeing_ents_and_spans_are_refused(tmp_path: Path, nlp: spacy.Langu
 
 
 def test_misaligned_span_and_non_docbin_file(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "In 1919x Serge left.", [])
+    block = full_record("doc:0001", "In 1919x Serge left.", [])
     from serge_corpus.model import Span
 
     bad = block.with_spans([Span(3, 7, "DATE", "1919", DateValue("DATE", "1919"))])

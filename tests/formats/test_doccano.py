@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import full_record
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.formats import export_blocks, import_blocks
 from serge_corpus.formats.doccano import read
 from serge_corpus.model import DateValue
 
-from .conftest import FIXTURES, make_block
+from .conftest import FIXTURES
 
 
 def test_utf16_offsets_of_doccano_issue_2290() -> None:
@@ -28,7 +29,7 @@ def test_utf16_offsets_of_doccano_issue_2290() -> None:
 
 
 def test_export_writes_utf16_by_default(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "😀😀 Victor Serge", [("Victor Serge", "PERSON", None, {})])
+    block = full_record("doc:0001", "😀😀 Victor Serge", [("Victor Serge", "PERSON", None, {})])
     export_blocks([block], "doccano", tmp_path / "u.jsonl")
     export_blocks([block], "doccano", tmp_path / "c.jsonl", offsets="codepoint")
     utf16 = json.loads((tmp_path / "u.jsonl").read_text())
@@ -38,7 +39,7 @@ def test_export_writes_utf16_by_default(tmp_path: Path) -> None:
 
 
 def test_entities_form(tmp_path: Path) -> None:
-    block = make_block(
+    block = full_record(
         "doc:0001", "Serge met Trotsky.", [("Serge", "PERSON", None, {}), ("Trotsky", "PERSON", None, {})]
     )
     export_blocks([block], "doccano", tmp_path / "e.jsonl", form="entities")
@@ -52,7 +53,7 @@ def test_entities_form(tmp_path: Path) -> None:
 
 def test_annotator_edits_keep_dates_of_untouched_spans(tmp_path: Path) -> None:
     date = DateValue("DATE", "1919")
-    block = make_block(
+    block = full_record(
         "doc:0001", "In 1919 Serge reached Petrograd.", [("1919", "DATE", date, {}), ("Petrograd", "GPE", None, {})]
     )
     path = tmp_path / "d.jsonl"
@@ -65,7 +66,7 @@ def test_annotator_edits_keep_dates_of_untouched_spans(tmp_path: Path) -> None:
 
 
 def test_resized_date_loses_its_stale_value(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "In May 1919 Serge left.", [("1919", "DATE", DateValue("DATE", "1919"), {})])
+    block = full_record("doc:0001", "In May 1919 Serge left.", [("1919", "DATE", DateValue("DATE", "1919"), {})])
     path = tmp_path / "d.jsonl"
     export_blocks([block], "doccano", path)
     row = json.loads(path.read_text())

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import datasets
 import pytest
+from builders import tricky_records
 
 from serge_corpus.corpus import document_from_path
 from serge_corpus.errors import SergeCorpusError
@@ -15,12 +16,12 @@ from serge_corpus.formats.hf import TAG_NAMES, to_dataset
 from serge_corpus.model import LABELS
 from serge_corpus.ner.labels import load_label_map
 
-from .conftest import FIXTURES, tricky_blocks
+from .conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
 def dataset() -> datasets.Dataset:
-    return to_dataset(tricky_blocks())
+    return to_dataset(tricky_records())
 
 
 def test_ner_tags_are_a_stable_class_label(dataset: datasets.Dataset) -> None:
@@ -39,7 +40,7 @@ def test_dates_travel_inside_the_spans_json(dataset: datasets.Dataset) -> None:
 
 
 def test_split_name_gives_a_dataset_dict(tmp_path: Path) -> None:
-    export_blocks(tricky_blocks(), "hf", tmp_path / "hf", split="gold")
+    export_blocks(tricky_records(), "hf", tmp_path / "hf", split="gold")
     loaded = datasets.load_from_disk(str(tmp_path / "hf"))
     assert isinstance(loaded, datasets.DatasetDict) and list(loaded) == ["gold"]
 

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import full_record
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.formats import export_blocks, import_blocks
 from serge_corpus.formats.labelstudio import DATE_MOD, DATE_VALUE, block_to_task, label_config, read
 from serge_corpus.model import DATE_MODS, DATE_TYPES, LABELS, DateValue
 
-from .conftest import FIXTURES, make_block
+from .conftest import FIXTURES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -30,7 +31,7 @@ def test_config_lists_every_label_type_and_mod() -> None:
 
 def test_date_attributes_share_the_region_id() -> None:
     date = DateValue("INTERVAL", "1934/1938", "APPROX", None, True)
-    block = make_block("doc:0001", "Around 1934-38 he wrote.", [("1934-38", "DATE", date, {})])
+    block = full_record("doc:0001", "Around 1934-38 he wrote.", [("1934-38", "DATE", date, {})])
     task = block_to_task(block, "predictions", "codepoint")
     results = task["predictions"][0]["result"]
     assert {r["id"] for r in results} == {"s0"}
@@ -60,7 +61,7 @@ def _export(tmp_path: Path, block: Any) -> tuple[Path, list[dict[str, Any]]]:
 
 def test_edited_date_attributes_win_over_the_exported_ones(tmp_path: Path) -> None:
     date = DateValue("DATE", "1921", None, None, False, {"x_source": "rules"})
-    block = make_block("doc:0001", "Early 1921 was hard.", [("Early 1921", "DATE", date, {})])
+    block = full_record("doc:0001", "Early 1921 was hard.", [("Early 1921", "DATE", date, {})])
     path, tasks = _export(tmp_path, block)
     results = tasks[0]["annotations"][0]["result"]
     value = next(r for r in results if r["from_name"] == DATE_VALUE)
@@ -75,7 +76,7 @@ def test_edited_date_attributes_win_over_the_exported_ones(tmp_path: Path) -> No
 
 
 def test_latest_annotation_wins_and_cancelled_ones_are_skipped(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "Serge met Trotsky.", [("Serge", "PERSON", None, {})])
+    block = full_record("doc:0001", "Serge met Trotsky.", [("Serge", "PERSON", None, {})])
     path, tasks = _export(tmp_path, block)
     first = tasks[0]["annotations"][0]
     moved = json.loads(json.dumps(first))

@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import full_record, tricky_records
 from murmurhash import hash as murmur32
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.formats import export_blocks, import_blocks
 from serge_corpus.formats.prodigy import INPUT_HASH_KEYS, TASK_HASH_KEYS, block_to_task, hash_keys, set_hashes
 from serge_corpus.model import DateValue, Span
-
-from .conftest import make_block, tricky_blocks
 
 
 def test_murmur_is_mmh3_32_bit_signed() -> None:
@@ -42,7 +41,7 @@ def test_input_hash_ignores_annotations_task_hash_does_not() -> None:
 
 
 def test_task_has_ner_manual_shape() -> None:
-    block = tricky_blocks()[0]
+    block = tricky_records()[0]
     task, problems = block_to_task(block)
     assert problems == []
     assert task["text"] == block.text
@@ -58,7 +57,7 @@ def test_task_has_ner_manual_shape() -> None:
 
 
 def test_session_keys_and_a_changed_answer_go_to_meta(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "Victor Serge wrote.", [("Victor Serge", "PERSON", None, {})])
+    block = full_record("doc:0001", "Victor Serge wrote.", [("Victor Serge", "PERSON", None, {})])
     out = tmp_path / "t.jsonl"
     export_blocks([block], "prodigy", out)
     task = json.loads(out.read_text())
@@ -70,7 +69,7 @@ def test_session_keys_and_a_changed_answer_go_to_meta(tmp_path: Path) -> None:
 
 
 def test_date_span_added_in_prodigy_without_a_date_is_reported(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "Serge died in 1947.", [])
+    block = full_record("doc:0001", "Serge died in 1947.", [])
     out = tmp_path / "t.jsonl"
     export_blocks([block], "prodigy", out)
     task = json.loads(out.read_text())
@@ -85,7 +84,7 @@ def test_date_span_added_in_prodigy_without_a_date_is_reported(tmp_path: Path) -
 
 
 def test_span_off_token_boundaries_cannot_be_exported(tmp_path: Path) -> None:
-    block = make_block("doc:0001", "Trotskyists met.", [])
+    block = full_record("doc:0001", "Trotskyists met.", [])
     bad = block.with_spans([Span(0, 7, "NORP", "Trotsky")])
     with pytest.raises(SergeCorpusError) as err:
         export_blocks([bad], "prodigy", tmp_path / "t.jsonl")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import tricky_records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ from serge_corpus.jsonl import validate_rows
 from serge_corpus.model import BLOCK_KINDS, DATE_MODS, LABELS, UNANNOTATED_BLOCKS, Block, DateValue, Sentence, Span
 from serge_corpus.segment import tokenize
 
-from .conftest import target, tricky_blocks
+from .conftest import target
 
 ALL = [name for name, spec in FORMATS.items() if spec.lossless]  # timeml: tests/formats/test_timeml.py
 # Formats whose export/import cost milliseconds get more generated examples.
@@ -28,13 +29,13 @@ def dicts(blocks: list[Block]) -> list[dict[str, Any]]:
 
 def test_tricky_records_are_valid() -> None:
     # The round trip below only means something if the input passes validation.
-    rows = [(i, b.to_dict()) for i, b in enumerate(tricky_blocks(), start=1)]
+    rows = [(i, b.to_dict()) for i, b in enumerate(tricky_records(), start=1)]
     assert validate_rows(rows) == []
 
 
 @pytest.mark.parametrize("fmt", ALL)
 def test_tricky_records_round_trip(fmt: str, roundtrip: Any) -> None:
-    blocks = tricky_blocks()
+    blocks = tricky_records()
     assert dicts(roundtrip(blocks, fmt)) == dicts(blocks)
 
 
@@ -54,12 +55,12 @@ def test_zero_records_round_trip(fmt: str, roundtrip: Any) -> None:
     ],
 )
 def test_round_trip_with_options(fmt: str, options: dict[str, str], roundtrip: Any) -> None:
-    blocks = tricky_blocks()
+    blocks = tricky_records()
     assert dicts(roundtrip(blocks, fmt, **options)) == dicts(blocks)
 
 
 def test_exporting_twice_to_the_same_folder_replaces_it(roundtrip: Any, tmp_path: Path) -> None:
-    blocks = tricky_blocks()
+    blocks = tricky_records()
     out = tmp_path / "brat"
     export_blocks(blocks, "brat", out)
     export_blocks(blocks[:2], "brat", out)

@@ -25,6 +25,7 @@ def gold_blocks():
     return read_records(GOLD / "serge-afterword.jsonl", corpus_sources(ROOT / "corpus"))
 
 
+@pytest.mark.slow  # rebuilds the whole gold (~14 s)
 def test_gold_rebuilds_identically(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = runner.invoke(app, ["build-gold", "--check"])

@@ -1,35 +1,23 @@
 """The main job on a small corpus of its own: segment, annotate, evaluate against gold."""
 
-import json
-import shutil
 from pathlib import Path
 
-from serge_corpus.corpus import load_corpus, sha256_text
+from builders import FIXTURES, write_corpus
+
+from serge_corpus.corpus import load_corpus
 from serge_corpus.jsonl import read_records, write_records
 from serge_corpus.mentions import spans_from_mentions
 from serge_corpus.pipeline import run_document
 from serge_corpus.segment import segment
 
 ROOT = Path(__file__).parents[2]
-ESSAY = ROOT / "tests" / "fixtures" / "foundation" / "essay_other.txt"
+ESSAY = FIXTURES / "foundation" / "essay_other.txt"
 
 
 def make_corpus(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    root.mkdir()
-    shutil.copy(ESSAY, root / "essay.txt")
-    entry = {
-        "doc_id": "essay",
-        "path": "essay.txt",
-        "title": "A Life in Letters",
-        "author": "test",
-        "language": "en",
-        "sha256": sha256_text(ESSAY.read_text(encoding="utf-8")),
-        "provenance": "written for the tests",
-        "licence": "CC0",
-    }
-    (root / "manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
-    return root
+    return write_corpus(
+        tmp_path / "corpus", {"essay": ESSAY.read_text(encoding="utf-8")}, {"essay": {"title": "A Life in Letters"}}
+    )
 
 
 def test_run_document_writes_pre_reports_and_scores(tmp_path, monkeypatch):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ner_helpers import make_block, span_of, texts
+from builders import find_span, segmented_block, texts
 
 from serge_corpus.model import Span
 from serge_corpus.ner.consistency import document_consistency
@@ -11,14 +11,13 @@ from serge_corpus.ner.consistency import document_consistency
 def spans(text: str, *found: tuple[str, str, int]) -> list[Span]:
     out = []
     for needle, label, n in found:
-        s, e, _ = span_of(text, needle, label, n)
-        out.append(Span(s, e, label, text[s:e]))
+        out.append(find_span(text, needle, label, nth=n))
     return out
 
 
 def test_full_name_lends_person_to_the_surname():
     text = "Venustiano Carranza led the army. Later Carranza, whom some called Carranza the Chief, won."
-    block = make_block(text)
+    block = segmented_block(text)
     predicted = {block.id: spans(text, ("Venustiano Carranza", "PERSON", 0), ("Carranza", "ORG", 1))}
     out = document_consistency([block], predicted)[block.id]
     assert texts(out) == [("Venustiano Carranza", "PERSON"), ("Carranza", "PERSON"), ("Carranza", "PERSON")]
@@ -27,7 +26,7 @@ def test_full_name_lends_person_to_the_surname():
 
 def test_majority_label_spreads_but_a_split_vote_does_not():
     text = "Chiang met Chiang's allies; Chiang won, and Chiang left. Li and Li met Li."
-    block = make_block(text)
+    block = segmented_block(text)
     predicted = {
         block.id: spans(
             text,
@@ -46,14 +45,14 @@ def test_majority_label_spreads_but_a_split_vote_does_not():
 
 
 def test_nothing_spreads_across_documents_or_into_longer_names_or_dates():
-    a = make_block("Mola spoke. Mola left. Mola returned.", n=0)
-    b = make_block("Mola is a town near the Mola Valley.", n=1)
+    a = segmented_block("Mola spoke. Mola left. Mola returned.", n=0)
+    b = segmented_block("Mola is a town near the Mola Valley.", n=1)
     b = b.__class__(**{**b.__dict__, "doc_id": "other", "id": "other:0001"})
     predicted = {a.id: spans(a.text, ("Mola", "PERSON", 0), ("Mola", "PERSON", 1)), b.id: []}
     out = document_consistency([a, b], predicted)
     assert texts(out[a.id]) == [("Mola", "PERSON")] * 3
     assert out[b.id] == []
-    c = make_block("In 1921 the Pacific Fleet sailed. The Pacific was calm, the Pacific wide.", n=2)
+    c = segmented_block("In 1921 the Pacific Fleet sailed. The Pacific was calm, the Pacific wide.", n=2)
     predicted = {c.id: spans(c.text, ("Pacific", "LOC", 1), ("Pacific", "LOC", 2), ("1921", "DATE", 0))}
     out_c = texts(document_consistency([c], predicted)[c.id])
     assert out_c.count(("Pacific", "LOC")) == 2  # `Pacific Fleet` is another name: no span inside it
@@ -61,7 +60,7 @@ def test_nothing_spreads_across_documents_or_into_longer_names_or_dates():
 
 def test_a_gazetteer_place_never_becomes_a_person():
     text = "Vladivostok fell. Vladivostok burned. Vladivostok was retaken by the Whites."
-    block = make_block(text)
+    block = segmented_block(text)
     predicted = {
         block.id: spans(text, ("Vladivostok", "PERSON", 0), ("Vladivostok", "PERSON", 1), ("Vladivostok", "GPE", 2))
     }

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from ner_helpers import make_block, span_of, texts
+from builders import find_span, segmented_block, texts
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.model import Block, Span
@@ -16,7 +17,7 @@ from serge_corpus.ner.ensemble import EnsembleBackend, combine, load_policy, pol
 
 TEXT = "the Red Army took Petrograd while Trotsky spoke"
 VOTE_POLICY = Path(__file__).parents[2] / "src" / "serge_corpus" / "data" / "ner_ensemble_vote.json"
-BLOCK = make_block(TEXT)
+BLOCK = segmented_block(TEXT)
 
 
 class Fake:
@@ -24,10 +25,10 @@ class Fake:
 
     def __init__(self, name: str, *spans: tuple[str, str]) -> None:
         self.name = name
-        self.spans = [span_of(TEXT, needle, label) for needle, label in spans]
+        self.spans = [find_span(TEXT, needle, label) for needle, label in spans]
 
     def predict(self, blocks: Sequence[Block]) -> list[list[Span]]:
-        return [[Span(s, e, label, b.text[s:e]) for s, e, label in self.spans] for b in blocks]
+        return [[replace(s, text=b.text[s.start : s.end]) for s in self.spans] for b in blocks]
 
 
 def run(policy: dict, *members: Fake) -> list[tuple[str, str]]:

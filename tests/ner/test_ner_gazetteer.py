@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from ner_helpers import make_block, texts
+from builders import segmented_block, texts
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.ner import get_backend
@@ -107,7 +107,7 @@ def gazetteer():
 
 
 def predict_one(backend, text: str) -> list[tuple[str, str]]:
-    return texts(backend.predict([make_block(text)])[0])
+    return texts(backend.predict([segmented_block(text)])[0])
 
 
 def test_packaged_gazetteer_finds_generic_names(gazetteer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ner_helpers import make_block, span_of
+from builders import find_span, segmented_block
 
 from serge_corpus.model import Block, Span
 from serge_corpus.ner.learned import (
@@ -24,14 +24,14 @@ TEXT = "General Mola met Franco in Burgos while the Nationalists waited."
 
 
 def spans(*found: tuple[str, str]) -> list[Span]:
-    return [Span(s, e, label, TEXT[s:e]) for s, e, label in (span_of(TEXT, n, lab) for n, lab in found)]
+    return [find_span(TEXT, n, lab) for n, lab in found]
 
 
 PREDS = {
     "spacy": spans(("General Mola", "ORG"), ("Franco", "PERSON"), ("Nationalists", "NORP")),
     "gazetteer": spans(("Mola", "PERSON"), ("Burgos", "GPE")),
 }
-BLOCK = make_block(TEXT)
+BLOCK = segmented_block(TEXT)
 
 
 def test_model_spans_without_a_rule_opinion_are_kept_even_by_a_model_that_rejects_everything():
@@ -50,13 +50,13 @@ def test_model_spans_without_a_rule_opinion_are_kept_even_by_a_model_that_reject
 def tiny_gold() -> list[Block]:
     docs = []
     for n, doc in enumerate(("a", "b", "c")):
-        gold = make_block(
+        gold = segmented_block(
             TEXT,
             [
-                span_of(TEXT, "Mola", "PERSON"),
-                span_of(TEXT, "Franco", "PERSON"),
-                span_of(TEXT, "Burgos", "GPE"),
-                span_of(TEXT, "Nationalists", "NORP"),
+                find_span(TEXT, "Mola", "PERSON"),
+                find_span(TEXT, "Franco", "PERSON"),
+                find_span(TEXT, "Burgos", "GPE"),
+                find_span(TEXT, "Nationalists", "NORP"),
             ],
             n=n,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ner_helpers import make_block, texts
+from builders import segmented_block, texts
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.ner import get_backend
@@ -21,7 +21,7 @@ def small():
 
 
 def predict_one(backend, text: str) -> list[tuple[str, str]]:
-    return texts(backend.predict([make_block(text)])[0])
+    return texts(backend.predict([segmented_block(text)])[0])
 
 
 def test_phrases_and_token_patterns(small):
@@ -64,12 +64,12 @@ def test_matching_uses_project_tokens_and_possessives(small):
 def test_block_without_tokens_is_tokenized(small):
     from dataclasses import replace
 
-    block = replace(make_block("Victor Serge in Petrograd"), tokens=(), sentences=())
+    block = replace(segmented_block("Victor Serge in Petrograd"), tokens=(), sentences=())
     assert texts(small.predict([block])[0]) == [("Victor Serge", "PERSON"), ("Petrograd", "GPE")]
 
 
 def test_boilerplate_is_skipped(small):
-    assert small.predict([make_block("Victor Serge", kind="boilerplate")]) == [[]]
+    assert small.predict([segmented_block("Victor Serge", kind="boilerplate")]) == [[]]
 
 
 def test_lower_phrase_attr_matches_any_case():

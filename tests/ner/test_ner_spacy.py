@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ner_helpers import make_block, texts
+from builders import segmented_block, texts
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.jsonl import validate_rows
@@ -29,7 +29,7 @@ def backend() -> SpacyBackend:
 
 @pytest.fixture(scope="module")
 def predicted(backend):
-    blocks = [make_block(text, n=i) for i, text in enumerate(SENTENCES)]
+    blocks = [segmented_block(text, n=i) for i, text in enumerate(SENTENCES)]
     return blocks, backend.predict(blocks)
 
 
@@ -70,12 +70,16 @@ def test_spans_follow_the_guidelines_edges(predicted):
 
 
 def test_boilerplate_and_empty_blocks_get_no_spans(backend):
-    blocks = [make_block("Lenin lived in Moscow.", kind="boilerplate"), make_block("   ", n=1)]
+    blocks = [segmented_block("Lenin lived in Moscow.", kind="boilerplate"), segmented_block("   ", n=1)]
     assert backend.predict(blocks) == [[], []]
 
 
 def test_predict_keeps_block_order(backend):
-    blocks = [make_block(SENTENCES[0], n=0), make_block("Nothing here.", n=1), make_block(SENTENCES[2], n=2)]
+    blocks = [
+        segmented_block(SENTENCES[0], n=0),
+        segmented_block("Nothing here.", n=1),
+        segmented_block(SENTENCES[2], n=2),
+    ]
     spans = backend.predict(blocks)
     assert len(spans) == 3
     assert ("Lenin", "PERSON") in texts(spans[0])

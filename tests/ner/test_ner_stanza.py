@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ner_helpers import make_block, span_of, texts
+from builders import find_span, segmented_block, texts
 
 from serge_corpus.errors import SergeCorpusError
 from serge_corpus.model import Sentence, Token
@@ -93,7 +93,7 @@ def test_sentence_tokens_groups_by_sentence_and_gaps():
 def training_blocks():
     blocks = []
     for n, (text, ents) in enumerate(TRAIN):
-        blocks.append(make_block(text, [span_of(text, needle, label) for needle, label in ents], n=n))
+        blocks.append(segmented_block(text, [find_span(text, needle, label) for needle, label in ents], n=n))
     return blocks
 
 
@@ -187,6 +187,7 @@ def recall_on_training_data(backend) -> float:
     return hits / sum(len(g) for g in gold)
 
 
+@pytest.mark.slow  # trains a tiny stanza model first (20-90 s on a loaded 2-core machine)
 def test_tiny_trained_model_predicts_through_the_backend(tiny_model):
     backend = get_backend(
         "stanza",
@@ -197,10 +198,11 @@ def test_tiny_trained_model_predicts_through_the_backend(tiny_model):
     )
     # memorised training data comes back, with character offsets through the project's tokens
     assert recall_on_training_data(backend) >= 0.8
-    assert backend.predict([make_block("Lenin lived in Moscow .", kind="boilerplate")]) == [[]]
+    assert backend.predict([segmented_block("Lenin lived in Moscow .", kind="boilerplate")]) == [[]]
     assert backend.info["model"] == str(tiny_model["model"])
 
 
+@pytest.mark.slow  # trains a tiny stanza model first (20-90 s on a loaded 2-core machine)
 def test_model_trained_without_vectors_loads_with_no_pretrain(tiny_model_no_vectors):
     backend = get_backend("stanza", ner_model_path=tiny_model_no_vectors["model"], label_scheme="guidelines")
     assert recall_on_training_data(backend) >= 0.5

@@ -1,11 +1,11 @@
-"""Fixtures of the publish tests (builders in publish_builders.py)."""
+"""Fixtures of the publish tests (the Project builder is in tests/builders.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from publish_builders import Project
+from builders import Project
 
 
 @pytest.fixture

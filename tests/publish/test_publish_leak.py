@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from publish_builders import ESSAY, WIKI, Project
+from builders import ESSAY, WIKI, Project
 from typer.testing import CliRunner
 
 from serge_corpus.cli import app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from publish_builders import ESSAY
+from builders import ESSAY
 from typer.testing import CliRunner
 
 from serge_corpus.cli import app

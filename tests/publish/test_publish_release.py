@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
+from builders import MARKS, Project, read_rows
 from typer.testing import CliRunner
 
 from serge_corpus.cli import app
@@ -18,20 +18,16 @@ from serge_corpus.publish import publish
 runner = CliRunner()
 
 
-def rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
 def test_withheld_document_is_stand_off_and_shared_one_keeps_its_text(released):
     project, release = released
-    essay = rows(release / "jsonl" / "essay.jsonl")
+    essay = read_rows(release / "jsonl" / "essay.jsonl")
     gold = read_records(project.gold / "essay.jsonl")
     assert all("text" not in r for r in essay)
     assert all("text" not in s for r in essay for s in r["spans"])
     assert [r["length"] for r in essay] == [len(b.text) for b in gold]
     assert {r["meta"]["source_sha256"] for r in essay} == {gold[0].meta["source_sha256"]}
     assert essay[1]["spans"][2]["date"] == {"type": "INTERVAL", "value": "1940/1942", "mod": None, "anchor": None}
-    wiki = rows(release / "jsonl" / "wiki.jsonl")
+    wiki = read_rows(release / "jsonl" / "wiki.jsonl")
     assert wiki == [b.to_dict() for b in read_records(project.gold / "wiki.jsonl")]
 
 
@@ -125,7 +121,6 @@ def test_same_gold_and_version_give_identical_bytes(project, tmp_path):
 
 
 def test_version_comes_from_the_recipe_or_the_option(tmp_path):
-    from publish_builders import Project
 
     project = Project(tmp_path / "p")
     project.write(version=None)
@@ -137,7 +132,6 @@ def test_version_comes_from_the_recipe_or_the_option(tmp_path):
 
 
 def test_missing_redistributable_means_stand_off_and_a_bad_type_is_refused(tmp_path):
-    from publish_builders import Project
 
     project = Project(tmp_path / "p")
     with pytest.raises(SergeCorpusError) as err:  # refused as soon as the manifest is read
@@ -159,7 +153,6 @@ def test_a_foreign_folder_is_never_overwritten(project, tmp_path):
 
 
 def test_changes_since_the_previous_release(project, tmp_path):
-    from publish_builders import MARKS
 
     publish(tmp_path / "v2", **project.options())
     MARKS_BACKUP = list(MARKS["essay"])
@@ -181,7 +174,6 @@ def test_changes_since_the_previous_release(project, tmp_path):
 
 
 def test_a_description_that_quotes_the_withheld_text_is_left_out_not_leaked(tmp_path):
-    from publish_builders import Project
 
     project = Project(tmp_path / "p")
     slug = "https://example.org/the-manuscript-travelled-to-new-york-with-friends-who-kept-it"

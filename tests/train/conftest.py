@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from train_helpers import GOLD, TINY, train_cli
+from train_helpers import GOLD, train_tiny
 
 
 @pytest.fixture
@@ -20,20 +20,7 @@ def gold_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def crf_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("models") / "crf"
-    result = train_cli(
-        "--method",
-        "crf",
-        "--config",
-        str(TINY["crf"]),
-        "--gold",
-        str(GOLD),
-        "--ood",
-        "other-doc",
-        "--bootstrap",
-        "50",
-        "-o",
-        str(out),
-    )
+    result = train_tiny("crf", out, "--ood", "other-doc", "--bootstrap", "50")
     assert result.exit_code == 0, result.output
     return out
 
@@ -41,21 +28,6 @@ def crf_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def spacy_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("models") / "spacy"
-    result = train_cli(
-        "--method",
-        "spacy",
-        "--config",
-        str(TINY["spacy"]),
-        "--gold",
-        str(GOLD),
-        "--ood",
-        "other-doc",
-        "--bootstrap",
-        "50",
-        "--seed",
-        "3",
-        "-o",
-        str(out),
-    )
+    result = train_tiny("spacy", out, "--ood", "other-doc", "--bootstrap", "50", "--seed", "3")
     assert result.exit_code == 0, result.output
     return out

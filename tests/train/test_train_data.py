@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from train_helpers import GOLD, TINY, rows, train_cli, write_rows
+from builders import read_rows
+from train_helpers import GOLD, TINY, train_cli, train_tiny
 
 from serge_corpus.errors import SergeCorpusError
-from serge_corpus.jsonl import read_records
+from serge_corpus.jsonl import read_records, write_rows
 from serge_corpus.train.baselines import fold_patterns, literal_text
 from serge_corpus.train.folds import make_folds, subsample
 from serge_corpus.train.gold_set import check_training_blocks, load_gold, unit_of
@@ -34,14 +35,14 @@ def test_missing_split_is_refused(gold_copy: Path, tmp_path: Path):
 
 
 def test_empty_gold_is_refused(gold_copy: Path, tmp_path: Path):
-    data = rows(gold_copy / "train.jsonl")
+    data = read_rows(gold_copy / "train.jsonl")
     write_rows(gold_copy / "train.jsonl", [r | {"spans": []} for r in data])
     output = refused(gold_copy, tmp_path)
     assert "E450" in output and "no span to learn from" in output
 
 
 def test_label_outside_the_guidelines_is_refused(gold_copy: Path, tmp_path: Path):
-    data = rows(gold_copy / "train.jsonl")
+    data = read_rows(gold_copy / "train.jsonl")
     data[1]["spans"][0]["label"] = "CARDINAL"
     write_rows(gold_copy / "train.jsonl", data)
     output = refused(gold_copy, tmp_path)
@@ -49,7 +50,7 @@ def test_label_outside_the_guidelines_is_refused(gold_copy: Path, tmp_path: Path
 
 
 def test_overlapping_spans_are_refused(gold_copy: Path, tmp_path: Path):
-    data = rows(gold_copy / "train.jsonl")
+    data = read_rows(gold_copy / "train.jsonl")
     span = data[1]["spans"][0]
     data[1]["spans"].append(dict(span, end=span["end"] - 1, text=span["text"][:-1]))
     write_rows(gold_copy / "train.jsonl", data)
@@ -72,25 +73,14 @@ def test_output_folder_with_other_files_is_never_replaced(tmp_path: Path):
     out = tmp_path / "notes"
     out.mkdir()
     (out / "mine.txt").write_text("keep me")
-    result = train_cli("--method", "crf", "--config", str(TINY["crf"]), "--gold", str(GOLD), "-o", str(out))
+    result = train_tiny("crf", out)
     assert result.exit_code == 1 and "E459" in result.output
     assert (out / "mine.txt").read_text() == "keep me"
 
 
 def test_unknown_method_and_document(tmp_path: Path):
     assert "E454" in train_cli("--method", "bert", "--gold", str(GOLD), "-o", str(tmp_path / "m")).output
-    result = train_cli(
-        "--method",
-        "crf",
-        "--config",
-        str(TINY["crf"]),
-        "--gold",
-        str(GOLD),
-        "--docs",
-        "nope",
-        "-o",
-        str(tmp_path / "m"),
-    )
+    result = train_tiny("crf", tmp_path / "m", "--docs", "nope")
     assert result.exit_code == 1 and "E458" in result.output
 
 

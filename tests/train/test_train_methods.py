@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from train_helpers import GOLD, TINY, train_cli
+from train_helpers import GOLD, TINY, train_cli, train_tiny
 
 from serge_corpus.jsonl import read_records
 from serge_corpus.ner import get_backend
@@ -107,22 +107,7 @@ def test_model_backend_is_never_picked_automatically():
 
 def test_spacy_training_is_deterministic_for_a_seed(spacy_model: Path, tmp_path: Path):
     again = tmp_path / "again"
-    result = train_cli(
-        "--method",
-        "spacy",
-        "--config",
-        str(TINY["spacy"]),
-        "--gold",
-        str(GOLD),
-        "--ood",
-        "other-doc",
-        "--bootstrap",
-        "0",
-        "--seed",
-        "3",
-        "-o",
-        str(again),
-    )
+    result = train_tiny("spacy", again, "--ood", "other-doc", "--bootstrap", "0", "--seed", "3")
     assert result.exit_code == 0, result.output
     assert (again / "ner" / "model").read_bytes() == (spacy_model / "ner" / "model").read_bytes()
 
@@ -146,20 +131,7 @@ def test_stanza_trains_offline_and_loads_through_the_stanza_backend(tmp_path: Pa
 
 def test_resume_continues_from_a_model(spacy_model: Path, tmp_path: Path):
     out = tmp_path / "resumed"
-    result = train_cli(
-        "--method",
-        "spacy",
-        "--config",
-        str(TINY["spacy"]),
-        "--gold",
-        str(GOLD),
-        "--bootstrap",
-        "0",
-        "--resume",
-        str(spacy_model),
-        "-o",
-        str(out),
-    )
+    result = train_tiny("spacy", out, "--bootstrap", "0", "--resume", str(spacy_model))
     assert result.exit_code == 0, result.output
     card = json.loads((out / "model_card.json").read_text())
     assert card["resume_from"] == str(spacy_model)

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import combinations
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
@@ -29,6 +30,86 @@ from serge_corpus.evaluate.spans import Tokenizer, match_spans, scored_spans, to
 from serge_corpus.model import LABELS, UNANNOTATED_BLOCKS, Block, Span, Token
 
 OUTSIDE = "O"
+
+
+# ---------------------------------------------------------------- result shapes (docs/evaluate.md)
+
+
+class SpanMatches(TypedDict):
+    """Spans of each side and how many are matched exactly / by overlap."""
+
+    a: int
+    b: int
+    exact: int
+    overlap: int
+
+
+class SpanAgreement(TypedDict):
+    overall: SpanMatches
+    per_label: dict[str, SpanMatches]
+
+
+class PairF1(TypedDict):
+    """Symmetric span F1 = 2·matched / (a + b); null when neither side has spans."""
+
+    f1: float | None
+    matched: int
+    a: int
+    b: int
+
+
+class MatchF1(TypedDict):
+    exact: PairF1
+    overlap: PairF1
+
+
+class PairSpans(MatchF1):
+    per_label: dict[str, MatchF1]  # guidelines labels present, model.LABELS order
+
+
+class PairKappa(TypedDict):
+    """Token-level Cohen's kappa of a pair; null where only one label value occurs."""
+
+    all: float | None
+    annotated: float | None
+    tokens_annotated: int
+
+
+class PairAgreement(TypedDict):
+    a: str
+    b: str
+    spans: PairSpans
+    kappa: PairKappa
+
+
+class TokenCount(TypedDict):
+    all: int
+    annotated: int  # tokens at least one annotator labelled
+
+
+class Alpha(TypedDict):
+    all: float | None
+    annotated: float | None
+
+
+class MeanPairwise(TypedDict):
+    exact_f1: float | None
+    overlap_f1: float | None
+    kappa_all: float | None
+    kappa_annotated: float | None
+
+
+class Agreement(TypedDict):
+    """The result of `score_agreement` (`serge-corpus agree --json`)."""
+
+    annotators: list[str]
+    records: int
+    tokens: TokenCount
+    pairs: list[PairAgreement]
+    alpha: Alpha
+    mean_pairwise: MeanPairwise
+    dropped_labels: dict[str, dict[str, int]]  # annotator -> label -> spans left out
+    tokenized_blocks: int
 
 
 def _names(annotations: Sequence[Records], names: Sequence[str] | None) -> list[str]:
@@ -65,12 +146,12 @@ def aligned_blocks(annotations: Sequence[Records], common_only: bool = False) ->
     return [(ref,) + tuple(pairs[k][1] for pairs in paired) for k, (ref, _) in enumerate(paired[0])]
 
 
-def span_agreement(a: Sequence[Span], b: Sequence[Span]) -> dict[str, dict]:
+def span_agreement(a: Sequence[Span], b: Sequence[Span]) -> SpanAgreement:
     """Exact and overlap matches between two span lists, overall and per label."""
     exact = Counter(s.key for s in a) & Counter(s.key for s in b)
     overlap_pairs = match_spans(a, b, same_label=True)
     labels = {s.label for s in a} | {s.label for s in b}
-    per_label = {}
+    per_label: dict[str, SpanMatches] = {}
     for label in labels:
         per_label[label] = {
             "a": sum(1 for s in a if s.label == label),
@@ -78,20 +159,21 @@ def span_agreement(a: Sequence[Span], b: Sequence[Span]) -> dict[str, dict]:
             "exact": sum(n for key, n in exact.items() if key[2] == label),
             "overlap": sum(1 for ai, _ in overlap_pairs if a[ai].label == label),
         }
-    overall = {"a": len(a), "b": len(b), "exact": sum(exact.values()), "overlap": len(overlap_pairs)}
+    overall: SpanMatches = {"a": len(a), "b": len(b), "exact": sum(exact.values()), "overlap": len(overlap_pairs)}
     return {"overall": overall, "per_label": per_label}
 
 
-def _f1_entry(matched: int, a: int, b: int) -> dict[str, float | int | None]:
+def _f1_entry(matched: int, a: int, b: int) -> PairF1:
     return {"f1": 2 * matched / (a + b) if a + b else None, "matched": matched, "a": a, "b": b}
 
 
-def _span_section(totals: dict[str, Counter[str]]) -> dict:
-    def entry(c: Counter[str]) -> dict:
-        return {kind: _f1_entry(c[kind], c["a"], c["b"]) for kind in ("exact", "overlap")}
+def _match_f1(c: Counter[str]) -> MatchF1:
+    return {"exact": _f1_entry(c["exact"], c["a"], c["b"]), "overlap": _f1_entry(c["overlap"], c["a"], c["b"])}
 
+
+def _span_section(totals: dict[str, Counter[str]]) -> PairSpans:
     labels = [label for label in LABELS if label in totals and label != "*"]
-    return entry(totals["*"]) | {"per_label": {label: entry(totals[label]) for label in labels}}
+    return {**_match_f1(totals["*"]), "per_label": {label: _match_f1(totals[label]) for label in labels}}
 
 
 def _kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
@@ -130,7 +212,7 @@ def score_agreement(
     *,
     tokenize: Tokenizer | None = None,
     common_only: bool = False,
-) -> dict:
+) -> Agreement:
     """Agreement of 2+ annotations of the same records (keys in docs/evaluate.md).
 
     Records are matched by id against the first file; with `common_only` only
@@ -157,9 +239,9 @@ def score_agreement(
         for i, j in pair_index:
             found = span_agreement(scored[i].spans, scored[j].spans)
             totals = span_totals[(i, j)]
-            totals.setdefault("*", Counter()).update(found["overall"])
+            totals.setdefault("*", Counter()).update(**found["overall"])
             for label, c in found["per_label"].items():
-                totals.setdefault(label, Counter()).update(c)
+                totals.setdefault(label, Counter()).update(**c)
         tokens, retokenized = _tokens(group, tokenize)
         if tokens is None:
             missing.append(Problem("E143", "no file has tokens for it", first_file, None, group[0].id, "tokens"))
@@ -171,7 +253,7 @@ def score_agreement(
         raise SergeCorpusError(missing)
     n_tokens = len(token_rows[0])
     annotated_any = [t for t in range(n_tokens) if any(row[t] != OUTSIDE for row in token_rows)]
-    pairs = []
+    pairs: list[PairAgreement] = []
     for i, j in pair_index:
         a, b = token_rows[i], token_rows[j]
         annotated = [t for t in range(n_tokens) if a[t] != OUTSIDE or b[t] != OUTSIDE]
@@ -202,7 +284,7 @@ def score_agreement(
     }
 
 
-def _means(pairs: Sequence[dict]) -> dict[str, float | None]:
+def _means(pairs: Sequence[PairAgreement]) -> MeanPairwise:
     def mean(values: list[float | None]) -> float | None:
         present = [v for v in values if v is not None]
         return float(np.mean(present)) if present else None
@@ -217,7 +299,7 @@ def _means(pairs: Sequence[dict]) -> dict[str, float | None]:
 
 def agreement_files(
     paths: Sequence[str | Path], *, tokenize: Tokenizer | None = None, common_only: bool = False
-) -> dict:
+) -> Agreement:
     """Read annotator files (tolerant like predictions: pairing.PREDICTION_TOLERATED) and compute agreement."""
     if len(paths) < 2:
         raise SergeCorpusError(Problem("E144", f"got {len(paths)}"))

@@ -11,6 +11,7 @@ compute all F1s of all resamples at once with numpy.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypedDict
 
 import numpy as np
 
@@ -19,6 +20,26 @@ from serge_corpus.errors import Problem, SergeCorpusError
 DEFAULT_RESAMPLES = 1000
 DEFAULT_LEVEL = 0.95
 _CHUNK = 500  # resamples per matrix product, bounds memory to chunk x blocks
+METHOD = "percentile bootstrap, blocks resampled with replacement"
+
+
+class Interval(TypedDict):
+    """A metric's value on all blocks and its percentile bootstrap interval."""
+
+    point: float
+    low: float
+    high: float
+
+
+class Intervals(TypedDict):
+    """The `ci` section of an evaluation result: the settings, then metric name -> interval."""
+
+    method: str
+    resamples: int
+    seed: int
+    level: float
+    blocks: int
+    metrics: dict[str, Interval]  # e.g. "ner.strict.f1", "ner.per_label.PER.strict.f1", "dates.value.f1"
 
 
 def f1_from_sums(sums: np.ndarray) -> np.ndarray:
@@ -47,7 +68,7 @@ def bootstrap_f1(
     seed: int = 0,
     level: float = DEFAULT_LEVEL,
     macros: Mapping[str, Sequence[str]] | None = None,
-) -> dict:
+) -> Intervals:
     """Percentile CIs of F1s given per-block (credit, predicted, gold) arrays.
 
     `counts` maps a metric name to an (n_blocks, 3) array; all arrays describe
@@ -60,8 +81,8 @@ def bootstrap_f1(
     macros = dict(macros or {})
     names = list(counts)
     n_blocks = len(next(iter(counts.values()))) if names else 0
-    result: dict = {
-        "method": "percentile bootstrap, blocks resampled with replacement",
+    result: Intervals = {
+        "method": METHOD,
         "resamples": n,
         "seed": seed,
         "level": level,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal, TypedDict
 
 import numpy as np
 
@@ -25,7 +26,8 @@ from serge_corpus.evaluate.pairing import Records, pair_blocks
 from serge_corpus.evaluate.spans import match_spans, scored_spans
 from serge_corpus.model import Block, DateValue, Span
 
-ATTRIBUTES: tuple[str, ...] = ("type", "value", "mod", "anchor")
+Attribute = Literal["type", "value", "mod", "anchor"]
+ATTRIBUTES: tuple[Attribute, ...] = ("type", "value", "mod", "anchor")
 FAMILIES: tuple[str, ...] = (
     "absolute",
     "interval",
@@ -38,6 +40,58 @@ FAMILIES: tuple[str, ...] = (
 # EDTF level-1 seasons (21-24) and unspecified digits (193X, 18XX, 1925-XX).
 _SEASON = re.compile(r"^-?\d{4}-2[1-4]$")
 _UNSPECIFIED = re.compile(r"[Xu]")
+
+
+# ---------------------------------------------------------------- result shapes (docs/evaluate.md)
+
+
+class DatePRF(TypedDict):
+    precision: float
+    recall: float
+    f1: float
+    correct: int
+
+
+class AttributeScore(TypedDict):
+    """Accuracy of one date attribute on the relaxed pairs (null without pairs)."""
+
+    correct: int
+    total: int
+    accuracy: float | None
+
+
+class AttributeScores(TypedDict):
+    type: AttributeScore
+    value: AttributeScore
+    mod: AttributeScore
+    anchor: AttributeScore
+
+
+class FamilyScores(TypedDict):
+    """Recall-based scores of the gold dates of one family (`date_family`)."""
+
+    gold: int
+    strict_recall: float
+    relaxed_recall: float
+    value_recall: float
+    matched: int
+    type_accuracy: float | None
+    value_accuracy: float | None
+    mod_accuracy: float | None
+    anchor_accuracy: float | None
+
+
+class DateScores(TypedDict):
+    """The `dates` section of an evaluation result (`score_dates`)."""
+
+    gold: int
+    pred: int
+    strict: DatePRF
+    relaxed: DatePRF
+    attributes: AttributeScores
+    value: DatePRF
+    families: dict[str, FamilyScores]  # family -> scores, FAMILIES order, families with gold dates only
+    pred_without_date: int
 
 
 def date_family(date: DateValue | None) -> str:
@@ -69,7 +123,7 @@ def date_family(date: DateValue | None) -> str:
     return "absolute"
 
 
-def attribute_matches(gold: DateValue | None, pred: DateValue | None) -> dict[str, bool]:
+def attribute_matches(gold: DateValue | None, pred: DateValue | None) -> dict[Attribute, bool]:
     """Which of type/value/mod/anchor of a predicted date equal the gold ones."""
     if gold is None or pred is None:
         return {name: False for name in ATTRIBUTES}
@@ -85,7 +139,7 @@ class DateCounts:
     strict: int = 0  # pairs with the same boundaries
     relaxed: int = 0  # overlapping pairs
     value: int = 0  # strict pairs with the gold value
-    attributes: dict[str, int] = field(default_factory=lambda: {name: 0 for name in ATTRIBUTES})
+    attributes: dict[Attribute, int] = field(default_factory=lambda: {name: 0 for name in ATTRIBUTES})
     pred_without_date: int = 0
 
     def add(self, other: DateCounts) -> None:
@@ -143,42 +197,48 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _prf_dict(correct: int, pred: int, gold: int) -> dict[str, float | int]:
+def _prf_dict(correct: int, pred: int, gold: int) -> DatePRF:
     precision, recall, f1 = prf(correct, pred, gold)
     return {"precision": precision, "recall": recall, "f1": f1, "correct": correct}
 
 
-def summarize_dates(tables: DateTables) -> dict:
+def summarize_dates(tables: DateTables) -> DateScores:
     """The `dates` section of the evaluation result (keys in docs/evaluate.md)."""
     total = DateCounts()
     for counts in tables.blocks:
         total.add(counts)
-    families: dict[str, dict[str, float | int | None]] = {}
+    families: dict[str, FamilyScores] = {}
     for name in FAMILIES:
         c = tables.families.get(name)
         if c is None:
             continue
-        family: dict[str, float | int | None] = {
+        accuracy = {attr: _ratio(c.attributes[attr], c.relaxed) for attr in ATTRIBUTES}
+        families[name] = {
             "gold": c.gold,
             "strict_recall": c.strict / c.gold,
             "relaxed_recall": c.relaxed / c.gold,
             "value_recall": c.value / c.gold,
             "matched": c.relaxed,
+            "type_accuracy": accuracy["type"],
+            "value_accuracy": accuracy["value"],
+            "mod_accuracy": accuracy["mod"],
+            "anchor_accuracy": accuracy["anchor"],
         }
-        family.update({f"{attr}_accuracy": _ratio(c.attributes[attr], c.relaxed) for attr in ATTRIBUTES})
-        families[name] = family
+
+    def attribute(name: Attribute) -> AttributeScore:
+        right = total.attributes[name]
+        return {"correct": right, "total": total.relaxed, "accuracy": _ratio(right, total.relaxed)}
+
     return {
         "gold": total.gold,
         "pred": total.pred,
         "strict": _prf_dict(total.strict, total.pred, total.gold),
         "relaxed": _prf_dict(total.relaxed, total.pred, total.gold),
         "attributes": {
-            name: {
-                "correct": total.attributes[name],
-                "total": total.relaxed,
-                "accuracy": _ratio(total.attributes[name], total.relaxed),
-            }
-            for name in ATTRIBUTES
+            "type": attribute("type"),
+            "value": attribute("value"),
+            "mod": attribute("mod"),
+            "anchor": attribute("anchor"),
         },
         "value": _prf_dict(total.value, total.pred, total.gold),
         "families": families,
@@ -186,7 +246,7 @@ def summarize_dates(tables: DateTables) -> dict:
     }
 
 
-def score_dates(gold: Records, pred: Records) -> dict:
+def score_dates(gold: Records, pred: Records) -> DateScores:
     """Date extraction and normalisation metrics of `pred` against `gold`."""
     return summarize_dates(date_tables(pair_blocks(gold, pred)))
 

@@ -7,11 +7,21 @@ them and bootstraps every headline F1 from the same per-block counts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict
 
-from serge_corpus.evaluate.bootstrap import DEFAULT_LEVEL, DEFAULT_RESAMPLES, bootstrap_f1, check_settings
-from serge_corpus.evaluate.dates import date_f1_counts, date_tables, summarize_dates
+from serge_corpus.evaluate.bootstrap import (
+    DEFAULT_LEVEL,
+    DEFAULT_RESAMPLES,
+    Interval,
+    Intervals,
+    bootstrap_f1,
+    check_settings,
+)
+from serge_corpus.evaluate.dates import DateScores, date_f1_counts, date_tables, summarize_dates
 from serge_corpus.evaluate.ner import (
+    NerResult,
     align_spans,
     confusion_matrix,
     ner_f1_counts,
@@ -19,8 +29,30 @@ from serge_corpus.evaluate.ner import (
     summarize_ner,
 )
 from serge_corpus.evaluate.pairing import RecordFile, Records, pair_blocks, read_predictions, read_reference
-from serge_corpus.evaluate.sentences import scored_blocks, sentence_f1_counts, sentence_tables, summarize_sentences
+from serge_corpus.evaluate.sentences import (
+    SentenceScores,
+    scored_blocks,
+    sentence_f1_counts,
+    sentence_tables,
+    summarize_sentences,
+)
 from serge_corpus.evaluate.spans import Tokenizer
+
+
+class EvaluationMeta(TypedDict):
+    gold: str | None  # the files compared, when read from files
+    pred: str | None
+    records: int
+
+
+class Evaluation(TypedDict):
+    """All metrics of one comparison (`evaluate`); written as JSON by `--json` and report.json."""
+
+    ner: NerResult
+    dates: DateScores
+    sentences: SentenceScores
+    ci: Intervals
+    meta: EvaluationMeta
 
 
 def evaluate(
@@ -31,7 +63,7 @@ def evaluate(
     seed: int = 0,
     level: float = DEFAULT_LEVEL,
     tokenize: Tokenizer | None = None,
-) -> dict:
+) -> Evaluation:
     """NER, date and sentence metrics of `pred` against `gold`, with bootstrap CIs.
 
     Records are matched by id. `bootstrap` resamples (0: no CIs), `seed` and
@@ -43,20 +75,19 @@ def evaluate(
     ner = ner_tables(pairs, tokenize)
     dates = date_tables(pairs)
     sentences = sentence_tables(pairs)
-    result: dict = {
-        "ner": summarize_ner(ner) | {"confusion": confusion_matrix(align_spans(pairs))},
-        "dates": summarize_dates(dates),
-        "sentences": summarize_sentences(sentences, scored_blocks(pairs)),
-    }
     counts = ner_f1_counts(ner) | date_f1_counts(dates) | sentence_f1_counts(sentences)
     macros = {"ner.macro.strict.f1": [f"ner.per_label.{label}.strict.f1" for label in ner.labels]}
-    result["ci"] = bootstrap_f1(counts, n=bootstrap, seed=seed, level=level, macros=macros)
-    result["meta"] = {
-        "gold": gold.path if isinstance(gold, RecordFile) else None,
-        "pred": pred.path if isinstance(pred, RecordFile) else None,
-        "records": len(pairs),
+    return {
+        "ner": {**summarize_ner(ner), "confusion": confusion_matrix(align_spans(pairs))},
+        "dates": summarize_dates(dates),
+        "sentences": summarize_sentences(sentences, scored_blocks(pairs)),
+        "ci": bootstrap_f1(counts, n=bootstrap, seed=seed, level=level, macros=macros),
+        "meta": {
+            "gold": gold.path if isinstance(gold, RecordFile) else None,
+            "pred": pred.path if isinstance(pred, RecordFile) else None,
+            "records": len(pairs),
+        },
     }
-    return result
 
 
 def evaluate_files(
@@ -68,7 +99,7 @@ def evaluate_files(
     level: float = DEFAULT_LEVEL,
     report_dir: str | Path | None = None,
     tokenize: Tokenizer | None = None,
-) -> dict:
+) -> Evaluation:
     """Read a gold and a prediction file, evaluate, and optionally write a report.
 
     Without `tokenize`, blocks with spans but no tokens are tokenised with
@@ -91,3 +122,17 @@ def evaluate_files(
     if report_dir is not None:
         write_report(result, pair_blocks(gold_file, pred_file), report_dir)
     return result
+
+
+def metric_value(result: Evaluation, key: str) -> float | None:
+    """A metric by its dotted name, the names of `ci.metrics` ("ner.strict.f1", "dates.value.f1",
+    "ner.per_label.PER.strict.f1"); None when the result has no such number."""
+    value: object = result
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value if isinstance(value, int | float) else None
+
+
+def metric_interval(result: Evaluation, key: str) -> Interval | None:
+    """The bootstrap interval of a metric (`metric_value` names), None when not bootstrapped."""
+    return result["ci"]["metrics"].get(key)

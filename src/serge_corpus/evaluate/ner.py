@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Literal, TypedDict, get_args
 
 import numpy as np
 
@@ -33,10 +34,105 @@ from serge_corpus.evaluate.spans import (
 )
 from serge_corpus.model import LABELS, Block, Span, Token
 
-SCHEMAS: tuple[str, ...] = ("strict", "exact", "partial", "type")
+Schema = Literal["strict", "exact", "partial", "type"]
+SCHEMAS: tuple[Schema, ...] = get_args(Schema)
 # Schemas whose precision and recall give half credit to `partial` (nervaluate).
 HALF_CREDIT: frozenset[str] = frozenset({"partial", "type"})
 NONE = "none"  # the row/column of missed and spurious spans in a confusion matrix
+PRF_KEYS: tuple[Literal["precision", "recall", "f1"], ...] = ("precision", "recall", "f1")
+Outcome = Literal["correct", "incorrect", "partial", "missed", "spurious"]
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+
+
+# ---------------------------------------------------------------- result shapes (docs/evaluate.md)
+
+
+class SchemaScores(TypedDict):
+    """Scores of one SemEval-2013 schema, with the outcome counts behind them."""
+
+    precision: float
+    recall: float
+    f1: float
+    correct: int
+    incorrect: int
+    partial: int
+    missed: int
+    spurious: int
+    possible: int
+    actual: int
+
+
+class BySchema(TypedDict):
+    strict: SchemaScores
+    exact: SchemaScores
+    partial: SchemaScores
+    type: SchemaScores
+
+
+class MacroScores(TypedDict):
+    """Unweighted mean over the labels present of one schema's per-label scores."""
+
+    precision: float
+    recall: float
+    f1: float
+    labels: int
+
+
+class MacroBySchema(TypedDict):
+    strict: MacroScores
+    exact: MacroScores
+    partial: MacroScores
+    type: MacroScores
+
+
+class BySide(TypedDict):
+    """A count for each side of a comparison."""
+
+    gold: int
+    pred: int
+
+
+class DroppedLabels(TypedDict):
+    """Per side: label -> spans left out for a label outside model.LABELS."""
+
+    gold: dict[str, int]
+    pred: dict[str, int]
+
+
+class SeqevalScores(TypedDict):
+    """seqeval's strict IOB2 entity scores on tokens, and what token alignment changed."""
+
+    precision: float
+    recall: float
+    f1: float
+    correct: int
+    predicted: int
+    gold: int
+    unaligned: BySide
+    lost: BySide
+    tokenized_blocks: int
+
+
+class NerScores(TypedDict):
+    """The `ner` section of an evaluation result (`score_ner`)."""
+
+    strict: SchemaScores
+    exact: SchemaScores
+    partial: SchemaScores
+    type: SchemaScores
+    per_label: dict[str, BySchema]
+    macro: MacroBySchema
+    seqeval: SeqevalScores
+    dropped_labels: DroppedLabels
+    ignored_boilerplate: BySide
+    spans: BySide
+    blocks: int
+
+
+class NerResult(NerScores):
+    """`NerScores` with the label confusion matrix (what `evaluate` reports)."""
+
+    confusion: dict[str, dict[str, int]]  # gold label -> predicted label -> count, `none` for missed/spurious
 
 
 @dataclass(frozen=True)
@@ -80,7 +176,7 @@ def prf(credit: float, actual: int | float, possible: int | float) -> tuple[floa
     return precision, recall, f1
 
 
-def scores(counts: Counts, schema: str) -> dict[str, float | int]:
+def scores(counts: Counts, schema: str) -> SchemaScores:
     precision, recall, f1 = prf(counts.credit(schema), counts.actual, counts.possible)
     return {
         "precision": precision,
@@ -271,48 +367,72 @@ def ner_tables(pairs: Sequence[tuple[Block, Block]], tokenize: Tokenizer | None 
 # ---------------------------------------------------------------- summary
 
 
-def summarize_ner(tables: NerTables) -> dict:
-    """The `ner` section of the evaluation result (keys in docs/evaluate.md)."""
-    out: dict = {}
-    for schema in SCHEMAS:
-        total = sum((b.overall[schema] for b in tables.blocks), Counts())
-        out[schema] = scores(total, schema)
-    per_label: dict[str, dict] = {}
-    for label in tables.labels:
-        per_label[label] = {}
-        for schema in SCHEMAS:
-            total = sum((b.per_label[label][schema] for b in tables.blocks if label in b.per_label), Counts())
-            per_label[label][schema] = scores(total, schema)
-    out["per_label"] = per_label
-    out["macro"] = {
-        schema: {
-            key: float(np.mean([per_label[label][schema][key] for label in tables.labels])) if tables.labels else 0.0
-            for key in ("precision", "recall", "f1")
-        }
-        | {"labels": len(tables.labels)}
-        for schema in SCHEMAS
+def _by_schema(total: Callable[[Schema], Counts]) -> BySchema:
+    """The scores of every schema, given how to total the counts of one."""
+    return {
+        "strict": scores(total("strict"), "strict"),
+        "exact": scores(total("exact"), "exact"),
+        "partial": scores(total("partial"), "partial"),
+        "type": scores(total("type"), "type"),
     }
+
+
+def summarize_ner(tables: NerTables) -> NerScores:
+    """The `ner` section of the evaluation result (keys in docs/evaluate.md)."""
+    overall = _by_schema(lambda schema: sum((b.overall[schema] for b in tables.blocks), Counts()))
+
+    def label_total(label: str) -> Callable[[Schema], Counts]:
+        return lambda schema: sum((b.per_label[label][schema] for b in tables.blocks if label in b.per_label), Counts())
+
+    per_label = {label: _by_schema(label_total(label)) for label in tables.labels}
+
+    def macro(schema: Schema) -> MacroScores:
+        means = [
+            float(np.mean([per_label[label][schema][key] for label in tables.labels])) if tables.labels else 0.0
+            for key in PRF_KEYS
+        ]
+        return {"precision": means[0], "recall": means[1], "f1": means[2], "labels": len(tables.labels)}
+
     correct, predicted, gold = (sum(b.seqeval[i] for b in tables.blocks) for i in range(3))
     precision, recall, f1 = prf(correct, predicted, gold)
-    out["seqeval"] = {
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-        "correct": correct,
-        "predicted": predicted,
-        "gold": gold,
-        "unaligned": {"gold": tables.unaligned["gold"], "pred": tables.unaligned["pred"]},
-        "lost": {"gold": tables.lost["gold"], "pred": tables.lost["pred"]},
-        "tokenized_blocks": tables.tokenized_blocks,
+    return {
+        "strict": overall["strict"],
+        "exact": overall["exact"],
+        "partial": overall["partial"],
+        "type": overall["type"],
+        "per_label": per_label,
+        "macro": {
+            "strict": macro("strict"),
+            "exact": macro("exact"),
+            "partial": macro("partial"),
+            "type": macro("type"),
+        },
+        "seqeval": {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "correct": correct,
+            "predicted": predicted,
+            "gold": gold,
+            "unaligned": _by_side(tables.unaligned),
+            "lost": _by_side(tables.lost),
+            "tokenized_blocks": tables.tokenized_blocks,
+        },
+        "dropped_labels": {
+            "gold": dict(sorted(tables.dropped["gold"].items())),
+            "pred": dict(sorted(tables.dropped["pred"].items())),
+        },
+        "ignored_boilerplate": _by_side(tables.ignored),
+        "spans": _by_side(tables.spans),
+        "blocks": len(tables.blocks),
     }
-    out["dropped_labels"] = {side: dict(sorted(c.items())) for side, c in tables.dropped.items()}
-    out["ignored_boilerplate"] = {"gold": tables.ignored["gold"], "pred": tables.ignored["pred"]}
-    out["spans"] = {"gold": tables.spans["gold"], "pred": tables.spans["pred"]}
-    out["blocks"] = len(tables.blocks)
-    return out
 
 
-def score_ner(gold: Records, pred: Records, tokenize: Tokenizer | None = None) -> dict:
+def _by_side(counts: Counter[str]) -> BySide:
+    return {"gold": counts["gold"], "pred": counts["pred"]}
+
+
+def score_ner(gold: Records, pred: Records, tokenize: Tokenizer | None = None) -> NerScores:
     """NER metrics of `pred` against `gold`, records matched by id.
 
     `tokenize` is used for the seqeval numbers on blocks whose records carry no
@@ -349,6 +469,9 @@ def ner_f1_counts(tables: NerTables) -> dict[str, np.ndarray]:
 # ---------------------------------------------------------------- errors
 
 
+AlignmentKind = Literal["correct", "confusion", "boundary", "missed", "spurious"]
+
+
 @dataclass(frozen=True)
 class Alignment:
     """A gold span, a predicted span, or both paired, in one block."""
@@ -358,7 +481,7 @@ class Alignment:
     pred: Span | None
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> AlignmentKind:
         """correct, confusion (label differs), boundary (same label, other edges), missed, spurious."""
         if self.pred is None:
             return "missed"

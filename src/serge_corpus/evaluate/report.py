@@ -12,14 +12,39 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, TypedDict, get_args
 
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.evaluate.ner import NONE, SCHEMAS, Alignment, align_spans
+from serge_corpus.evaluate.agreement import Agreement
+from serge_corpus.evaluate.dates import ATTRIBUTES
+from serge_corpus.evaluate.evaluation import Evaluation
+from serge_corpus.evaluate.ner import NONE, OUTCOMES, PRF_KEYS, SCHEMAS, Alignment, NerResult, align_spans
 from serge_corpus.model import LABELS, Block, Span
 
-ERROR_KINDS: tuple[str, ...] = ("confusion", "boundary", "missed", "spurious")
+ErrorKind = Literal["confusion", "boundary", "missed", "spurious"]
+ERROR_KINDS: tuple[ErrorKind, ...] = get_args(ErrorKind)
 ERROR_LIMIT = 20
 _CONTEXT_CHARS = 160  # context shown around a span when its block has no sentences
+
+
+class SpanSeen(TypedDict):
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+class ErrorEntry(TypedDict):
+    """One kind of error, grouped by surface text and labels, with its first occurrence."""
+
+    count: int
+    gold: SpanSeen | None
+    pred: SpanSeen | None
+    id: str
+    context: str  # the sentence, the span in ** **
+
+
+ErrorLists = dict[ErrorKind, list[ErrorEntry]]
 
 
 # ---------------------------------------------------------------- formatting
@@ -44,8 +69,8 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def _ci(result: dict, name: str) -> str:
-    metric = result.get("ci", {}).get("metrics", {}).get(name)
+def _ci(result: Evaluation, name: str) -> str:
+    metric = result["ci"]["metrics"].get(name)
     if metric is None:
         return "–"
     return f"[{metric['low']:.3f}, {metric['high']:.3f}]"
@@ -54,10 +79,10 @@ def _ci(result: dict, name: str) -> str:
 # ---------------------------------------------------------------- summary
 
 
-def summary_markdown(result: dict) -> str:
+def summary_markdown(result: Evaluation) -> str:
     """Headline tables of an evaluation result, as Markdown."""
     ner, sentences = result["ner"], result["sentences"]
-    level = result.get("ci", {}).get("level", 0.95)
+    level = result["ci"]["level"]
     ci_head = f"F1 {level:.0%} CI"
     parts = ["## Entities", ""]
     rows = []
@@ -65,21 +90,19 @@ def summary_markdown(result: dict) -> str:
         s = ner[schema]
         rows.append(
             [schema]
-            + [_num(s[k]) for k in ("precision", "recall", "f1")]
+            + [_num(s[k]) for k in PRF_KEYS]
             + [_ci(result, f"ner.{schema}.f1")]
-            + [str(s[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious")]
+            + [str(s[k]) for k in OUTCOMES]
         )
-    s = ner["seqeval"]
+    seqeval = ner["seqeval"]
     rows.append(
         ["seqeval (IOB2 strict)"]
-        + [_num(s[k]) for k in ("precision", "recall", "f1")]
-        + [_ci(result, "ner.seqeval.f1"), str(s["correct"]), "", "", "", ""]
+        + [_num(seqeval[k]) for k in PRF_KEYS]
+        + [_ci(result, "ner.seqeval.f1"), str(seqeval["correct"]), "", "", "", ""]
     )
     m = ner["macro"]["strict"]
     rows.append(
-        ["macro strict"]
-        + [_num(m[k]) for k in ("precision", "recall", "f1")]
-        + [_ci(result, "ner.macro.strict.f1"), "", "", "", "", ""]
+        ["macro strict"] + [_num(m[k]) for k in PRF_KEYS] + [_ci(result, "ner.macro.strict.f1"), "", "", "", "", ""]
     )
     parts.append(_table(["schema", "P", "R", "F1", ci_head, "COR", "INC", "PAR", "MIS", "SPU"], rows))
     parts += ["", "### Per label (strict)", "", per_label_markdown(result), ""]
@@ -92,7 +115,7 @@ def summary_markdown(result: dict) -> str:
             [
                 [
                     "all",
-                    *(_num(sentences[k]) for k in ("precision", "recall", "f1")),
+                    *(_num(sentences[k]) for k in PRF_KEYS),
                     _ci(result, "sentences.f1"),
                     str(sentences["correct"]),
                     str(sentences["pred"]),
@@ -100,7 +123,7 @@ def summary_markdown(result: dict) -> str:
                 ],
                 [
                     "internal (not block-final)",
-                    *(_num(internal[k]) for k in ("precision", "recall", "f1")),
+                    *(_num(internal[k]) for k in PRF_KEYS),
                     "–",
                     str(internal["correct"]),
                     str(internal["pred"]),
@@ -109,13 +132,28 @@ def summary_markdown(result: dict) -> str:
             ],
         )
     )
-    ci = result.get("ci", {})
-    if ci.get("resamples"):
+    ci = result["ci"]
+    if ci["resamples"]:
         parts += ["", f"CIs: {ci['method']}, {ci['resamples']} resamples of {ci['blocks']} blocks, seed {ci['seed']}."]
     return "\n".join(parts) + "\n"
 
 
-def per_label_markdown(result: dict) -> str:
+# Columns of the Markdown tables, typed as keys of the result they read.
+PerLabelCount = Literal["possible", "actual", "correct", "incorrect", "missed", "spurious"]
+_PER_LABEL_COUNTS: tuple[PerLabelCount, ...] = get_args(PerLabelCount)
+FamilyColumn = Literal[
+    "strict_recall",
+    "relaxed_recall",
+    "value_recall",
+    "type_accuracy",
+    "value_accuracy",
+    "mod_accuracy",
+    "anchor_accuracy",
+]
+_FAMILY_COLUMNS: tuple[FamilyColumn, ...] = get_args(FamilyColumn)
+
+
+def per_label_markdown(result: Evaluation) -> str:
     ner = result["ner"]
     rows = []
     for label, by_schema in ner["per_label"].items():
@@ -123,10 +161,10 @@ def per_label_markdown(result: dict) -> str:
         rows.append(
             [
                 label,
-                *(_num(s[k]) for k in ("precision", "recall", "f1")),
+                *(_num(s[k]) for k in PRF_KEYS),
                 _ci(result, f"ner.per_label.{label}.strict.f1"),
-                *(str(s[k]) for k in ("possible", "actual", "correct", "incorrect", "missed", "spurious")),
-                *(_num(by_schema[x]["f1"]) for x in ("exact", "partial", "type")),
+                *(str(s[k]) for k in _PER_LABEL_COUNTS),
+                *(_num(by_schema[x]["f1"]) for x in SCHEMAS[1:]),
             ]
         )
     return _table(
@@ -150,7 +188,7 @@ def per_label_markdown(result: dict) -> str:
     )
 
 
-def _notes(ner: dict) -> list[str]:
+def _notes(ner: NerResult) -> list[str]:
     notes = []
     for side in ("gold", "pred"):
         dropped = ner["dropped_labels"][side]
@@ -169,22 +207,26 @@ def _notes(ner: dict) -> list[str]:
     return ["Notes:", "", *notes, ""] if notes else []
 
 
-def dates_markdown(result: dict) -> str:
+def dates_markdown(result: Evaluation) -> str:
     dates = result["dates"]
+    names: tuple[Literal["strict", "relaxed", "value"], ...] = ("strict", "relaxed", "value")
     rows = [
         [
             name,
-            *(_num(dates[name][k]) for k in ("precision", "recall", "f1")),
+            *(_num(dates[name][k]) for k in PRF_KEYS),
             _ci(result, f"dates.{name}.f1"),
             str(dates[name]["correct"]),
         ]
-        for name in ("strict", "relaxed", "value")
+        for name in names
     ]
     extraction = _table(["DATE spans", "P", "R", "F1", "F1 CI", "correct"], rows)
     attrs = dates["attributes"]
     attributes = _table(
         ["attribute (relaxed pairs)", "accuracy", "correct", "pairs"],
-        [[name, _num(a["accuracy"]), str(a["correct"]), str(a["total"])] for name, a in attrs.items()],
+        [
+            [name, _num(attrs[name]["accuracy"]), str(attrs[name]["correct"]), str(attrs[name]["total"])]
+            for name in ATTRIBUTES
+        ],
     )
     families = _table(
         ["family", "gold", "strict R", "relaxed R", "value R", "type acc", "value acc", "mod acc", "anchor acc"],
@@ -192,18 +234,7 @@ def dates_markdown(result: dict) -> str:
             [
                 name,
                 str(f["gold"]),
-                *(
-                    _num(f[k])
-                    for k in (
-                        "strict_recall",
-                        "relaxed_recall",
-                        "value_recall",
-                        "type_accuracy",
-                        "value_accuracy",
-                        "mod_accuracy",
-                        "anchor_accuracy",
-                    )
-                ),
+                *(_num(f[k]) for k in _FAMILY_COLUMNS),
             ]
             for name, f in dates["families"].items()
         ],
@@ -229,18 +260,18 @@ def _sentence_context(block: Block, start: int, end: int) -> str:
     return ("…" if lo > 0 and not block.sentences else "") + marked.replace("\n", " ").strip()
 
 
-def _describe(span: Span | None) -> dict | None:
+def _describe(span: Span | None) -> SpanSeen | None:
     return None if span is None else {"text": span.text, "label": span.label, "start": span.start, "end": span.end}
 
 
 @dataclass(frozen=True)
 class _ErrorKey:
-    kind: str
+    kind: ErrorKind
     gold: tuple[str, str] | None
     pred: tuple[str, str] | None
 
 
-def error_lists(alignments: Sequence[Alignment], limit: int = ERROR_LIMIT) -> dict[str, list[dict]]:
+def error_lists(alignments: Sequence[Alignment], limit: int = ERROR_LIMIT) -> ErrorLists:
     """The `limit` most frequent errors of each kind, grouped by surface text and labels.
 
     Each entry: count, gold and pred {text, label} (null on the missing side),
@@ -249,14 +280,15 @@ def error_lists(alignments: Sequence[Alignment], limit: int = ERROR_LIMIT) -> di
     counts: Counter[_ErrorKey] = Counter()
     first: dict[_ErrorKey, Alignment] = {}
     for a in alignments:
-        if a.kind == "correct":
+        kind = a.kind
+        if kind == "correct":
             continue
         key = _ErrorKey(
-            a.kind, (a.gold.text, a.gold.label) if a.gold else None, (a.pred.text, a.pred.label) if a.pred else None
+            kind, (a.gold.text, a.gold.label) if a.gold else None, (a.pred.text, a.pred.label) if a.pred else None
         )
         counts[key] += 1
         first.setdefault(key, a)
-    out: dict[str, list[dict]] = {kind: [] for kind in ERROR_KINDS}
+    out: ErrorLists = {kind: [] for kind in ERROR_KINDS}
     order = {key: i for i, key in enumerate(first)}
     for key in sorted(counts, key=lambda k: (-counts[k], order[k])):
         if len(out[key.kind]) >= limit:
@@ -276,7 +308,7 @@ def error_lists(alignments: Sequence[Alignment], limit: int = ERROR_LIMIT) -> di
     return out
 
 
-def errors_markdown(errors: dict[str, list[dict]]) -> str:
+def errors_markdown(errors: ErrorLists) -> str:
     titles = {
         "confusion": "Label confusions (overlapping spans, different labels)",
         "boundary": "Boundary errors (same label, different edges)",
@@ -290,7 +322,7 @@ def errors_markdown(errors: dict[str, list[dict]]) -> str:
             parts += ["None.", ""]
             continue
 
-        def show(span: dict | None) -> str:
+        def show(span: SpanSeen | None) -> str:
             return "–" if span is None else f"{_cell(span['text'])} ({span['label']})"
 
         rows = [
@@ -304,13 +336,13 @@ def errors_markdown(errors: dict[str, list[dict]]) -> str:
 # ---------------------------------------------------------------- plots
 
 
-def plot_per_label_f1(result: dict, path: Path) -> None:
+def plot_per_label_f1(result: Evaluation, path: Path) -> None:
     """Bars of per-label strict F1 with bootstrap CI whiskers (when computed)."""
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
     labels = list(result["ner"]["per_label"])
     values = [result["ner"]["per_label"][label]["strict"]["f1"] for label in labels]
-    metrics = result.get("ci", {}).get("metrics", {})
+    metrics = result["ci"]["metrics"]
     lows, highs = [], []
     for label, value in zip(labels, values):
         ci = metrics.get(f"ner.per_label.{label}.strict.f1")
@@ -371,14 +403,14 @@ def plot_confusion(matrix: dict[str, dict[str, int]], path: Path) -> None:
 # ---------------------------------------------------------------- files
 
 
-def report_markdown(result: dict, errors: dict[str, list[dict]]) -> str:
-    meta = result.get("meta", {})
+def report_markdown(result: Evaluation, errors: ErrorLists) -> str:
+    meta = result["meta"]
     head = ["# Evaluation report", ""]
-    if meta.get("gold") or meta.get("pred"):
+    if meta["gold"] or meta["pred"]:
         head += [
-            f"Gold: `{meta.get('gold')}`  ",
-            f"Predictions: `{meta.get('pred')}`  ",
-            f"Records: {meta.get('records')}",
+            f"Gold: `{meta['gold']}`  ",
+            f"Predictions: `{meta['pred']}`  ",
+            f"Records: {meta['records']}",
             "",
         ]
     body = summary_markdown(result)
@@ -396,7 +428,7 @@ def report_markdown(result: dict, errors: dict[str, list[dict]]) -> str:
     )
 
 
-def _all_schemas_markdown(result: dict) -> str:
+def _all_schemas_markdown(result: Evaluation) -> str:
     rows = []
     for label, by_schema in result["ner"]["per_label"].items():
         for schema in SCHEMAS:
@@ -405,14 +437,14 @@ def _all_schemas_markdown(result: dict) -> str:
                 [
                     label,
                     schema,
-                    *(_num(s[k]) for k in ("precision", "recall", "f1")),
-                    *(str(s[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious")),
+                    *(_num(s[k]) for k in PRF_KEYS),
+                    *(str(s[k]) for k in OUTCOMES),
                 ]
             )
     return _table(["label", "schema", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU"], rows)
 
 
-def write_report(result: dict, pairs: Sequence[tuple[Block, Block]], out_dir: str | Path) -> list[Path]:
+def write_report(result: Evaluation, pairs: Sequence[tuple[Block, Block]], out_dir: str | Path) -> list[Path]:
     """Write report.json, report.md, per_label_f1.png and confusion.png; return their paths."""
     out = Path(out_dir)
     errors = error_lists(align_spans(pairs))
@@ -420,7 +452,7 @@ def write_report(result: dict, pairs: Sequence[tuple[Block, Block]], out_dir: st
     try:
         out.mkdir(parents=True, exist_ok=True)
         paths[0].write_text(
-            json.dumps(result | {"errors": errors}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps({**result, "errors": errors}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         paths[1].write_text(report_markdown(result, errors), encoding="utf-8")
         plot_per_label_f1(result, paths[2])
@@ -433,7 +465,7 @@ def write_report(result: dict, pairs: Sequence[tuple[Block, Block]], out_dir: st
 # ---------------------------------------------------------------- agreement
 
 
-def agreement_markdown(result: dict) -> str:
+def agreement_markdown(result: Agreement) -> str:
     """Tables of an agreement result (agreement.agreement), as Markdown."""
     parts = [
         "# Inter-annotator agreement",

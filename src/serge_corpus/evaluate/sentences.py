@@ -11,6 +11,7 @@ a block, which any splitter gets right, so it measures the real decisions.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 import numpy as np
 
@@ -20,6 +21,22 @@ from serge_corpus.model import SENTENCE_BLOCKS, Block
 
 # Per block: (correct, predicted, gold) for all boundaries, then for internal ones.
 BlockSentenceCounts = tuple[int, int, int, int, int, int]
+
+
+class BoundaryScores(TypedDict):
+    precision: float
+    recall: float
+    f1: float
+    correct: int
+    pred: int
+    gold: int
+
+
+class SentenceScores(BoundaryScores):
+    """The `sentences` section of an evaluation result (`score_sentences`): all boundaries, then internal ones."""
+
+    internal: BoundaryScores
+    blocks: int  # blocks scored
 
 
 def boundaries(block: Block) -> set[int]:
@@ -44,18 +61,24 @@ def sentence_tables(pairs: Sequence[tuple[Block, Block]]) -> list[BlockSentenceC
     return [block_sentence_counts(g, p) for g, p in pairs]
 
 
-def summarize_sentences(tables: Sequence[BlockSentenceCounts], blocks: int) -> dict:
+def _boundary_scores(correct: int, pred: int, gold: int) -> BoundaryScores:
+    precision, recall, f1 = prf(correct, pred, gold)
+    return {"precision": precision, "recall": recall, "f1": f1, "correct": correct, "pred": pred, "gold": gold}
+
+
+def summarize_sentences(tables: Sequence[BlockSentenceCounts], blocks: int) -> SentenceScores:
     """The `sentences` section of the evaluation result (keys in docs/evaluate.md)."""
-    sums = [sum(row[i] for row in tables) for i in range(6)]
+    correct, pred, gold, internal_correct, internal_pred, internal_gold = (
+        sum(row[i] for row in tables) for i in range(6)
+    )
+    return {
+        **_boundary_scores(correct, pred, gold),
+        "internal": _boundary_scores(internal_correct, internal_pred, internal_gold),
+        "blocks": blocks,
+    }
 
-    def section(correct: int, pred: int, gold: int) -> dict[str, float | int]:
-        precision, recall, f1 = prf(correct, pred, gold)
-        return {"precision": precision, "recall": recall, "f1": f1, "correct": correct, "pred": pred, "gold": gold}
 
-    return section(*sums[:3]) | {"internal": section(*sums[3:]), "blocks": blocks}
-
-
-def score_sentences(gold: Records, pred: Records) -> dict:
+def score_sentences(gold: Records, pred: Records) -> SentenceScores:
     """Sentence boundary precision, recall and F1 of `pred` against `gold`."""
     pairs = pair_blocks(gold, pred)
     return summarize_sentences(sentence_tables(pairs), scored_blocks(pairs))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TypedDict
 
 from serge_corpus.evaluate import evaluate
+from serge_corpus.evaluate.evaluation import metric_interval
 from serge_corpus.model import Block
 from serge_corpus.ner.base import NerBackend
 
@@ -36,16 +37,17 @@ def predict_blocks(backend: NerBackend, blocks: Sequence[Block]) -> list[Block]:
 def score_blocks(gold: Sequence[Block], pred: Sequence[Block], *, bootstrap: int = 1000, seed: int = 0) -> Score:
     result = evaluate(list(gold), list(pred), bootstrap=bootstrap, seed=seed)
     ner = result["ner"]
-    ci = result["ci"]["metrics"].get("ner.strict.f1", {})
+    strict = ner["strict"]
+    ci = metric_interval(result, "ner.strict.f1")  # None without bootstrap: the interval is the point
     return Score(
-        f1=float(ner["strict"]["f1"]),
-        precision=float(ner["strict"]["precision"]),
-        recall=float(ner["strict"]["recall"]),
-        low=float(ci.get("low", ner["strict"]["f1"])),
-        high=float(ci.get("high", ner["strict"]["f1"])),
-        per_label={label: float(v["strict"]["f1"]) for label, v in ner["per_label"].items()},
-        gold_spans=int(ner["spans"]["gold"]),
-        blocks=int(ner["blocks"]),
+        f1=strict["f1"],
+        precision=strict["precision"],
+        recall=strict["recall"],
+        low=strict["f1"] if ci is None else ci["low"],
+        high=strict["f1"] if ci is None else ci["high"],
+        per_label={label: v["strict"]["f1"] for label, v in ner["per_label"].items()},
+        gold_spans=ner["spans"]["gold"],
+        blocks=ner["blocks"],
     )
 
 
