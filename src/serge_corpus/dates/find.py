@@ -10,6 +10,7 @@ from serge_corpus.date_object import is_edtf
 from serge_corpus.dates.detect import TIMEML_ONLY, detector_for
 from serge_corpus.dates.expression import Expression
 from serge_corpus.dates.resolve import resolve, resolve_all
+from serge_corpus.dates.timeline import lookaheads
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.model import DateValue, Span
@@ -47,8 +48,9 @@ def find_dates(
     """
     check_anchor(anchor)
     check_anchor(dct, "dct")
+    vocab = vocabulary or load_vocabulary()
     expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions, dct)
-    resolved, _ = resolve_all(expressions, anchor, dct=dct)
+    resolved, _ = resolve_all(expressions, anchor, dct=dct, lookahead=lookaheads(expressions, text, vocab))
     if conventions == "timeml":
         resolved = [(e, timeml_vague_shift(e, d)) for e, d in resolved]
     return [Span(e.start, e.end, "DATE", text[e.start : e.end], date) for e, date in resolved]

@@ -45,9 +45,10 @@ EDTF string. It runs through the expressions in reading order (and, in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from serge_corpus.dates.expression import Expression, Relative
+from serge_corpus.dates.timeline import Lookahead, is_anaphoric, is_excursion, keeps_order, restates
 from serge_corpus.dates.values import (
     UNIT_PRECISION,
     Point,
@@ -120,25 +121,99 @@ def moves_reference(expr: Expression, date: DateValue) -> bool:
 
 
 def resolve_all(
-    expressions: Iterable[Expression], reference: str | None, *, narrative: bool = True, dct: str | None = None
+    expressions: Iterable[Expression],
+    reference: str | None,
+    *,
+    narrative: bool = True,
+    dct: str | None = None,
+    lookahead: Sequence[Lookahead] | None = None,
 ) -> tuple[list[tuple[Expression, DateValue]], str | None]:
     """Resolve in reading order; returns each expression with its date, and the final reference.
 
     `narrative=False` (captions, notes, references) resolves against the
     reference without moving it. The reference starts at `dct` when it is None.
+    `lookahead` (one per expression, `timeline.lookaheads`) lets the main
+    timeline skip excursions (D170); without it only restatements are skipped.
     """
-    out: list[tuple[Expression, DateValue]] = []
-    if reference is None:
-        reference = dct
-    for expr in expressions:
-        date = resolve(expr, reference, dct)
-        out.append((expr, date))
-        deictic = expr.relative is not None and (expr.relative.deictic is not None or expr.relative.kind == "present")
-        if dct is not None and deictic:
-            continue  # news: "five years ago" does not become the story's time (D158)
-        if narrative and moves_reference(expr, date):
-            reference = date.value
-    return out, reference
+    exprs = list(expressions)
+    ahead = list(lookahead) if lookahead is not None else [Lookahead()] * len(exprs)
+    time = ReferenceTime(reference or dct, dct)
+    out = [(expr, time.step(expr, seen, narrative)) for expr, seen in zip(exprs, ahead)]
+    return out, time.reference
+
+
+class ReferenceTime:
+    """The running reference time of one document (rules in the module docstring and `timeline`).
+
+    `reference` is the main timeline's date; `last` the last date mentioned,
+    excursions included, which anaphora ("that year") point at (D170).
+    """
+
+    def __init__(self, reference: str | None, dct: str | None = None) -> None:
+        self.reference = reference
+        self.last = reference
+        self.dct = dct
+
+    def step(self, expr: Expression, ahead: Lookahead | None = None, narrative: bool = True) -> DateValue:
+        """The date of `expr` in reading order; a narrative date may then move the reference."""
+        date = resolve(expr, self.last if is_anaphoric(expr) else self.reference, self.dct)
+        if not narrative or _deictic_news(expr, self.dct) or not moves_reference(expr, date):
+            return date
+        seen = ahead or Lookahead()
+        self.last = date.value
+        if not is_excursion(self.reference, date.value, seen) or _reads_on(date.value, self.reference, seen):
+            self.reference = date.value
+        return date
+
+
+def _reads_on(value: str | None, reference: str | None, ahead: Lookahead) -> bool:
+    """True when the partial dates after `value` keep the story in order read from it, and not from `reference`.
+
+    "On September 28, 1775, … on November 2 … on December 31 …" then "the
+    spring of 1776": read from 1775 the days come before 1776; read from the
+    old reference (March 1776) they would not. Such a date starts a new
+    stretch of the story and is no excursion (D170).
+    """
+    if not ahead.partials or restates(reference, value):
+        return False
+    return keeps_order(value, ahead.partials, ahead.following, _read) and not keeps_order(
+        reference, ahead.partials, ahead.following, _read
+    )
+
+
+def _read(expr: Expression, reference: str | None) -> str | None:
+    return resolve(expr, reference).value
+
+
+def _deictic_news(expr: Expression, dct: str | None) -> bool:
+    """News: "five years ago", "today" resolve from the DCT and do not become the story's time (D158)."""
+    rel = expr.relative
+    return dct is not None and rel is not None and (rel.deictic is not None or rel.kind == "present")
+
+
+def _reads_on(value: str | None, reference: str | None, ahead: Lookahead) -> bool:
+    """True when the partial dates after `value` keep the story in order read from it, and not from `reference`.
+
+    "On September 28, 1775, … on November 2 … on December 31 …" then "the
+    spring of 1776": read from 1775 the days come before 1776; read from the
+    old reference (March 1776) they would not. Such a date starts a new
+    stretch of the story and is no excursion (D170).
+    """
+    if not ahead.partials or restates(reference, value):
+        return False
+    return keeps_order(value, ahead.partials, ahead.following, _read) and not keeps_order(
+        reference, ahead.partials, ahead.following, _read
+    )
+
+
+def _read(expr: Expression, reference: str | None) -> str | None:
+    return resolve(expr, reference).value
+
+
+def _deictic_news(expr: Expression, dct: str | None) -> bool:
+    """News: "five years ago", "today" resolve from the DCT and do not become the story's time (D158)."""
+    rel = expr.relative
+    return dct is not None and rel is not None and (rel.deictic is not None or rel.kind == "present")
 
 
 def _compute(rel: Relative, ref: tuple[Point, Point], news: bool = False) -> tuple[str | None, str | None, bool]:

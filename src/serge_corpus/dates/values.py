@@ -83,6 +83,8 @@ def parse_point(value: str) -> Point | None:
         month = int(m["month"])
         if month in SEASON_START_MONTH:
             return Point("season", year, season=month)
+        if month > 12:  # an EDTF quarter or half ("2008-41"): as a reference, only its year is sure
+            return Point("year", year)
         return Point("month", year, month)
     return Point("year", year)
 
