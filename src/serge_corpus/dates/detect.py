@@ -47,6 +47,8 @@ from serge_corpus.model import DateValue
 
 _DASH = r"[-–—‐‑]"
 _ORD = r"(?:st|nd|rd|th)"
+# Words before a bare month that name a part of it: no first name follows them.
+_MONTH_PARTS = frozenset({"early", "late", "mid", "end of", "beginning of", "middle of", "start of"})
 _NUM_LEFT = r"(?<![\w.,$£€#/])"
 _NUM_RIGHT = r"(?![\w%]|[.,]\d|\s*%)"
 _DAY = r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?!\d)"
@@ -292,6 +294,13 @@ class Detector:
                 "era_range",
                 rf"{_NUM_LEFT}(?P<y>\d{{1,4}})(?:\s*{_DASH}\s*|\s+(?i:to|until|till)\s+)(?P<y2>\d{{1,4}})\s*(?P<era>{era})(?![\w%])",
                 self._era_range,
+                False,
+            ),
+            # "April 480 BC", "12 August 490 BC", "the autumn of 481 BC": a month, day or season in an era.
+            (
+                "era_dated",
+                rf"(?<![\w.,/$])(?:(?P<d>{_DAY}){_ORD}?\s+(?:(?i:of)\s+)?)?(?:(?P<m>{month})(?:\s+(?P<d2>{_DAY}){_ORD}?)?|(?P<s>{season}))(?:,?\s+(?i:of))?,?\s+(?P<y>\d{{1,4}})\s*(?P<era>{era})(?![\w%])",
+                self._era_dated,
                 False,
             ),
             (
@@ -630,6 +639,21 @@ class Detector:
         value = -(year - 1) if era in ("BC", "BCE") else year
         return self._fixed(m, "era", DateValue("DATE", year_text(value)))
 
+    def _era_dated(self, m: re.Match[str], text: str) -> Expression | None:
+        """ "April 480 BC" -> -0479-04, "12 August 490 BC" -> -0489-08-12, "autumn of 481 BC" -> -0480-23."""
+        year = int(m["y"])
+        if year == 0 or (m["d"] and m["d2"]) or (m["d"] and m["s"]):
+            return None
+        if m["era"].replace(".", "") in ("BC", "BCE"):
+            year = 1 - year
+        if m["s"]:
+            return self._fixed(m, "era_dated", DateValue("DATE", format_point(Point("season", year, season=self._seasons[m["s"].lower()]))))
+        month = self._months[m["m"]]
+        day = m["d"] or m["d2"]
+        if day is None:
+            return self._fixed(m, "era_dated", DateValue("DATE", format_point(Point("month", year, month))))
+        return self._fixed(m, "era_dated", _day(year, month, int(day)))
+
     def _year(self, m: re.Match[str], text: str) -> Expression | None:
         year = int(m["y"])
         if not self._plausible(year) or not self._year_context(text, m.start(), m.end()):
@@ -843,8 +867,10 @@ class Detector:
         return self._relative(m, "month_range", Relative("within", month=first, end_month=last))
 
     def _bare_month(self, m: re.Match[str], text: str) -> Expression | None:
-        if m["m"] in self.v.months_also_names and _CAPITALISED_NEXT.match(text, m.end()):
-            return None  # "by August Bebel"
+        lead = text[m.start() : m.start("body")].strip().lower()
+        in_part_of = lead in _MONTH_PARTS and self._previous_word(text, m.start()) != "the"
+        if m["m"] in self.v.months_also_names and _CAPITALISED_NEXT.match(text, m.end()) and not in_part_of:
+            return None  # "by August Bebel"; but "in late April Soviet forces" is a date ("the late August Bebel" is not)
         return self._relative(m, "bare_month", Relative("within", month=self._months[m["m"]]))
 
     def _the_season(self, m: re.Match[str], text: str) -> Expression | None:
