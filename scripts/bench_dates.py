@@ -438,10 +438,10 @@ def error_listing(docs: list[BenchDoc], conventions: str = "guidelines", width: 
         seen_g = {g for g, _ in pairs}
         seen_s = {s for _, s in pairs}
 
-        def ctx(a: int, b: int) -> str:
-            left = doc.text[max(0, a - width) : a].replace("\n", " ")
-            right = doc.text[b : b + width // 2].replace("\n", " ")
-            return f"{left}[[{doc.text[a:b]}]]{right}"
+        def ctx(a: int, b: int, text: str = doc.text) -> str:
+            left = text[max(0, a - width) : a].replace("\n", " ")
+            right = text[b : b + width // 2].replace("\n", " ")
+            return f"{left}[[{text[a:b]}]]{right}"
 
         tag = doc.doc_id[:3]
         for gi, si in pairs:

@@ -263,3 +263,39 @@ def test_timeml_conventions_are_an_option() -> None:
     assert timeml == {"former": "PAST", "now": "PRESENT", "A few weeks later": "FUTURE", "the future": "FUTURE"}
     values = [t.value for s in find_dates(text, conventions="timeml") for t in span_timex3(s)]
     assert values == ["PAST_REF", "PRESENT_REF", "FUTURE_REF", "FUTURE_REF"]
+
+
+# Months, days and seasons in an era (invented sentences about ancient history).
+@pytest.mark.parametrize(
+    ("text", "span", "value", "timex"),
+    [
+        ("The fleet sailed in April 480 BC from the gulf.", "April 480 BC", "-0479-04", "BC0480-04"),
+        ("Caesar was killed on 15 March 44 BC in Rome.", "15 March 44 BC", "-0043-03-15", "BC0044-03-15"),
+        ("The treaty was sworn on September 2, 31 BC.", "September 2, 31 BC", "-0030-09-02", "BC0031-09-02"),
+        ("The envoys met in the spring of 338 BC at the isthmus.", "spring of 338 BC", "-0337-21", "BC0338-SP"),
+        ("The city burned on 24 August AD 79.", "24 August AD 79", "0079-08-24", "0079-08-24"),
+    ],
+)
+def test_months_days_and_seasons_in_an_era(text: str, span: str, value: str, timex: str) -> None:
+    found = find_dates(text)
+    assert [(s.text, s.date.value) for s in found] == [(span, value)]
+    assert [t.value for t in span_timex3(found[0])] == [timex]
+
+
+def test_era_and_day_month_ranges_are_two_timexes() -> None:
+    text = "The revolt (512-497 BC) failed; the fleet fought on 3 June-5 June 1905 in the straits."
+    parts = [(text[t.start : t.end], t.value) for s in find_dates(text) for t in span_timex3(s)]
+    assert parts == [("512", "BC0512"), ("497 BC", "BC0497"), ("3 June", "1905-06-03"), ("5 June 1905", "1905-06-05")]
+
+
+def test_a_part_of_a_month_is_a_date_before_a_capitalised_word() -> None:
+    # D114 reads "by August Bebel" as a name; "in late April Soviet forces" names a part of April.
+    text = "In 1921 the strikes spread, and in late April Soviet troops entered the town."
+    assert [(s.text, s.date.value) for s in find_dates(text)][-1] == ("late April", "1921-04")
+    assert [s.text for s in find_dates("A speech by the late August Bebel was read.")] == []
+
+
+@pytest.mark.parametrize("prep", ["over", "for", "during"])
+def test_the_season_after_over_or_for_is_the_reference_years(prep: str) -> None:
+    text = f"In 1812 the army reached the city and stayed {prep} the winter."
+    assert [(s.text, s.date.value) for s in find_dates(text)][-1] == ("winter", "1812-24")

@@ -299,7 +299,7 @@ class Detector:
             # "April 480 BC", "12 August 490 BC", "the autumn of 481 BC": a month, day or season in an era.
             (
                 "era_dated",
-                rf"(?<![\w.,/$])(?:(?P<d>{_DAY}){_ORD}?\s+(?:(?i:of)\s+)?)?(?:(?P<m>{month})(?:\s+(?P<d2>{_DAY}){_ORD}?)?|(?P<s>{season}))(?:,?\s+(?i:of))?,?\s+(?P<y>\d{{1,4}})\s*(?P<era>{era})(?![\w%])",
+                rf"(?<![\w.,/$])(?:(?P<d>{_DAY}){_ORD}?\s+(?:(?i:of)\s+)?)?(?:(?P<m>{month})(?:\s+(?P<d2>{_DAY}){_ORD}?)?|(?P<s>{season}))(?:,?\s+(?i:of))?,?\s+(?:(?P<y>\d{{1,4}})\s*(?P<era>{era})|(?P<era2>A\.D\.|AD)\s*(?P<y2>\d{{1,4}}))(?![\w%])",
                 self._era_dated,
                 False,
             ),
@@ -641,13 +641,14 @@ class Detector:
 
     def _era_dated(self, m: re.Match[str], text: str) -> Expression | None:
         """ "April 480 BC" -> -0479-04, "12 August 490 BC" -> -0489-08-12, "autumn of 481 BC" -> -0480-23."""
-        year = int(m["y"])
+        year = int(m["y"] or m["y2"])
         if year == 0 or (m["d"] and m["d2"]) or (m["d"] and m["s"]):
             return None
-        if m["era"].replace(".", "") in ("BC", "BCE"):
-            year = 1 - year
+        if (m["era"] or "").replace(".", "") in ("BC", "BCE"):
+            year = 1 - year  # astronomical numbering: 1 BC is year 0
         if m["s"]:
-            return self._fixed(m, "era_dated", DateValue("DATE", format_point(Point("season", year, season=self._seasons[m["s"].lower()]))))
+            season = Point("season", year, season=self._seasons[m["s"].lower()])
+            return self._fixed(m, "era_dated", DateValue("DATE", format_point(season)))
         month = self._months[m["m"]]
         day = m["d"] or m["d2"]
         if day is None:

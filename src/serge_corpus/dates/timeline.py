@@ -83,11 +83,9 @@ def opens_sentence(text: str, start: int, scene_words: frozenset[str]) -> bool:
     """True when only scene words ("In", "On", "At the end of") stand between the sentence start and `start`."""
     line_start = text.rfind("\n", 0, start) + 1
     prefix = text[line_start:start]
-    last = None
-    for last in _SENTENCE_END.finditer(prefix):
-        pass
-    if last is not None:
-        prefix = prefix[last.end() :]
+    ends = [m.end() for m in _SENTENCE_END.finditer(prefix)]
+    if ends:
+        prefix = prefix[ends[-1] :]
     words = _WORD.findall(prefix)
     return all(w.lower() in scene_words for w in words)
 
@@ -178,9 +176,7 @@ def is_anaphoric(expr: Expression) -> bool:
     if rel is None or rel.deictic is not None:
         return False
     return (
-        expr.rule in _ANAPHORIC_RULES
-        or rel.kind == "same"
-        or (expr.rule == "named_relative" and rel.kind == "within")
+        expr.rule in _ANAPHORIC_RULES or rel.kind == "same" or (expr.rule == "named_relative" and rel.kind == "within")
     )
 
 
