@@ -299,3 +299,30 @@ def test_a_part_of_a_month_is_a_date_before_a_capitalised_word() -> None:
 def test_the_season_after_over_or_for_is_the_reference_years(prep: str) -> None:
     text = f"In 1812 the army reached the city and stayed {prep} the winter."
     assert [(s.text, s.date.value) for s in find_dates(text)][-1] == ("winter", "1812-24")
+
+
+def test_a_range_of_months_without_a_preposition() -> None:
+    text = "The strikes ended in 1905. January to March was quiet; April and June brought riots."
+    found = [(s.text, s.date.value) for s in find_dates(text)]
+    assert found == [("1905", "1905"), ("January to March", "1905-01/1905-03")]  # "April and June" alone: no range
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span", "value", "mod"),
+    [
+        ("The legion spent the winter in Kiev.", "winter", "1812-24", None),
+        ("By the middle of summer the rebels held the valley.", "middle of summer", "1812-22", "MID"),
+        ("They left before the onset of winter closed the passes.", "winter", "1812-24", None),
+    ],
+)
+def test_the_season_after_spending_verbs_and_parts(sentence: str, span: str, value: str, mod: str | None) -> None:
+    found = find_dates("The war broke out in 1812. " + sentence)
+    assert [(s.text, s.date.value, s.date.mod) for s in found][-1] == (span, value, mod)
+
+
+def test_a_season_before_an_event_noun_is_a_date_only_in_timeml_conventions() -> None:
+    # D171: the guidelines leave "the summer offensive" out (D114, D123); TimeML tags it.
+    text = "In 1916 the army prepared its summer offensive while the hot spring water froze."
+    assert [s.text for s in find_dates(text)] == ["1916"]
+    timeml = [(s.text, s.date.value) for s in find_dates(text, conventions="timeml")]
+    assert timeml == [("1916", "1916"), ("summer", "1916-22")]

@@ -162,6 +162,9 @@ class Detector:
         preps_month = _alt(v.bare_month_prepositions, ci=True)
         preps = _alt(v.prepositions, ci=True)
         season_lower = _alt([w.lower() for w in v.seasons])
+        season_lead = _alt(v.season_lead, ci=True)
+        season_part = _alt([w for w in v.season_lead + tuple(v.modifiers) if w.endswith(" of")], ci=True)
+        season_event = _alt(v.season_event_nouns, ci=True)
         connector = rf"\s*(?:{_DASH}|(?i:to|and|until|till|through))\s*"
         year_tail = rf"(?:,?\s*(?P<y>\d{{4}}))?{_NUM_RIGHT}"
         era = r"(?:B\.C\.E\.|BCE|B\.C\.|BC|A\.D\.|AD|C\.E\.|CE)"
@@ -375,7 +378,7 @@ class Detector:
             # "from October to March": a range of months in the reference year (the end may be in the next).
             (
                 "month_range",
-                rf"(?<!\w)(?i:from|between)\s+(?P<body>(?P<m>{full_month})\s+(?i:to|until|till|through|and)\s+(?P<m2>{full_month}))(?!\w)(?!,?\s*\d)",
+                rf"(?<!\w)(?P<lead>(?i:from|between)\s+)?(?P<body>(?P<m>{full_month})\s+(?P<join>(?i:to|until|till|through|and))\s+(?P<m2>{full_month}))(?!\w)(?!,?\s*\d)",
                 self._month_range,
                 False,
             ),
@@ -389,8 +392,22 @@ class Detector:
             # "During the summer, …", "the spring and summer": the season of the reference year (D165).
             (
                 "the_season",
-                rf"(?<!\w){preps_month}\s+(?i:the)\s+(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)",
+                rf"(?<!\w)(?:{preps_month}|{season_lead})\s+(?i:the)\s+(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)",
                 self._the_season,
+                False,
+            ),
+            # "by the middle of summer", "before the onset of winter": "the" fixes the season (reference year).
+            (
+                "season_part",
+                rf"(?<!\w)(?i:the)\s+(?:{season_part})\s+(?P<body>(?P<s>{season_lower}))(?!\w)",
+                self._the_season,
+                False,
+            ),
+            # conventions="timeml" only: "their summer offensive" (D171).
+            (
+                TIMEML_ONLY,
+                rf"(?<![\w-])(?P<body>(?P<s>{season}))\s+(?={season_event}(?!\w))",
+                self._season_event,
                 False,
             ),
             (
@@ -863,12 +880,12 @@ class Detector:
 
     def _month_range(self, m: re.Match[str], text: str) -> Expression | None:
         first, last = self._months[m["m"]], self._months[m["m2"]]
-        if first == last:
-            return None
+        if first == last or (m["lead"] is None and m["join"].lower() == "and"):
+            return None  # "April and June" alone may be two names; "April to June" is a range
         return self._relative(m, "month_range", Relative("within", month=first, end_month=last))
 
     def _bare_month(self, m: re.Match[str], text: str) -> Expression | None:
-        lead = text[m.start() : m.start("body")].strip().lower()
+        lead = text[m.start() : self._span(m)[0]].strip().lower()
         in_part_of = lead in _MONTH_PARTS and self._previous_word(text, m.start()) != "the"
         if m["m"] in self.v.months_also_names and _CAPITALISED_NEXT.match(text, m.end()) and not in_part_of:
             return None  # "by August Bebel"; but "in late April Soviet forces" is a date ("the late August Bebel" is not)
@@ -876,6 +893,9 @@ class Detector:
 
     def _the_season(self, m: re.Match[str], text: str) -> Expression | None:
         return self._relative(m, "the_season", Relative("within", season=self._seasons[m["s"].lower()]))
+
+    def _season_event(self, m: re.Match[str], text: str) -> Expression | None:
+        return self._relative(m, TIMEML_ONLY, Relative("within", season=self._seasons[m["s"].lower()]))
 
     def _bare_season(self, m: re.Match[str], text: str) -> Expression | None:
         # A season with no year and no determiner: the text does not fix which one (D123).
