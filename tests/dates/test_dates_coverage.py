@@ -326,3 +326,44 @@ def test_a_season_before_an_event_noun_is_a_date_only_in_timeml_conventions() ->
     assert [s.text for s in find_dates(text)] == ["1916"]
     timeml = [(s.text, s.date.value) for s in find_dates(text, conventions="timeml")]
     assert timeml == [("1916", "1916"), ("summer", "1916-22")]
+
+
+# News mode, more deixis (DCT 2013-03-15, a Friday); invented sentences.
+NEWS_MORE = [
+    # weekdays: past by default, the coming one after a future cue, the DCT's own weekday is the DCT
+    ("The ferry sank on Wednesday.", "Wednesday", "2013-03-13"),
+    ("The ferry will sail on Wednesday.", "Wednesday", "2013-03-20"),
+    ("The court adjourned until Monday.", "Monday", "2013-03-18"),
+    ("The strike ended last Thursday.", "last Thursday", "2013-03-14"),  # the most recent one
+    ("The mayor spoke on Friday.", "Friday", "2013-03-15"),
+    ("Earlier this month the court ruled.", "this month", "2013-03"),
+    ("Later this year the mill reopens.", "this year", "2013"),
+    ("The canal froze two weeks ago.", "two weeks ago", "2013-03-01"),
+    ("The fleet was sold a year ago.", "a year ago", "2012"),
+    ("The mill will close next year.", "next year", "2014"),
+    # months and days without a year (D172): the tense before them picks the year
+    ("Exports fell in December.", "December", "2012-12"),
+    ("Exports will recover in December.", "December", "2013-12"),
+    ("The port reopens in April.", "April", "2013-04"),  # no cue: the DCT's year
+    ("The new line will open on February 2.", "February 2", "2014-02-02"),
+    ("The contract was signed on March 3.", "March 3", "2013-03-03"),
+    # quarters and halves (D172)
+    ("Profits fell in the fourth quarter.", "fourth quarter", "2012-36"),
+    ("In the first quarter, orders rose.", "first quarter", "2013-33"),
+    ("The group expects a rebound in the second half.", "second half", "2013-41"),
+    ("Losses narrowed last quarter.", "last quarter", "2012-36"),
+    ("Margins should improve next quarter.", "next quarter", "2013-34"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value"), NEWS_MORE)
+def test_news_mode_more_deixis(text: str, span: str, value: str) -> None:
+    assert [(s.text, s.date.value) for s in find_dates(text, dct=NEWS)] == [(span, value)]
+
+
+def test_quarters_convert_to_timex3_and_follow_the_narrative_without_a_dct() -> None:
+    (q,) = find_dates("Losses narrowed last quarter.", dct=NEWS)
+    assert [t.value for t in span_timex3(q)] == ["2012-Q4"]
+    found = [(s.text, s.date.value) for s in find_dates("In 1929 the banks failed. In the fourth quarter, mills closed.")]
+    assert found == [("1929", "1929"), ("fourth quarter", "1929-36")]  # narrative: the reference year, no tense rule
+    assert find_dates("In the first half of the match he scored.") == []  # "of" something else: not a date

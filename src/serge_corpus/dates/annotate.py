@@ -121,9 +121,7 @@ def _plan(block: Block, vocab: Vocabulary, dct: str | None = None) -> _BlockPlan
     return _BlockPlan(_flat(items), named)
 
 
-def _lookahead(
-    blocks: Sequence[Block], plans: Sequence[_BlockPlan | None], vocab: Vocabulary
-) -> dict[int, Lookahead]:
+def _lookahead(blocks: Sequence[Block], plans: Sequence[_BlockPlan | None], vocab: Vocabulary) -> dict[int, Lookahead]:
     """The timeline's lookahead (D170) of every detected expression of the narrative blocks, by id()."""
     exprs: list[Expression] = []
     scenes: list[bool] = []

@@ -65,6 +65,15 @@ _PREV_WORD = re.compile(r"([^\s(\[]+)\s*\Z")
 _JOINER = re.compile(r",?\s*(?:[-–—]|(?i:to|until|till|through|and))\s*")
 # Words before a bare weekday, in its sentence, that point to the coming one (D158).
 _FUTURE_CUE = re.compile(r"(?i:\b(?:will|shall|expected\s+to|plans?\s+to|due|until|till|from)\b)[^.!?]*\Z")
+# Tense cues before a day or month without year, read in news (D172): a modal or a plan word says
+# future; a past auxiliary, a common irregular past or an -ed verb says past. No POS tagger: a heuristic.
+_FUTURE_TENSE = re.compile(
+    r"(?i:\b(?:will|shall|would|going\s+to|expected|expects?|plans?\s+to|planned|scheduled|set\s+to|slated|due|until|till)\b)[^.!?]*\Z"
+)
+_PAST_TENSE = re.compile(
+    r"(?i:\b(?:was|were|had|did|said|told|fell|rose|grew|sold|began|took|made|came|went|won|lost|left|held|met|saw|"
+    r"gave|got|paid|spent|cut|hit|led|ran|set\s+up|[a-z]+ed)\b)[^.!?]*\Z"
+)
 # The rule name of expressions only TimeML conventions annotate (D166): kept by
 # `conventions="timeml"`, dropped otherwise.
 TIMEML_ONLY = "timeml_only"
@@ -234,6 +243,20 @@ class Detector:
                 "year_part",
                 rf"(?<!\w)(?P<part>(?i:first|second|third|fourth|last|latter|1st|2nd|3rd|4th))\s+(?P<what>(?i:half|quarter))\s+(?i:of)\s+(?P<y>\d{{4}}){_NUM_RIGHT}",
                 self._year_part,
+                False,
+            ),
+            # "in the first quarter", "the second half" (no year): of the reference year (D172).
+            (
+                "year_part_bare",
+                r"(?<!\w)(?i:the)\s+(?P<body>(?P<part>(?i:first|second|third|fourth|latter|1st|2nd|3rd|4th))\s+(?P<what>(?i:half|quarter)))(?!\s+(?i:of)\b)(?![\w-])",
+                self._year_part_bare,
+                False,
+            ),
+            # "last quarter", "this quarter", "next quarter": from the DCT in news (D172).
+            (
+                "quarter_deictic",
+                r"(?<!\w)(?P<det>(?i:last|this|next))\s+(?i:quarter)(?![\w-])",
+                self._quarter_deictic,
                 False,
             ),
             (
@@ -510,7 +533,8 @@ class Detector:
             return self._fixed(m, rule, DateValue("INTERVAL" if day2 else "DATE", None, noisy=True))
         if m["y"] is None:
             end_month = (month2 or month) if day2 is not None else None
-            rel = Relative("within", month=month, day=day, end_month=end_month, end_day=day2)
+            tense = _tense(m.string, m.start())
+            rel = Relative("within", month=month, day=day, end_month=end_month, end_day=day2, tense=tense)
             return self._relative(m, rule, rel)
         year = int(m["y"])
         if day2 is None:
@@ -780,6 +804,17 @@ class Detector:
         code = (39 if halves else 32) + part
         return self._fixed(m, "year_part", DateValue("DATE", f"{year_text(year)}-{code}"))
 
+    def _year_part_bare(self, m: re.Match[str], text: str) -> Expression | None:
+        code = _year_part_code(m["part"], m["what"])
+        # a sub-year grouping (EDTF 33-36, 40-41) is read like a season of the reference year
+        if code is None:
+            return None
+        return self._relative(m, "year_part_bare", Relative("within", season=code, tense=_tense(text, m.start())))
+
+    def _quarter_deictic(self, m: re.Match[str], text: str) -> Expression | None:
+        amount = {"last": -1, "this": 0, "next": 1}[m["det"].lower()]
+        return self._relative(m, "quarter_deictic", Relative("quarter", amount=amount, deictic="prefer"))
+
     def _same_unit(self, m: re.Match[str], text: str) -> Expression | None:
         return self._relative(m, "same_unit", Relative("same", unit=self.v.units[m["u"].lower()]))
 
@@ -887,9 +922,11 @@ class Detector:
     def _bare_month(self, m: re.Match[str], text: str) -> Expression | None:
         lead = text[m.start() : self._span(m)[0]].strip().lower()
         in_part_of = lead in _MONTH_PARTS and self._previous_word(text, m.start()) != "the"
+        # "by August Bebel" is a name; "in late April Soviet forces" a date ("the late August Bebel" is not)
         if m["m"] in self.v.months_also_names and _CAPITALISED_NEXT.match(text, m.end()) and not in_part_of:
-            return None  # "by August Bebel"; but "in late April Soviet forces" is a date ("the late August Bebel" is not)
-        return self._relative(m, "bare_month", Relative("within", month=self._months[m["m"]]))
+            return None
+        rel = Relative("within", month=self._months[m["m"]], tense=_tense(text, m.start()))
+        return self._relative(m, "bare_month", rel)
 
     def _the_season(self, m: re.Match[str], text: str) -> Expression | None:
         return self._relative(m, "the_season", Relative("within", season=self._seasons[m["s"].lower()]))
@@ -1135,6 +1172,26 @@ def _range_end(start: int, raw: str) -> int | None:
     if end <= start:
         end += width  # "1898-02" rolls over to 1902
     return end if end - start <= 30 else None
+
+
+def _year_part_code(part: str, what: str) -> int | None:
+    """EDTF level-1 code of "first quarter" (33) … "fourth quarter" (36), "first half" (40), "second half" (41)."""
+    rank = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+    halves = what.lower() == "half"
+    n = 2 if part.lower() == "latter" and halves else rank.get(part.lower())
+    if n is None or n > (2 if halves else 4):
+        return None
+    return (39 if halves else 32) + n
+
+
+def _tense(text: str, start: int) -> str | None:
+    """ "future", "past" or None: the tense cue in the 80 characters of the sentence before `start`."""
+    lo = max(0, start - 80)
+    if _FUTURE_TENSE.search(text, lo, start):
+        return "future"
+    if _PAST_TENSE.search(text, lo, start):
+        return "past"
+    return None
 
 
 def _day(year: int, month: int, day: int) -> DateValue:

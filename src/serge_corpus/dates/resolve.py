@@ -60,6 +60,7 @@ from serge_corpus.dates.values import (
     parse_reference,
     shift,
     truncate,
+    year_text,
 )
 from serge_corpus.model import DateValue
 
@@ -67,6 +68,8 @@ from serge_corpus.model import DateValue
 _VAGUE_PRECISION = {"D": "month", "W": "month", "M": "year"}
 # A month this many months before the reference's month is read in the next year (D160).
 _FORWARD_MONTHS = 6
+# First month of an EDTF quarter or half (33-36, 40-41), for the tense rule of news (D172).
+_PART_START = {33: 1, 34: 4, 35: 7, 36: 10, 40: 1, 41: 7}
 # Any leap year: a day that exists in it exists in some year.
 _LEAP_YEAR = 2000
 
@@ -191,37 +194,17 @@ def _deictic_news(expr: Expression, dct: str | None) -> bool:
     return dct is not None and rel is not None and (rel.deictic is not None or rel.kind == "present")
 
 
-def _reads_on(value: str | None, reference: str | None, ahead: Lookahead) -> bool:
-    """True when the partial dates after `value` keep the story in order read from it, and not from `reference`.
-
-    "On September 28, 1775, … on November 2 … on December 31 …" then "the
-    spring of 1776": read from 1775 the days come before 1776; read from the
-    old reference (March 1776) they would not. Such a date starts a new
-    stretch of the story and is no excursion (D170).
-    """
-    if not ahead.partials or restates(reference, value):
-        return False
-    return keeps_order(value, ahead.partials, ahead.following, _read) and not keeps_order(
-        reference, ahead.partials, ahead.following, _read
-    )
-
-
-def _read(expr: Expression, reference: str | None) -> str | None:
-    return resolve(expr, reference).value
-
-
-def _deictic_news(expr: Expression, dct: str | None) -> bool:
-    """News: "five years ago", "today" resolve from the DCT and do not become the story's time (D158)."""
-    rel = expr.relative
-    return dct is not None and rel is not None and (rel.deictic is not None or rel.kind == "present")
-
-
 def _compute(rel: Relative, ref: tuple[Point, Point], news: bool = False) -> tuple[str | None, str | None, bool]:
     """(value, implied mod, noisy) of a relative expression; value None when the reference is too coarse."""
     start, end = ref
     if rel.kind == "week":
         base = end if rel.amount and rel.amount > 0 else start
         return _week(base, rel.amount or 0), None, False
+    if rel.kind == "quarter":
+        if not end.knows("month"):
+            return None, None, False
+        index = end.year * 4 + (end.month - 1) // 3 + (rel.amount or 0)  # type: ignore[operator]
+        return f"{year_text(index // 4)}-{33 + index % 4}", None, False
     if rel.kind == "weekday":
         return _weekday(end, rel.weekday or 1, rel.direction, news), None, False
     if rel.kind == "holiday":
@@ -276,6 +259,15 @@ def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tu
     if forward and rel.years == 0 and far_back:
         # "…declared war on 11 December 1941. In January, …": a narrative moves forward (D160).
         year += 1
+    first_month = rel.month or _PART_START.get(rel.season or 0)
+    if not forward and rel.years == 0 and first_month is not None and end.month is not None:
+        # News (D172): "sales fell in December" (DCT March 2013) is December 2012;
+        # "will open in February" is February 2014; without a cue, the DCT's year.
+        here, ref_day = (first_month, rel.day or 0), (end.month, end.day or 0)
+        if rel.tense == "past" and here > ref_day and first_month != end.month:
+            year -= 1
+        elif rel.tense == "future" and here < ref_day and first_month != end.month:
+            year += 1
     if rel.season is not None:
         return format_point(Point("season", year, season=rel.season)), False
     if rel.month is None:
