@@ -367,3 +367,13 @@ def test_quarters_convert_to_timex3_and_follow_the_narrative_without_a_dct() -> 
     found = [(s.text, s.date.value) for s in find_dates("In 1929 the banks failed. In the fourth quarter, mills closed.")]
     assert found == [("1929", "1929"), ("fourth quarter", "1929-36")]  # narrative: the reference year, no tense rule
     assert find_dates("In the first half of the match he scored.") == []  # "of" something else: not a date
+
+
+def test_a_modifier_before_the_season_keeps_it_in_the_reference_year() -> None:
+    # D171: early/late/mid are modifiers (D146), not the descriptive adjectives of D123
+    found = find_dates("The siege began in 1919. In the early summer, the army moved; in the bitter winter, it froze.")
+    assert [(s.text, s.date.value, s.date.mod) for s in found] == [
+        ("1919", "1919", None),
+        ("early summer", "1919-22", "START"),
+        ("winter", None, None),
+    ]

@@ -125,3 +125,11 @@ def test_opens_sentence() -> None:
     assert not opens_sentence(text, text.index("1944"), scene)
     text = "Meanwhile, on 24 June, the council met."
     assert opens_sentence(text, text.index("24"), scene)
+
+
+def test_a_scene_date_whose_following_days_only_fit_the_old_reference_is_an_excursion() -> None:
+    text = (
+        "On 9 April 1871 the town fell. In November 1890, a memoir praised the siege. "
+        "On April 15 the garrison surrendered, and the treaty of April 21, 1871 ended the war."
+    )
+    assert values(text)["April 15"] == ("1871-04-15", "1871-04-09")

@@ -415,7 +415,7 @@ class Detector:
             # "During the summer, …", "the spring and summer": the season of the reference year (D165).
             (
                 "the_season",
-                rf"(?<!\w)(?:{preps_month}|{season_lead})\s+(?i:the)\s+(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)",
+                rf"(?<!\w)(?:{preps_month}|{season_lead})\s+(?i:the)\s+(?:(?i:early|late|mid-?)\s*)?(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)",
                 self._the_season,
                 False,
             ),

@@ -164,23 +164,27 @@ class ReferenceTime:
             return date
         seen = ahead or Lookahead()
         self.last = date.value
+        if _reads_on(self.reference, date.value, seen):
+            return date  # the days after it only make sense from the old reference: an excursion, even a scene
         if not is_excursion(self.reference, date.value, seen) or _reads_on(date.value, self.reference, seen):
             self.reference = date.value
         return date
 
 
-def _reads_on(value: str | None, reference: str | None, ahead: Lookahead) -> bool:
-    """True when the partial dates after `value` keep the story in order read from it, and not from `reference`.
+def _reads_on(value: str | None, other: str | None, ahead: Lookahead) -> bool:
+    """True when the partial dates ahead keep the story in order read from `value`, and not from `other`.
 
     "On September 28, 1775, … on November 2 … on December 31 …" then "the
     spring of 1776": read from 1775 the days come before 1776; read from the
     old reference (March 1776) they would not. Such a date starts a new
-    stretch of the story and is no excursion (D170).
+    stretch of the story and is no excursion; the other way round ("In
+    November 2008, … on April 15" before "April 21, 2003"), the new date is
+    one, even when it opens its sentence (D170).
     """
-    if not ahead.partials or restates(reference, value):
+    if not ahead.partials or value is None or other is None or restates(value, other) or restates(other, value):
         return False
     return keeps_order(value, ahead.partials, ahead.following, _read) and not keeps_order(
-        reference, ahead.partials, ahead.following, _read
+        other, ahead.partials, ahead.following, _read
     )
 
 
