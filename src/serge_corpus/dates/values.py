@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PRECISIONS: tuple[str, ...] = ("century", "decade", "year", "season", "month", "day")
 # Coarse-to-fine rank, to ask "does this point know its month?".
@@ -67,6 +68,7 @@ def format_point(p: Point) -> str:
     return f"{year_text(p.year)}-{p.month:02d}-{p.day:02d}"
 
 
+@lru_cache(maxsize=4096)  # the timeline re-reads the same few values many times (D170)
 def parse_point(value: str) -> Point | None:
     """Read an EDTF point this package writes; None for anything else."""
     m = _POINT.match(value)
