@@ -336,8 +336,8 @@ NEWS_MORE = [
     ("The court adjourned until Monday.", "Monday", "2013-03-18"),
     ("The strike ended last Thursday.", "last Thursday", "2013-03-14"),  # the most recent one
     ("The mayor spoke on Friday.", "Friday", "2013-03-15"),
-    ("Earlier this month the court ruled.", "this month", "2013-03"),
-    ("Later this year the mill reopens.", "this year", "2013"),
+    ("Earlier this month the court ruled.", "Earlier this month", "2013-03"),  # D156
+    ("Later this year the mill reopens.", "Later this year", "2013"),
     ("The canal froze two weeks ago.", "two weeks ago", "2013-03-01"),
     ("The fleet was sold a year ago.", "a year ago", "2012"),
     ("The mill will close next year.", "next year", "2014"),
@@ -377,3 +377,17 @@ def test_a_modifier_before_the_season_keeps_it_in_the_reference_year() -> None:
         ("early summer", "1919-22", "START"),
         ("winter", None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("On 9 July 1848 the barricades rose; the assembly fell later that month.", "later that month", "1848-07"),
+        ("The talks failed in 1871. Later that year the treaty was signed.", "Later that year", "1871"),
+        ("The fort fell on 17 June 1775. Later in the summer the siege began.", "Later in the summer", "1775-22"),
+        ("In 1905 the mutiny, which had started earlier that year, ended.", "earlier that year", "1905"),
+    ],
+)
+def test_later_and_earlier_join_a_relative_date(text: str, span: str, value: str) -> None:
+    # D156: the adverb is part of the relative date and sets no mod
+    assert [(s.text, s.date.value, s.date.mod) for s in find_dates(text)][-1] == (span, value, None)

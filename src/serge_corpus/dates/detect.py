@@ -146,6 +146,8 @@ class Detector:
         self.rules = self._compile()
         self._mod_left = re.compile(r"(?<!\w)(?P<mod>" + _alt(vocab.modifiers, ci=True) + r")\s*(?:(?i:the)\s+)?\Z")
         self._join_left = re.compile(r"(?<!\w)(?P<j>" + _alt(vocab.join_words, ci=True) + r")\s+\Z")
+        # D156: "later that month", "Later in the summer": the adverb is part of a relative date, no mod
+        self._later_left = re.compile(r"(?<!\w)(?P<j>(?i:later|earlier)(?:\s+(?i:in)(?:\s+(?i:the))?)?)\s+\Z")
         self._duration_lead = re.compile(r"(?<!\w)(?P<w>" + _alt(vocab.duration_lead, ci=True) + r")\s+\Z")
         self._onwards = re.compile(r"\s+(?P<w>" + _alt(vocab.onwards, ci=True) + r")(?!\w)")
         noise = _alt(vocab.noise_tokens)
@@ -996,6 +998,8 @@ class Detector:
                 expr = replace(expr, start=lead.start("w"))
         else:
             joined = self._join_left.search(text, max(floor, expr.start - 20), expr.start)
+            if joined is None and expr.relative is not None:
+                joined = self._later_left.search(text, max(floor, expr.start - 20), expr.start)
             if joined is not None:  # "the rest of 1942" -> "rest of 1942", no mod
                 expr = replace(expr, start=joined.start("j"))
         m = self._mod_left.search(text, max(floor, expr.start - _MOD_WINDOW), expr.start)
