@@ -391,3 +391,26 @@ def test_a_modifier_before_the_season_keeps_it_in_the_reference_year() -> None:
 def test_later_and_earlier_join_a_relative_date(text: str, span: str, value: str) -> None:
     # D156: the adverb is part of the relative date and sets no mod
     assert [(s.text, s.date.value, s.date.mod) for s in find_dates(text)][-1] == (span, value, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("Raids averaged 40 a day that spring.", "a day", "P1D"),
+        ("The grant fell from $2 million a year to nothing.", "a year", "P1Y"),
+        ("The column covered 25 miles (40 km) a day.", "a day", "P1D"),
+        ("Desertions reached nearly 300 a week.", "a week", "P1W"),
+    ],
+)
+def test_a_rate_is_no_date_but_a_timeml_set(text: str, span: str, value: str) -> None:
+    # D148: the unit of a rate belongs to a quantity; TimeML tags a SET (D173)
+    assert [s.text for s in find_dates(text) if s.date.type in ("DURATION", "SET")] == []
+    timeml = [(s.text, s.date.type, s.date.value) for s in find_dates(text, conventions="timeml")]
+    assert (span, "SET", value) in timeml
+
+
+def test_a_lone_length_stays_a_duration() -> None:
+    assert [(s.text, s.date.value) for s in find_dates("The siege took a year; they rested a day.")] == [
+        ("a year", "P1Y"),
+        ("a day", "P1D"),
+    ]

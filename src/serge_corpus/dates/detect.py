@@ -47,6 +47,9 @@ from serge_corpus.model import DateValue
 
 _DASH = r"[-–—‐‑]"
 _ORD = r"(?:st|nd|rd|th)"
+# A rate's time unit ("a day", "per week") and the token before it ("30", "billion", "miles", ")").
+_RATE = re.compile(r"(?i:an?|per)\s+(?i:day|week|month|year)")
+_LAST_TOKEN = re.compile(r"(?P<t>[\w.,$€£%]+|\))\s*\Z")
 # Words before a bare month that name a part of it: no first name follows them.
 _MONTH_PARTS = frozenset({"early", "late", "mid", "end of", "beginning of", "middle of", "start of"})
 _NUM_LEFT = r"(?<![\w.,$£€#/])"
@@ -476,7 +479,26 @@ class Detector:
             for i, e in enumerate(chosen)
         ]
         chosen = self._noise_in_parentheses(chosen, text)
+        chosen = [self._rate(e, text) for e in chosen]
         return _flag_parenthetical(chosen, text)
+
+    def _rate(self, expr: Expression, text: str) -> Expression:
+        """ "30 attacks a day", "$1 billion a year", "20 miles (32 km) a day": a rate, part of a quantity (D148).
+
+        Not a date under the guidelines; TimeML tags it as a SET (P1D …), so it
+        becomes a TimeML-only SET (D166, D173).
+        """
+        date = expr.date
+        if date is None or date.type != "DURATION" or not _RATE.fullmatch(text, expr.start, expr.end):
+            return expr
+        before = _LAST_TOKEN.search(text, max(0, expr.start - 40), expr.start)
+        if before is None:
+            return expr
+        word = before["t"].lower()
+        counted = word[0].isdigit() or word in (")", "%") or word in self.v.not_year_scale or word in self.v.numbers
+        if not (counted or word in self.v.not_year_after):
+            return expr
+        return Expression(expr.start, expr.end, TIMEML_ONLY, date=DateValue("SET", date.value))
 
     # ------------------------------------------------------------ builders
 
