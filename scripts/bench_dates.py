@@ -447,7 +447,9 @@ def error_listing(docs: list[BenchDoc], conventions: str = "guidelines", width: 
         for gi, si in pairs:
             g, s = gold[gi], system[si]
             if g.value != s.value:
-                kinds["value"].append(f"{tag} gold {g.type} {g.value} | ours {s.type} {s.value} | {ctx(g.start, g.end)}")
+                kinds["value"].append(
+                    f"{tag} gold {g.type} {g.value} | ours {s.type} {s.value} | {ctx(g.start, g.end)}"
+                )
             elif g.type != s.type:
                 kinds["type"].append(f"{tag} gold {g.type} | ours {s.type} {s.value} | {ctx(g.start, g.end)}")
         for gi, g in enumerate(gold):

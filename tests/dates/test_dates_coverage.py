@@ -364,7 +364,9 @@ def test_news_mode_more_deixis(text: str, span: str, value: str) -> None:
 def test_quarters_convert_to_timex3_and_follow_the_narrative_without_a_dct() -> None:
     (q,) = find_dates("Losses narrowed last quarter.", dct=NEWS)
     assert [t.value for t in span_timex3(q)] == ["2012-Q4"]
-    found = [(s.text, s.date.value) for s in find_dates("In 1929 the banks failed. In the fourth quarter, mills closed.")]
+    found = [
+        (s.text, s.date.value) for s in find_dates("In 1929 the banks failed. In the fourth quarter, mills closed.")
+    ]
     assert found == [("1929", "1929"), ("fourth quarter", "1929-36")]  # narrative: the reference year, no tense rule
     assert find_dates("In the first half of the match he scored.") == []  # "of" something else: not a date
 
