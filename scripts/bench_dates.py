@@ -11,6 +11,13 @@ scored with the TempEval-3 Task A scorer of `serge_corpus.evaluate.tempeval`:
     .venv/bin/python scripts/bench_dates.py --accuracy            # build/bench_dates_accuracy.{json,md}
     .venv/bin/python scripts/bench_dates.py --accuracy --tml DIR --no-heideltime
 
+Error listing (`--errors`), for development: the project's misses, false
+alarms and wrong values on WikiWars, by kind, with their context. Read it on
+the development documents only (`--docs odd`, the default: 01_, 03_, …); the
+even-numbered ones are held out:
+
+    .venv/bin/python scripts/bench_dates.py --errors [--docs odd|even|all|03_,05_] [--conventions timeml]
+
 Speed (the default):
 
 Times `find_dates` and `apply_dates` (serge_corpus.dates) against dateparser's
@@ -409,12 +416,60 @@ def accuracy_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def selected_docs(docs: list[BenchDoc], which: str) -> list[BenchDoc]:
+    """`odd` (the development documents 01_, 03_, …), `even` (held out), `all`, or a comma list of id prefixes."""
+    if which in ("odd", "even"):
+        return [d for i, d in enumerate(docs) if (i % 2 == 0) == (which == "odd")]
+    if which == "all":
+        return docs
+    prefixes = tuple(p.strip() for p in which.split(",") if p.strip())
+    return [d for d in docs if d.doc_id.startswith(prefixes)]
+
+
+def error_listing(docs: list[BenchDoc], conventions: str = "guidelines", width: int = 60) -> dict[str, list[str]]:
+    """The project's errors by kind: `value` (matched, other value), `type`, `missed`, `spurious`."""
+    from serge_corpus.evaluate.tempeval import match_timexes
+
+    found, _ = project_timexes(docs, conventions)
+    kinds: dict[str, list[str]] = {"value": [], "type": [], "missed": [], "spurious": []}
+    for doc, system in zip(docs, found):
+        gold = list(doc.gold)
+        pairs = match_timexes(gold, system)
+        seen_g = {g for g, _ in pairs}
+        seen_s = {s for _, s in pairs}
+
+        def ctx(a: int, b: int, text: str = doc.text) -> str:
+            left = text[max(0, a - width) : a].replace("\n", " ")
+            right = text[b : b + width // 2].replace("\n", " ")
+            return f"{left}[[{text[a:b]}]]{right}"
+
+        tag = doc.doc_id[:3]
+        for gi, si in pairs:
+            g, s = gold[gi], system[si]
+            if g.value != s.value:
+                kinds["value"].append(
+                    f"{tag} gold {g.type} {g.value} | ours {s.type} {s.value} | {ctx(g.start, g.end)}"
+                )
+            elif g.type != s.type:
+                kinds["type"].append(f"{tag} gold {g.type} | ours {s.type} {s.value} | {ctx(g.start, g.end)}")
+        for gi, g in enumerate(gold):
+            if gi not in seen_g:
+                kinds["missed"].append(f"{tag} {g.type} {g.value} | {ctx(g.start, g.end)}")
+        for si, s in enumerate(system):
+            if si not in seen_s:
+                kinds["spurious"].append(f"{tag} {s.type} {s.value} | {ctx(s.start, s.end)}")
+    return kinds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--accuracy", action="store_true", help="score against WikiWars, the news set, --tml")
     parser.add_argument("--wikiwars", type=Path, default=WIKIWARS, help="WikiWars TIMEX3 JSONL")
     parser.add_argument("--tml", type=Path, help="a folder of .tml files (TimeML gold) to score too, in news mode")
     parser.add_argument("--no-heideltime", action="store_true", help="run only the project")
+    parser.add_argument("--errors", action="store_true", help="list the project's errors on WikiWars, by kind")
+    parser.add_argument("--docs", default="odd", help="--errors: odd (development, default), even, all, or id prefixes")
+    parser.add_argument("--conventions", default="guidelines", choices=("guidelines", "timeml"))
     parser.add_argument(
         "--heideltime-cache",
         type=Path,
@@ -431,6 +486,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.heideltime_child:
         heideltime_child(args.heideltime_child)
+        return
+    if args.errors:
+        docs = selected_docs(wikiwars_docs(args.wikiwars), args.docs)
+        for kind, lines in error_listing(docs, args.conventions).items():
+            print(f"## {kind} ({len(lines)})")
+            print("\n".join(lines))
         return
     if args.accuracy:
         report = accuracy(args)

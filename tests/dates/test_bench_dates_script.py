@@ -52,3 +52,19 @@ def test_missing_timeml_reader_is_a_clear_message(bench: ModuleType, tmp_path: P
     else:
         with pytest.raises(SystemExit, match="no .tml files"):
             bench.tml_docs(tmp_path)
+
+
+def test_error_listing_sorts_errors_by_kind(bench: ModuleType) -> None:
+    from serge_corpus.dates.timex3 import Timex3
+
+    text = "The port closed in 1905. Two years later it opened. It fell in May."
+    gold = (Timex3(19, 23, "DATE", "1905"), Timex3(25, 40, "DATE", "1908"), Timex3(9, 15, "DATE", "XXXX"))
+    doc = bench.BenchDoc("01_test", text, None, gold)
+    kinds = bench.error_listing([doc])
+    assert [len(kinds[k]) for k in ("value", "type", "missed", "spurious")] == [1, 0, 1, 1]
+    assert "gold DATE 1908 | ours DATE 1907" in kinds["value"][0] and "[[Two years later]]" in kinds["value"][0]
+    assert "[[closed]]" in kinds["missed"][0] and "[[May]]" in kinds["spurious"][0]
+    docs = [bench.BenchDoc(f"{i:02d}_x", "", None, ()) for i in range(1, 6)]
+    assert [d.doc_id for d in bench.selected_docs(docs, "odd")] == ["01_x", "03_x", "05_x"]
+    assert [d.doc_id for d in bench.selected_docs(docs, "even")] == ["02_x", "04_x"]
+    assert [d.doc_id for d in bench.selected_docs(docs, "02_,05_")] == ["02_x", "05_x"]

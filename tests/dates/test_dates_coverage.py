@@ -263,3 +263,156 @@ def test_timeml_conventions_are_an_option() -> None:
     assert timeml == {"former": "PAST", "now": "PRESENT", "A few weeks later": "FUTURE", "the future": "FUTURE"}
     values = [t.value for s in find_dates(text, conventions="timeml") for t in span_timex3(s)]
     assert values == ["PAST_REF", "PRESENT_REF", "FUTURE_REF", "FUTURE_REF"]
+
+
+# Months, days and seasons in an era (invented sentences about ancient history).
+@pytest.mark.parametrize(
+    ("text", "span", "value", "timex"),
+    [
+        ("The fleet sailed in April 480 BC from the gulf.", "April 480 BC", "-0479-04", "BC0480-04"),
+        ("Caesar was killed on 15 March 44 BC in Rome.", "15 March 44 BC", "-0043-03-15", "BC0044-03-15"),
+        ("The treaty was sworn on September 2, 31 BC.", "September 2, 31 BC", "-0030-09-02", "BC0031-09-02"),
+        ("The envoys met in the spring of 338 BC at the isthmus.", "spring of 338 BC", "-0337-21", "BC0338-SP"),
+        ("The city burned on 24 August AD 79.", "24 August AD 79", "0079-08-24", "0079-08-24"),
+    ],
+)
+def test_months_days_and_seasons_in_an_era(text: str, span: str, value: str, timex: str) -> None:
+    found = find_dates(text)
+    assert [(s.text, s.date.value) for s in found] == [(span, value)]
+    assert [t.value for t in span_timex3(found[0])] == [timex]
+
+
+def test_era_and_day_month_ranges_are_two_timexes() -> None:
+    text = "The revolt (512-497 BC) failed; the fleet fought on 3 June-5 June 1905 in the straits."
+    parts = [(text[t.start : t.end], t.value) for s in find_dates(text) for t in span_timex3(s)]
+    assert parts == [("512", "BC0512"), ("497 BC", "BC0497"), ("3 June", "1905-06-03"), ("5 June 1905", "1905-06-05")]
+
+
+def test_a_part_of_a_month_is_a_date_before_a_capitalised_word() -> None:
+    # D114 reads "by August Bebel" as a name; "in late April Soviet forces" names a part of April.
+    text = "In 1921 the strikes spread, and in late April Soviet troops entered the town."
+    assert [(s.text, s.date.value) for s in find_dates(text)][-1] == ("late April", "1921-04")
+    assert [s.text for s in find_dates("A speech by the late August Bebel was read.")] == []
+
+
+@pytest.mark.parametrize("prep", ["over", "for", "during"])
+def test_the_season_after_over_or_for_is_the_reference_years(prep: str) -> None:
+    text = f"In 1812 the army reached the city and stayed {prep} the winter."
+    assert [(s.text, s.date.value) for s in find_dates(text)][-1] == ("winter", "1812-24")
+
+
+def test_a_range_of_months_without_a_preposition() -> None:
+    text = "The strikes ended in 1905. January to March was quiet; April and June brought riots."
+    found = [(s.text, s.date.value) for s in find_dates(text)]
+    assert found == [("1905", "1905"), ("January to March", "1905-01/1905-03")]  # "April and June" alone: no range
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span", "value", "mod"),
+    [
+        ("The legion spent the winter in Kiev.", "winter", "1812-24", None),
+        ("By the middle of summer the rebels held the valley.", "middle of summer", "1812-22", "MID"),
+        ("They left before the onset of winter closed the passes.", "winter", "1812-24", None),
+    ],
+)
+def test_the_season_after_spending_verbs_and_parts(sentence: str, span: str, value: str, mod: str | None) -> None:
+    found = find_dates("The war broke out in 1812. " + sentence)
+    assert [(s.text, s.date.value, s.date.mod) for s in found][-1] == (span, value, mod)
+
+
+def test_a_season_before_an_event_noun_is_a_date_only_in_timeml_conventions() -> None:
+    # D171: the guidelines leave "the summer offensive" out (D114, D123); TimeML tags it.
+    text = "In 1916 the army prepared its summer offensive while the hot spring water froze."
+    assert [s.text for s in find_dates(text)] == ["1916"]
+    timeml = [(s.text, s.date.value) for s in find_dates(text, conventions="timeml")]
+    assert timeml == [("1916", "1916"), ("summer", "1916-22")]
+
+
+# News mode, more deixis (DCT 2013-03-15, a Friday); invented sentences.
+NEWS_MORE = [
+    # weekdays: past by default, the coming one after a future cue, the DCT's own weekday is the DCT
+    ("The ferry sank on Wednesday.", "Wednesday", "2013-03-13"),
+    ("The ferry will sail on Wednesday.", "Wednesday", "2013-03-20"),
+    ("The court adjourned until Monday.", "Monday", "2013-03-18"),
+    ("The strike ended last Thursday.", "last Thursday", "2013-03-14"),  # the most recent one
+    ("The mayor spoke on Friday.", "Friday", "2013-03-15"),
+    ("Earlier this month the court ruled.", "Earlier this month", "2013-03"),  # D156
+    ("Later this year the mill reopens.", "Later this year", "2013"),
+    ("The canal froze two weeks ago.", "two weeks ago", "2013-03-01"),
+    ("The fleet was sold a year ago.", "a year ago", "2012"),
+    ("The mill will close next year.", "next year", "2014"),
+    # months and days without a year (D172): the tense before them picks the year
+    ("Exports fell in December.", "December", "2012-12"),
+    ("Exports will recover in December.", "December", "2013-12"),
+    ("The port reopens in April.", "April", "2013-04"),  # no cue: the DCT's year
+    ("The new line will open on February 2.", "February 2", "2014-02-02"),
+    ("The contract was signed on March 3.", "March 3", "2013-03-03"),
+    # quarters and halves (D172)
+    ("Profits fell in the fourth quarter.", "fourth quarter", "2012-36"),
+    ("In the first quarter, orders rose.", "first quarter", "2013-33"),
+    ("The group expects a rebound in the second half.", "second half", "2013-41"),
+    ("Losses narrowed last quarter.", "last quarter", "2012-36"),
+    ("Margins should improve next quarter.", "next quarter", "2013-34"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value"), NEWS_MORE)
+def test_news_mode_more_deixis(text: str, span: str, value: str) -> None:
+    assert [(s.text, s.date.value) for s in find_dates(text, dct=NEWS)] == [(span, value)]
+
+
+def test_quarters_convert_to_timex3_and_follow_the_narrative_without_a_dct() -> None:
+    (q,) = find_dates("Losses narrowed last quarter.", dct=NEWS)
+    assert [t.value for t in span_timex3(q)] == ["2012-Q4"]
+    found = [
+        (s.text, s.date.value) for s in find_dates("In 1929 the banks failed. In the fourth quarter, mills closed.")
+    ]
+    assert found == [("1929", "1929"), ("fourth quarter", "1929-36")]  # narrative: the reference year, no tense rule
+    assert find_dates("In the first half of the match he scored.") == []  # "of" something else: not a date
+
+
+def test_a_modifier_before_the_season_keeps_it_in_the_reference_year() -> None:
+    # D171: early/late/mid are modifiers (D146), not the descriptive adjectives of D123
+    found = find_dates("The siege began in 1919. In the early summer, the army moved; in the bitter winter, it froze.")
+    assert [(s.text, s.date.value, s.date.mod) for s in found] == [
+        ("1919", "1919", None),
+        ("early summer", "1919-22", "START"),
+        ("winter", None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("On 9 July 1848 the barricades rose; the assembly fell later that month.", "later that month", "1848-07"),
+        ("The talks failed in 1871. Later that year the treaty was signed.", "Later that year", "1871"),
+        ("The fort fell on 17 June 1775. Later in the summer the siege began.", "Later in the summer", "1775-22"),
+        ("In 1905 the mutiny, which had started earlier that year, ended.", "earlier that year", "1905"),
+    ],
+)
+def test_later_and_earlier_join_a_relative_date(text: str, span: str, value: str) -> None:
+    # D156: the adverb is part of the relative date and sets no mod
+    assert [(s.text, s.date.value, s.date.mod) for s in find_dates(text)][-1] == (span, value, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("Raids averaged 40 a day that spring.", "a day", "P1D"),
+        ("The grant fell from $2 million a year to nothing.", "a year", "P1Y"),
+        ("The column covered 25 miles (40 km) a day.", "a day", "P1D"),
+        ("Desertions reached nearly 300 a week.", "a week", "P1W"),
+    ],
+)
+def test_a_rate_is_no_date_but_a_timeml_set(text: str, span: str, value: str) -> None:
+    # D148: the unit of a rate belongs to a quantity; TimeML tags a SET (D173)
+    assert [s.text for s in find_dates(text) if s.date.type in ("DURATION", "SET")] == []
+    timeml = [(s.text, s.date.type, s.date.value) for s in find_dates(text, conventions="timeml")]
+    assert (span, "SET", value) in timeml
+
+
+def test_a_lone_length_stays_a_duration() -> None:
+    assert [(s.text, s.date.value) for s in find_dates("The siege took a year; they rested a day.")] == [
+        ("a year", "P1Y"),
+        ("a day", "P1D"),
+    ]

@@ -88,6 +88,23 @@ DATES = [
     "the end of the year",
     "right now",
     "at present",
+    # issue 10, second round (D170-D173)
+    "April 480 BC",
+    "15 March 44 BC",
+    "the spring of 338 BC",
+    "24 August AD 79",
+    "499-493 BC",
+    "27 May-28 May 1905",
+    "in the fourth quarter",
+    "last quarter",
+    "later that month",
+    "Later in the summer",
+    "January to March",
+    "spent the winter",
+    "30 a day",
+    "in the early summer",
+    "On 3 May 1915",
+    "declassified in 2005",
 ]
 PUNCT = ["", ",", ".", ";", ":", "!", "?", ")", "”", "'"]
 

@@ -190,7 +190,9 @@ def test_narrative_mode_is_unchanged() -> None:
     got = _values(text, dct=None)
     assert got["November"] == "1962-11"
     assert got["A year earlier"] == "1961"
-    assert "first quarter" not in _values("Sales fell in the first quarter.", dct=None)
+    # without a DCT a bare quarter is read like a season, from the story's year (D172), never from a DCT
+    assert _values("Sales fell in the first quarter.", dct=None)["first quarter"] is None
+    assert _values("Trade shrank in 1920. It grew in the second half.", dct=None)["second half"] == "1920-41"
 
 
 def test_normalize_reads_a_quarter_in_news_mode() -> None:

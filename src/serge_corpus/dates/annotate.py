@@ -44,7 +44,8 @@ from serge_corpus.dates.detect import detector_for
 from serge_corpus.dates.expression import Expression
 from serge_corpus.dates.find import check_anchor, core_bounds, keep_conventions
 from serge_corpus.dates.news import with_news_readings
-from serge_corpus.dates.resolve import moves_reference, resolve
+from serge_corpus.dates.resolve import ReferenceTime
+from serge_corpus.dates.timeline import Lookahead, lookaheads_of, opens_sentence
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
 from serge_corpus.model import UNANNOTATED_LABELS, Block, DateValue, Span
 
@@ -77,26 +78,34 @@ def apply_dates(
     """Blocks with normalised, reference-resolved DATE spans merged into their NER spans.
 
     `dct` (document creation time, EDTF) fixes deictic expressions and starts
-    the reference time when no `anchor` is given (DECISIONS D158).
+    the reference time when no `anchor` is given (DECISIONS D158). The
+    reference follows the narrative's main timeline across blocks (D170).
     """
     check_anchor(anchor)
     check_anchor(dct, "dct")
     vocab = vocabulary or load_vocabulary()
-    reference = anchor or dct
+    plans = [_plan(block, vocab, dct) if block.annotated else None for block in blocks]
+    ahead = _lookahead(blocks, plans, vocab)
+    time = ReferenceTime(anchor or dct, dct)
     out: list[Block] = []
-    for block in blocks:
-        if not block.annotated:
+    for block, plan in zip(blocks, plans):
+        if plan is None:
             out.append(block)
             continue
-        spans, reference = date_block(block, reference, vocab, dct)
-        out.append(block.with_spans(spans))
+        out.append(block.with_spans(_resolve_block(block, plan, time, ahead)))
     return out
 
 
-def date_block(
-    block: Block, reference: str | None, vocab: Vocabulary, dct: str | None = None
-) -> tuple[list[Span], str | None]:
-    """The spans of one block after the date pass, and the reference time after it."""
+@dataclass(frozen=True)
+class _BlockPlan:
+    """One block's date items (detected or NER-only, flat, in order) and the named spans kept beside them."""
+
+    items: list[_DateItem]
+    named: list[Span]
+
+
+def _plan(block: Block, vocab: Vocabulary, dct: str | None = None) -> _BlockPlan:
+    """Detect a block's dates and settle them with its NER spans (steps 1-3 of the module docstring)."""
     text = block.text
     expressions = keep_conventions(detector_for(vocab).detect(text), "guidelines", dct)
     if dct is not None:
@@ -112,22 +121,39 @@ def date_block(
         if item is not None:
             items.append(item)
     items.sort(key=lambda i: (i.start, i.end))
+    return _BlockPlan(_flat(items), named)
+
+
+def _lookahead(blocks: Sequence[Block], plans: Sequence[_BlockPlan | None], vocab: Vocabulary) -> dict[int, Lookahead]:
+    """The timeline's lookahead (D170) of every detected expression of the narrative blocks, by id()."""
+    exprs: list[Expression] = []
+    scenes: list[bool] = []
+    for block, plan in zip(blocks, plans):
+        if plan is None or block.block not in NARRATIVE_BLOCKS:
+            continue
+        for item in plan.items:
+            if item.expression is not None:
+                exprs.append(item.expression)
+                scenes.append(opens_sentence(block.text, item.start, vocab.scene_words))
+    return {id(e): a for e, a in zip(exprs, lookaheads_of(exprs, scenes))}
+
+
+def _resolve_block(block: Block, plan: _BlockPlan, time: ReferenceTime, ahead: dict[int, Lookahead]) -> list[Span]:
+    """The spans of one block after the date pass; `time` moves along with its narrative dates."""
+    text = block.text
     narrative = block.block in NARRATIVE_BLOCKS
     dates: list[Span] = []
-    for item in _flat(items):
+    for item in plan.items:
         if item.expression is not None:
-            date = resolve(item.expression, reference, dct)
-            rel = item.expression.relative
-            deictic = rel is not None and (rel.deictic is not None or rel.kind == "present")
-            if narrative and moves_reference(item.expression, date) and not (dct is not None and deictic):
-                reference = date.value
+            date = time.step(item.expression, ahead.get(id(item.expression)), narrative)
             dates.append(Span(item.start, item.end, "DATE", text[item.start : item.end], date))
         else:
             ner_span = item.ner
             assert ner_span is not None
-            date = ner_span.date or (resolve(item.reading, reference, dct) if item.reading else DateValue("DATE", None))
+            reading = item.reading
+            date = ner_span.date or (time.step(reading, narrative=False) if reading else DateValue("DATE", None))
             dates.append(replace(ner_span, date=date))
-    return _flatten_named(named, dates), reference
+    return _flatten_named(plan.named, dates)
 
 
 def _settle(expressions: list[Expression], named: list[Span], text: str) -> tuple[list[Expression], list[Span]]:

@@ -47,6 +47,11 @@ from serge_corpus.model import DateValue
 
 _DASH = r"[-–—‐‑]"
 _ORD = r"(?:st|nd|rd|th)"
+# A rate's time unit ("a day", "per week") and the token before it ("30", "billion", "miles", ")").
+_RATE = re.compile(r"(?i:an?|per)\s+(?i:day|week|month|year)")
+_LAST_TOKEN = re.compile(r"(?P<t>[\w.,$€£%]+|\))\s*\Z")
+# Words before a bare month that name a part of it: no first name follows them.
+_MONTH_PARTS = frozenset({"early", "late", "mid", "end of", "beginning of", "middle of", "start of"})
 _NUM_LEFT = r"(?<![\w.,$£€#/])"
 _NUM_RIGHT = r"(?![\w%]|[.,]\d|\s*%)"
 _DAY = r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?!\d)"
@@ -63,6 +68,15 @@ _PREV_WORD = re.compile(r"([^\s(\[]+)\s*\Z")
 _JOINER = re.compile(r",?\s*(?:[-–—]|(?i:to|until|till|through|and))\s*")
 # Words before a bare weekday, in its sentence, that point to the coming one (D158).
 _FUTURE_CUE = re.compile(r"(?i:\b(?:will|shall|expected\s+to|plans?\s+to|due|until|till|from)\b)[^.!?]*\Z")
+# Tense cues before a day or month without year, read in news (D172): a modal or a plan word says
+# future; a past auxiliary, a common irregular past or an -ed verb says past. No POS tagger: a heuristic.
+_FUTURE_TENSE = re.compile(
+    r"(?i:\b(?:will|shall|would|going\s+to|expected|expects?|plans?\s+to|planned|scheduled|set\s+to|slated|due|until|till)\b)[^.!?]*\Z"
+)
+_PAST_TENSE = re.compile(
+    r"(?i:\b(?:was|were|had|did|said|told|fell|rose|grew|sold|began|took|made|came|went|won|lost|left|held|met|saw|"
+    r"gave|got|paid|spent|cut|hit|led|ran|set\s+up|[a-z]+ed)\b)[^.!?]*\Z"
+)
 # The rule name of expressions only TimeML conventions annotate (D166): kept by
 # `conventions="timeml"`, dropped otherwise.
 TIMEML_ONLY = "timeml_only"
@@ -135,6 +149,8 @@ class Detector:
         self.rules = self._compile()
         self._mod_left = re.compile(r"(?<!\w)(?P<mod>" + _alt(vocab.modifiers, ci=True) + r")\s*(?:(?i:the)\s+)?\Z")
         self._join_left = re.compile(r"(?<!\w)(?P<j>" + _alt(vocab.join_words, ci=True) + r")\s+\Z")
+        # D156: "later that month", "Later in the summer": the adverb is part of a relative date, no mod
+        self._later_left = re.compile(r"(?<!\w)(?P<j>(?i:later|earlier)(?:\s+(?i:in)(?:\s+(?i:the))?)?)\s+\Z")
         self._duration_lead = re.compile(r"(?<!\w)(?P<w>" + _alt(vocab.duration_lead, ci=True) + r")\s+\Z")
         self._onwards = re.compile(r"\s+(?P<w>" + _alt(vocab.onwards, ci=True) + r")(?!\w)")
         noise = _alt(vocab.noise_tokens)
@@ -160,6 +176,9 @@ class Detector:
         preps_month = _alt(v.bare_month_prepositions, ci=True)
         preps = _alt(v.prepositions, ci=True)
         season_lower = _alt([w.lower() for w in v.seasons])
+        season_lead = _alt(v.season_lead, ci=True)
+        season_part = _alt([w for w in v.season_lead + tuple(v.modifiers) if w.endswith(" of")], ci=True)
+        season_event = _alt(v.season_event_nouns, ci=True)
         connector = rf"\s*(?:{_DASH}|(?i:to|and|until|till|through))\s*"
         year_tail = rf"(?:,?\s*(?P<y>\d{{4}}))?{_NUM_RIGHT}"
         era = r"(?:B\.C\.E\.|BCE|B\.C\.|BC|A\.D\.|AD|C\.E\.|CE)"
@@ -231,6 +250,20 @@ class Detector:
                 self._year_part,
                 False,
             ),
+            # "in the first quarter", "the second half" (no year): of the reference year (D172).
+            (
+                "year_part_bare",
+                r"(?<!\w)(?i:the)\s+(?P<body>(?P<part>(?i:first|second|third|fourth|latter|1st|2nd|3rd|4th))\s+(?P<what>(?i:half|quarter)))(?!\s+(?i:of)\b)(?![\w-])",
+                self._year_part_bare,
+                False,
+            ),
+            # "last quarter", "this quarter", "next quarter": from the DCT in news (D172).
+            (
+                "quarter_deictic",
+                r"(?<!\w)(?P<det>(?i:last|this|next))\s+(?i:quarter)(?![\w-])",
+                self._quarter_deictic,
+                False,
+            ),
             (
                 "rest_of",
                 r"(?<!\w)(?i:rest|remainder|balance)\s+(?i:of)\s+(?i:the|that|this)\s+(?P<u>(?i:year|month))(?!\w)",
@@ -292,6 +325,13 @@ class Detector:
                 "era_range",
                 rf"{_NUM_LEFT}(?P<y>\d{{1,4}})(?:\s*{_DASH}\s*|\s+(?i:to|until|till)\s+)(?P<y2>\d{{1,4}})\s*(?P<era>{era})(?![\w%])",
                 self._era_range,
+                False,
+            ),
+            # "April 480 BC", "12 August 490 BC", "the autumn of 481 BC": a month, day or season in an era.
+            (
+                "era_dated",
+                rf"(?<![\w.,/$])(?:(?P<d>{_DAY}){_ORD}?\s+(?:(?i:of)\s+)?)?(?:(?P<m>{month})(?:\s+(?P<d2>{_DAY}){_ORD}?)?|(?P<s>{season}))(?:,?\s+(?i:of))?,?\s+(?:(?P<y>\d{{1,4}})\s*(?P<era>{era})|(?P<era2>A\.D\.|AD)\s*(?P<y2>\d{{1,4}}))(?![\w%])",
+                self._era_dated,
                 False,
             ),
             (
@@ -366,7 +406,7 @@ class Detector:
             # "from October to March": a range of months in the reference year (the end may be in the next).
             (
                 "month_range",
-                rf"(?<!\w)(?i:from|between)\s+(?P<body>(?P<m>{full_month})\s+(?i:to|until|till|through|and)\s+(?P<m2>{full_month}))(?!\w)(?!,?\s*\d)",
+                rf"(?<!\w)(?P<lead>(?i:from|between)\s+)?(?P<body>(?P<m>{full_month})\s+(?P<join>(?i:to|until|till|through|and))\s+(?P<m2>{full_month}))(?!\w)(?!,?\s*\d)",
                 self._month_range,
                 False,
             ),
@@ -380,8 +420,22 @@ class Detector:
             # "During the summer, …", "the spring and summer": the season of the reference year (D165).
             (
                 "the_season",
-                rf"(?<!\w){preps_month}\s+(?i:the)\s+(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)",
+                rf"(?<!\w)(?:{preps_month}|{season_lead})\s+(?i:the)\s+(?:(?i:early|late|mid-?)\s*)?(?P<body>(?P<s>{season_lower}))(?=\s*(?:[,.;:!?)\]]|$)|\s+(?:and|in|on|at|when|as|with|by|to|for|from|the|a|an|he|she|they|it|we|there|both)\b)",
                 self._the_season,
+                False,
+            ),
+            # "by the middle of summer", "before the onset of winter": "the" fixes the season (reference year).
+            (
+                "season_part",
+                rf"(?<!\w)(?i:the)\s+(?:{season_part})\s+(?P<body>(?P<s>{season_lower}))(?!\w)",
+                self._the_season,
+                False,
+            ),
+            # conventions="timeml" only: "their summer offensive" (D171).
+            (
+                TIMEML_ONLY,
+                rf"(?<![\w-])(?P<body>(?P<s>{season}))\s+(?={season_event}(?!\w))",
+                self._season_event,
                 False,
             ),
             (
@@ -425,7 +479,26 @@ class Detector:
             for i, e in enumerate(chosen)
         ]
         chosen = self._noise_in_parentheses(chosen, text)
+        chosen = [self._rate(e, text) for e in chosen]
         return _flag_parenthetical(chosen, text)
+
+    def _rate(self, expr: Expression, text: str) -> Expression:
+        """ "30 attacks a day", "$1 billion a year", "20 miles (32 km) a day": a rate, part of a quantity (D148).
+
+        Not a date under the guidelines; TimeML tags it as a SET (P1D …), so it
+        becomes a TimeML-only SET (D166, D173).
+        """
+        date = expr.date
+        if date is None or date.type != "DURATION" or not _RATE.fullmatch(text, expr.start, expr.end):
+            return expr
+        before = _LAST_TOKEN.search(text, max(0, expr.start - 40), expr.start)
+        if before is None:
+            return expr
+        word = before["t"].lower()
+        counted = word[0].isdigit() or word in (")", "%") or word in self.v.not_year_scale or word in self.v.numbers
+        if not (counted or word in self.v.not_year_after):
+            return expr
+        return Expression(expr.start, expr.end, TIMEML_ONLY, date=DateValue("SET", date.value))
 
     # ------------------------------------------------------------ builders
 
@@ -484,7 +557,8 @@ class Detector:
             return self._fixed(m, rule, DateValue("INTERVAL" if day2 else "DATE", None, noisy=True))
         if m["y"] is None:
             end_month = (month2 or month) if day2 is not None else None
-            rel = Relative("within", month=month, day=day, end_month=end_month, end_day=day2)
+            tense = _tense(m.string, m.start())
+            rel = Relative("within", month=month, day=day, end_month=end_month, end_day=day2, tense=tense)
             return self._relative(m, rule, rel)
         year = int(m["y"])
         if day2 is None:
@@ -630,6 +704,22 @@ class Detector:
         value = -(year - 1) if era in ("BC", "BCE") else year
         return self._fixed(m, "era", DateValue("DATE", year_text(value)))
 
+    def _era_dated(self, m: re.Match[str], text: str) -> Expression | None:
+        """ "April 480 BC" -> -0479-04, "12 August 490 BC" -> -0489-08-12, "autumn of 481 BC" -> -0480-23."""
+        year = int(m["y"] or m["y2"])
+        if year == 0 or (m["d"] and m["d2"]) or (m["d"] and m["s"]):
+            return None
+        if (m["era"] or "").replace(".", "") in ("BC", "BCE"):
+            year = 1 - year  # astronomical numbering: 1 BC is year 0
+        if m["s"]:
+            season = Point("season", year, season=self._seasons[m["s"].lower()])
+            return self._fixed(m, "era_dated", DateValue("DATE", format_point(season)))
+        month = self._months[m["m"]]
+        day = m["d"] or m["d2"]
+        if day is None:
+            return self._fixed(m, "era_dated", DateValue("DATE", format_point(Point("month", year, month))))
+        return self._fixed(m, "era_dated", _day(year, month, int(day)))
+
     def _year(self, m: re.Match[str], text: str) -> Expression | None:
         year = int(m["y"])
         if not self._plausible(year) or not self._year_context(text, m.start(), m.end()):
@@ -738,6 +828,17 @@ class Detector:
         code = (39 if halves else 32) + part
         return self._fixed(m, "year_part", DateValue("DATE", f"{year_text(year)}-{code}"))
 
+    def _year_part_bare(self, m: re.Match[str], text: str) -> Expression | None:
+        code = _year_part_code(m["part"], m["what"])
+        # a sub-year grouping (EDTF 33-36, 40-41) is read like a season of the reference year
+        if code is None:
+            return None
+        return self._relative(m, "year_part_bare", Relative("within", season=code, tense=_tense(text, m.start())))
+
+    def _quarter_deictic(self, m: re.Match[str], text: str) -> Expression | None:
+        amount = {"last": -1, "this": 0, "next": 1}[m["det"].lower()]
+        return self._relative(m, "quarter_deictic", Relative("quarter", amount=amount, deictic="prefer"))
+
     def _same_unit(self, m: re.Match[str], text: str) -> Expression | None:
         return self._relative(m, "same_unit", Relative("same", unit=self.v.units[m["u"].lower()]))
 
@@ -838,17 +939,24 @@ class Detector:
 
     def _month_range(self, m: re.Match[str], text: str) -> Expression | None:
         first, last = self._months[m["m"]], self._months[m["m2"]]
-        if first == last:
-            return None
+        if first == last or (m["lead"] is None and m["join"].lower() == "and"):
+            return None  # "April and June" alone may be two names; "April to June" is a range
         return self._relative(m, "month_range", Relative("within", month=first, end_month=last))
 
     def _bare_month(self, m: re.Match[str], text: str) -> Expression | None:
-        if m["m"] in self.v.months_also_names and _CAPITALISED_NEXT.match(text, m.end()):
-            return None  # "by August Bebel"
-        return self._relative(m, "bare_month", Relative("within", month=self._months[m["m"]]))
+        lead = text[m.start() : self._span(m)[0]].strip().lower()
+        in_part_of = lead in _MONTH_PARTS and self._previous_word(text, m.start()) != "the"
+        # "by August Bebel" is a name; "in late April Soviet forces" a date ("the late August Bebel" is not)
+        if m["m"] in self.v.months_also_names and _CAPITALISED_NEXT.match(text, m.end()) and not in_part_of:
+            return None
+        rel = Relative("within", month=self._months[m["m"]], tense=_tense(text, m.start()))
+        return self._relative(m, "bare_month", rel)
 
     def _the_season(self, m: re.Match[str], text: str) -> Expression | None:
         return self._relative(m, "the_season", Relative("within", season=self._seasons[m["s"].lower()]))
+
+    def _season_event(self, m: re.Match[str], text: str) -> Expression | None:
+        return self._relative(m, TIMEML_ONLY, Relative("within", season=self._seasons[m["s"].lower()]))
 
     def _bare_season(self, m: re.Match[str], text: str) -> Expression | None:
         # A season with no year and no determiner: the text does not fix which one (D123).
@@ -912,6 +1020,8 @@ class Detector:
                 expr = replace(expr, start=lead.start("w"))
         else:
             joined = self._join_left.search(text, max(floor, expr.start - 20), expr.start)
+            if joined is None and expr.relative is not None:
+                joined = self._later_left.search(text, max(floor, expr.start - 20), expr.start)
             if joined is not None:  # "the rest of 1942" -> "rest of 1942", no mod
                 expr = replace(expr, start=joined.start("j"))
         m = self._mod_left.search(text, max(floor, expr.start - _MOD_WINDOW), expr.start)
@@ -1088,6 +1198,26 @@ def _range_end(start: int, raw: str) -> int | None:
     if end <= start:
         end += width  # "1898-02" rolls over to 1902
     return end if end - start <= 30 else None
+
+
+def _year_part_code(part: str, what: str) -> int | None:
+    """EDTF level-1 code of "first quarter" (33) … "fourth quarter" (36), "first half" (40), "second half" (41)."""
+    rank = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+    halves = what.lower() == "half"
+    n = 2 if part.lower() == "latter" and halves else rank.get(part.lower())
+    if n is None or n > (2 if halves else 4):
+        return None
+    return (39 if halves else 32) + n
+
+
+def _tense(text: str, start: int) -> str | None:
+    """ "future", "past" or None: the tense cue in the 80 characters of the sentence before `start`."""
+    lo = max(0, start - 80)
+    if _FUTURE_TENSE.search(text, lo, start):
+        return "future"
+    if _PAST_TENSE.search(text, lo, start):
+        return "past"
+    return None
 
 
 def _day(year: int, month: int, day: int) -> DateValue:

@@ -21,7 +21,8 @@ class Relative:
         None is a vague quantity ("a few weeks later"): the reference at the
         granularity the text supports, no mod (DECISIONS D120).
       - "same": the reference truncated to `unit` ("that year").
-      - "within": a month/day/season of the reference year + `years`
+      - "within": a month/day/season of the reference year + `years` (`season` may
+        also be an EDTF quarter or half code, 33-36, 40-41: "the first quarter")
         ("December of that year", "November 16", "in October"); with
         `end_month`/`end_day` a range of days ("February 28-29").
       - "next_named": the next/previous `month` or `season` ("the following spring").
@@ -33,9 +34,12 @@ class Relative:
       - "week": the week `amount` weeks from the reference's ("last week" -1).
       - "weekday": the day `weekday` (1 = Monday) nearest the reference, in
         `direction` (0: the past one with a DCT, the next one in a narrative).
+      - "quarter": the quarter `amount` quarters from the reference's ("last quarter" -1).
       - "holiday": the day `month`/`day` of the reference year ("Christmas");
         a movable feast names its rule in `holiday` ("easter+1").
 
+    `tense` ("past", "future" or None) is the tense cue before a day or
+    month without year; news mode reads it (D172).
     `deictic` says what a DCT does (D158): "prefer" resolves against it when
     there is one, else against the reference ("last year", "this week");
     "only" needs it and has no value without it ("three years ago").
@@ -64,6 +68,7 @@ class Relative:
     weekday: int | None = None
     holiday: str | None = None
     deictic: str | None = None
+    # past/present/future: the tense cue of an underspecified date, read only against a DCT (D172, D180).
     tense: str | None = None
     keep_precision: bool = False
     time: str | None = None

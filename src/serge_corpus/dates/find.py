@@ -11,6 +11,7 @@ from serge_corpus.dates.detect import TIMEML_ONLY, detector_for
 from serge_corpus.dates.expression import Expression
 from serge_corpus.dates.news import with_clock_times, with_news_readings, with_time_of_day
 from serge_corpus.dates.resolve import resolve, resolve_all
+from serge_corpus.dates.timeline import lookaheads
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.model import DateValue, Span
@@ -48,10 +49,11 @@ def find_dates(
     """
     check_anchor(anchor)
     check_anchor(dct, "dct")
+    vocab = vocabulary or load_vocabulary()
     expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions, dct)
     if dct is not None:
         expressions = with_news_readings(expressions, text, timeml=conventions == "timeml")
-    resolved, _ = resolve_all(expressions, anchor, dct=dct)
+    resolved, _ = resolve_all(expressions, anchor, dct=dct, lookahead=lookaheads(expressions, text, vocab))
     if conventions == "timeml":
         resolved = [(e, timeml_vague_shift(e, d)) for e, d in resolved]
         if dct is not None:  # news: parts of day and clock times as TIMEX3 TIME (D183)

@@ -38,6 +38,7 @@ from typing import Literal
 from serge_corpus.dates.expression import Expression, Relative
 from serge_corpus.dates.values import (
     SEASON_START_MONTH,
+    YEAR_PART_MONTHS,
     Point,
     format_point,
     holiday_day,
@@ -452,8 +453,8 @@ def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 def _season(year: int, season: int) -> Candidate:
-    start = SEASON_START_MONTH[season]
-    end_year, end_month = (year + 1, 2) if start == 12 else (year, start + 2)
+    start, months = YEAR_PART_MONTHS.get(season) or (SEASON_START_MONTH[season], 3)
+    end_year, end_month = (year + 1, start + months - 1 - 12) if start + months - 1 > 12 else (year, start + months - 1)
     last = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
     return dt.date(year, start, 1), last, format_point(Point("season", year, season=season))
 

@@ -45,10 +45,11 @@ EDTF string. It runs through the expressions in reading order (and, in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from serge_corpus.dates.expression import Expression, Relative
 from serge_corpus.dates.news import resolve_news
+from serge_corpus.dates.timeline import Lookahead, is_anaphoric, is_excursion, keeps_order, restates
 from serge_corpus.dates.values import (
     UNIT_PRECISION,
     Point,
@@ -60,6 +61,7 @@ from serge_corpus.dates.values import (
     parse_reference,
     shift,
     truncate,
+    year_text,
 )
 from serge_corpus.model import DateValue
 
@@ -67,6 +69,8 @@ from serge_corpus.model import DateValue
 _VAGUE_PRECISION = {"D": "month", "W": "month", "M": "year"}
 # A month this many months before the reference's month is read in the next year (D160).
 _FORWARD_MONTHS = 6
+# First month of an EDTF quarter or half (33-36, 40-41), for the tense rule of news (D172).
+_PART_START = {33: 1, 34: 4, 35: 7, 36: 10, 40: 1, 41: 7}
 # Any leap year: a day that exists in it exists in some year.
 _LEAP_YEAR = 2000
 
@@ -125,25 +129,78 @@ def moves_reference(expr: Expression, date: DateValue) -> bool:
 
 
 def resolve_all(
-    expressions: Iterable[Expression], reference: str | None, *, narrative: bool = True, dct: str | None = None
+    expressions: Iterable[Expression],
+    reference: str | None,
+    *,
+    narrative: bool = True,
+    dct: str | None = None,
+    lookahead: Sequence[Lookahead] | None = None,
 ) -> tuple[list[tuple[Expression, DateValue]], str | None]:
     """Resolve in reading order; returns each expression with its date, and the final reference.
 
     `narrative=False` (captions, notes, references) resolves against the
     reference without moving it. The reference starts at `dct` when it is None.
+    `lookahead` (one per expression, `timeline.lookaheads`) lets the main
+    timeline skip excursions (D170); without it only restatements are skipped.
     """
-    out: list[tuple[Expression, DateValue]] = []
-    if reference is None:
-        reference = dct
-    for expr in expressions:
-        date = resolve(expr, reference, dct)
-        out.append((expr, date))
-        deictic = expr.relative is not None and (expr.relative.deictic is not None or expr.relative.kind == "present")
-        if dct is not None and deictic:
-            continue  # news: "five years ago" does not become the story's time (D158)
-        if narrative and moves_reference(expr, date):
-            reference = date.value
-    return out, reference
+    exprs = list(expressions)
+    ahead = list(lookahead) if lookahead is not None else [Lookahead()] * len(exprs)
+    time = ReferenceTime(reference or dct, dct)
+    out = [(expr, time.step(expr, seen, narrative)) for expr, seen in zip(exprs, ahead)]
+    return out, time.reference
+
+
+class ReferenceTime:
+    """The running reference time of one document (rules in the module docstring and `timeline`).
+
+    `reference` is the main timeline's date; `last` the last date mentioned,
+    excursions included, which anaphora ("that year") point at (D170).
+    """
+
+    def __init__(self, reference: str | None, dct: str | None = None) -> None:
+        self.reference = reference
+        self.last = reference
+        self.dct = dct
+
+    def step(self, expr: Expression, ahead: Lookahead | None = None, narrative: bool = True) -> DateValue:
+        """The date of `expr` in reading order; a narrative date may then move the reference."""
+        date = resolve(expr, self.last if is_anaphoric(expr) else self.reference, self.dct)
+        if not narrative or _deictic_news(expr, self.dct) or not moves_reference(expr, date):
+            return date
+        seen = ahead or Lookahead()
+        self.last = date.value
+        if _reads_on(self.reference, date.value, seen):
+            return date  # the days after it only make sense from the old reference: an excursion, even a scene
+        if not is_excursion(self.reference, date.value, seen) or _reads_on(date.value, self.reference, seen):
+            self.reference = date.value
+        return date
+
+
+def _reads_on(value: str | None, other: str | None, ahead: Lookahead) -> bool:
+    """True when the partial dates ahead keep the story in order read from `value`, and not from `other`.
+
+    "On September 28, 1775, … on November 2 … on December 31 …" then "the
+    spring of 1776": read from 1775 the days come before 1776; read from the
+    old reference (March 1776) they would not. Such a date starts a new
+    stretch of the story and is no excursion; the other way round ("In
+    November 2008, … on April 15" before "April 21, 2003"), the new date is
+    one, even when it opens its sentence (D170).
+    """
+    if not ahead.partials or value is None or other is None or restates(value, other) or restates(other, value):
+        return False
+    return keeps_order(value, ahead.partials, ahead.following, _read) and not keeps_order(
+        other, ahead.partials, ahead.following, _read
+    )
+
+
+def _read(expr: Expression, reference: str | None) -> str | None:
+    return resolve(expr, reference).value
+
+
+def _deictic_news(expr: Expression, dct: str | None) -> bool:
+    """News: "five years ago", "today" resolve from the DCT and do not become the story's time (D158)."""
+    rel = expr.relative
+    return dct is not None and rel is not None and (rel.deictic is not None or rel.kind == "present")
 
 
 def _compute(rel: Relative, ref: tuple[Point, Point], news: bool = False) -> tuple[str | None, str | None, bool]:
@@ -152,6 +209,11 @@ def _compute(rel: Relative, ref: tuple[Point, Point], news: bool = False) -> tup
     if rel.kind == "week":
         base = end if rel.amount and rel.amount > 0 else start
         return _week(base, rel.amount or 0), None, False
+    if rel.kind == "quarter":
+        if not end.knows("month"):
+            return None, None, False
+        index = end.year * 4 + (end.month - 1) // 3 + (rel.amount or 0)  # type: ignore[operator]
+        return f"{year_text(index // 4)}-{33 + index % 4}", None, False
     if rel.kind == "weekday":
         return _weekday(end, rel.weekday or 1, rel.direction, news), None, False
     if rel.kind == "holiday":
@@ -187,8 +249,8 @@ def _compute(rel: Relative, ref: tuple[Point, Point], news: bool = False) -> tup
         return (format_point(p) if p else None), None, False
     if rel.kind == "decade":
         century = (start.year // 100) * 100
-        if (end.year // 100) * 100 != century:
-            return None, None, False
+        if (end.year // 100) * 100 != century or start.year <= 0:
+            return None, None, False  # "'70s" after "480 BC": no EDTF decade of a BC century
         return format_point(Point("decade", century + 10 * (rel.decade or 0))), None, False
     return None, None, False
 
@@ -206,6 +268,15 @@ def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tu
     if forward and rel.years == 0 and far_back:
         # "…declared war on 11 December 1941. In January, …": a narrative moves forward (D160).
         year += 1
+    first_month = rel.month or _PART_START.get(rel.season or 0)
+    if not forward and rel.years == 0 and first_month is not None and end.month is not None:
+        # News (D172): "sales fell in December" (DCT March 2013) is December 2012;
+        # "will open in February" is February 2014; without a cue, the DCT's year.
+        here, ref_day = (first_month, rel.day or 0), (end.month, end.day or 0)
+        if rel.tense == "past" and here > ref_day and first_month != end.month:
+            year -= 1
+        elif rel.tense == "future" and here < ref_day and first_month != end.month:
+            year += 1
     if rel.season is not None:
         return format_point(Point("season", year, season=rel.season)), False
     if rel.month is None:

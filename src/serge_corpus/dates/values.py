@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PRECISIONS: tuple[str, ...] = ("century", "decade", "year", "season", "month", "day")
 # Coarse-to-fine rank, to ask "does this point know its month?".
@@ -67,6 +68,7 @@ def format_point(p: Point) -> str:
     return f"{year_text(p.year)}-{p.month:02d}-{p.day:02d}"
 
 
+@lru_cache(maxsize=4096)  # the timeline re-reads the same few values many times (D170)
 def parse_point(value: str) -> Point | None:
     """Read an EDTF point this package writes; None for anything else."""
     m = _POINT.match(value)
@@ -83,6 +85,8 @@ def parse_point(value: str) -> Point | None:
         month = int(m["month"])
         if month in SEASON_START_MONTH:
             return Point("season", year, season=month)
+        if month > 12:  # an EDTF quarter or half ("2008-41"): as a reference, only its year is sure
+            return Point("year", year)
         return Point("month", year, month)
     return Point("year", year)
 
@@ -96,8 +100,17 @@ def parse_reference(value: str | None) -> tuple[Point, Point] | None:
         first, _, last = value.partition("/")
         a, b = parse_point(first), parse_point(last)
         return (a, b) if a is not None and b is not None else None
+    part = _YEAR_PART.match(value)
+    if part is not None:  # a quarter or half of a year: the months it spans
+        year, first, months = int(part["year"]), *YEAR_PART_MONTHS[int(part["code"])]
+        return Point("month", year, first), Point("month", year, first + months - 1)
     p = parse_point(value)
     return (p, p) if p is not None else None
+
+
+# EDTF level-2 year parts this package writes (D163, D181): quarters 33-36 and halves 40-41, as (first month, months).
+YEAR_PART_MONTHS = {33: (1, 3), 34: (4, 3), 35: (7, 3), 36: (10, 3), 40: (1, 6), 41: (7, 6)}
+_YEAR_PART = re.compile(r"^(?P<year>-?\d{4})-(?P<code>3[3-6]|4[01])$")
 
 
 def is_real_day(year: int, month: int, day: int) -> bool:

@@ -66,6 +66,9 @@ class Vocabulary:
     trim_leading: tuple[str, ...]
     not_dates_vague: frozenset[str]
     not_dates_links: frozenset[str]
+    scene_words: frozenset[str]
+    season_lead: tuple[str, ...]
+    season_event_nouns: tuple[str, ...]
 
 
 def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
@@ -167,6 +170,9 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
         trim_leading=reader.words("trim.leading"),
         not_dates_vague=frozenset(" ".join(w.lower().split()) for w in reader.words("not_dates.vague")),
         not_dates_links=frozenset(w.lower() for w in reader.words("not_dates.links")),
+        scene_words=frozenset(w.lower() for w in reader.words("timeline.scene")),
+        season_lead=reader.words("season_words.lead"),
+        season_event_nouns=reader.words("season_words.timeml_events"),
     )
     bad_rules = [name for name, rule in vocab.holidays.items() if not is_holiday_rule(rule)]
     for name in bad_rules:
