@@ -198,8 +198,9 @@ def markdown(results: list[dict[str, Any]]) -> str:
     return head + "\n".join(rows) + "\n"
 
 
-WIKIWARS = Path("/work/shared/benchmarks/wikiwars/wikiwars_timex3.jsonl")
+WIKIWARS = ROOT.parent / "shared" / "benchmarks" / "wikiwars" / "wikiwars_timex3.jsonl"  # ../shared beside the clone
 NEWS = ROOT / "scripts" / "data" / "news_dct.jsonl"
+BLIND = ROOT / "scripts" / "data" / "blind_dates"  # written blind to the tagger (its README)
 # WikiWars documents that are also corpus documents: reported apart.
 CORPUS_DOCS = ("13_", "19_", "20_", "22_")
 _MARK = re.compile(r"<T (?P<type>\w+) (?P<value>[^>\s]+)>(?P<text>.*?)</T>")
@@ -248,8 +249,11 @@ def news_docs(path: Path) -> list[BenchDoc]:
     return docs
 
 
-def tml_docs(folder: Path) -> list[BenchDoc]:
-    """Every `.tml` file of a folder, through the project's TimeML reader (serge_corpus.formats.timeml)."""
+def tml_docs(folder: Path, narrative: bool = False) -> list[BenchDoc]:
+    """Every `.tml` file of a folder, through the project's TimeML reader (serge_corpus.formats.timeml).
+
+    `narrative=True` drops the files' DCTs: both taggers then run in narrative mode.
+    """
     try:
         from serge_corpus.formats.timeml import read_timeml  # type: ignore[import-not-found]
     except ImportError:
@@ -266,7 +270,7 @@ def tml_docs(folder: Path) -> list[BenchDoc]:
             for t in d.timexes
             if (t.function_in_document or "NONE") != "CREATION_TIME"
         ]
-        docs.append(BenchDoc(d.doc_id, d.text, d.dct, tuple(gold)))
+        docs.append(BenchDoc(d.doc_id, d.text, None if narrative else d.dct, tuple(gold)))
     if not docs:
         raise SystemExit(f"no .tml files in {folder}")
     return docs
@@ -357,8 +361,13 @@ def accuracy(args: argparse.Namespace) -> dict[str, Any]:
     else:
         print(f"WikiWars not found at {args.wikiwars}: skipped", file=sys.stderr)
     sets["news_dct"] = news_docs(NEWS)
+    if BLIND.is_dir():
+        sets["blind_news"] = tml_docs(BLIND / "news")
+        sets["blind_history"] = tml_docs(BLIND / "history", narrative=True)
     if args.tml:
         sets[f"tml:{args.tml.name}"] = tml_docs(args.tml)
+    if args.tml_narrative:
+        sets[f"tml:{args.tml_narrative.name} (narrative)"] = tml_docs(args.tml_narrative, narrative=True)
     rows: list[dict[str, Any]] = []
     for name, docs in sets.items():
         words = sum(len(d.text.split()) for d in docs)
@@ -384,6 +393,13 @@ def accuracy(args: argparse.Namespace) -> dict[str, Any]:
 
 def _subsets(name: str, docs: list[BenchDoc]) -> list[tuple[str, list[bool]]]:
     everything = [True] * len(docs)
+    if name == "blind_news":  # the news rules were developed reading the odd-numbered articles only
+        dev = [int(d.doc_id.rsplit("_", 1)[-1]) % 2 == 1 for d in docs]
+        return [
+            (name, everything),
+            ("blind_news: 10 dev docs (in-sample)", dev),
+            ("blind_news: 10 held-out docs", [not x for x in dev]),
+        ]
     if name != "wikiwars":
         return [(name, everything)]
     others = [not d.doc_id.startswith(CORPUS_DOCS) for d in docs]
@@ -466,6 +482,9 @@ def main() -> None:
     parser.add_argument("--accuracy", action="store_true", help="score against WikiWars, the news set, --tml")
     parser.add_argument("--wikiwars", type=Path, default=WIKIWARS, help="WikiWars TIMEX3 JSONL")
     parser.add_argument("--tml", type=Path, help="a folder of .tml files (TimeML gold) to score too, in news mode")
+    parser.add_argument(
+        "--tml-narrative", type=Path, help="a folder of .tml files to score in narrative mode (their DCTs ignored)"
+    )
     parser.add_argument("--no-heideltime", action="store_true", help="run only the project")
     parser.add_argument("--errors", action="store_true", help="list the project's errors on WikiWars, by kind")
     parser.add_argument("--docs", default="odd", help="--errors: odd (development, default), even, all, or id prefixes")
