@@ -424,8 +424,11 @@ def merge_reports(result: dict[str, Any], other: dict[str, Any]) -> dict[str, An
     return merged
 
 
-def add_cv(result: dict[str, Any], cv: dict[str, Any], command: str) -> dict[str, Any]:
-    """A report with one more method's cross-validation (`train --cv K --report`), run under the same folds."""
+def add_cv(result: dict[str, Any], cv: dict[str, Any], command: str, config: str | None = None) -> dict[str, Any]:
+    """A report with one more method's cross-validation (`train --cv K --report`), run under the same folds.
+
+    `config`: the configuration file that run used, named in the report.
+    """
     from serge_corpus.errors import Problem, SergeCorpusError
 
     first = next(iter(result["cv"].values()))
@@ -439,6 +442,7 @@ def add_cv(result: dict[str, Any], cv: dict[str, Any], command: str) -> dict[str
         "cv": result["cv"] | {method: cv},
         "commands": commands,
         "seconds": result["seconds"] | {method: round(sum(f["seconds"] for f in cv["folds"]), 1)},
+        "configs": result.get("configs", {}) | ({method: config} if config else {}),
     }
 
 
