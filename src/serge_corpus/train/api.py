@@ -191,8 +191,11 @@ def parse_method_configs(values: Sequence[str]) -> dict[str, Path]:
         method, sep, path = value.partition("=")
         if not sep or not path:
             raise SergeCorpusError(
-                Problem("E461", f"{value!r}: write METHOD=FILE, e.g. stanza=configs/stanza_ner_small.json",
-                        field="method_config")
+                Problem(
+                    "E461",
+                    f"{value!r}: write METHOD=FILE, e.g. stanza=configs/stanza_ner_small.json",
+                    field="method_config",
+                )
             )
         chosen[check_method(method)] = Path(path)
     return chosen
