@@ -302,7 +302,7 @@ def _fixed_lines(result: dict[str, Any]) -> list[str]:
         "",
         f"Trained on the train split of the documents above; trained methods: seeds "
         f"{', '.join(map(str, result['seeds']))}, first seed's 95% CI shown, mean ± sd over seeds. "
-        "Baselines: `rules` keeps the patterns whose text occurs in the train split"
+        "`rules` drops the patterns whose text occurs only in the test or dev split"
         + (", `ood:DOC` = every block of a document never trained on" if result["ood"] else "")
         + (f", `{OOD_ALL}` = those documents pooled" if len(result["ood"]) > 1 else "")
         + ".",
