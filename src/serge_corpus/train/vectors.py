@@ -28,7 +28,7 @@ def ppmi_svd_vectors(
     vocab = sorted(w for w, c in counts.items() if c >= min_count)
     index = {w: i for i, w in enumerate(vocab)}
     n = len(vocab)
-    pairs: Counter[tuple[int, int]] = Counter()
+    pairs: dict[tuple[int, int], float] = {}
     for sentence in sentences:
         ids = [index.get(w.lower()) for w in sentence]
         for i, a in enumerate(ids):
@@ -37,7 +37,7 @@ def ppmi_svd_vectors(
             for j in range(max(0, i - window), min(len(ids), i + window + 1)):
                 b = ids[j]
                 if j != i and b is not None:
-                    pairs[(a, b)] += 1.0 / abs(i - j)
+                    pairs[(a, b)] = pairs.get((a, b), 0.0) + 1.0 / abs(i - j)
     if not pairs:
         return vocab, np.zeros((n, dim))
     # Sparse throughout: the co-occurrence matrix of a few thousand words is mostly zeros, and a
