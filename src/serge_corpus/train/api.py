@@ -212,6 +212,8 @@ def merge_compare(output: Path, others: Sequence[Path], command: str) -> list[Pa
         if not path.is_file():
             raise SergeCorpusError(Problem("E461", "no compare.json: run --compare -o there first", file=str(path)))
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if "commands" not in data and "command" in data:  # reports of earlier versions named one command
+            data["commands"] = [data.pop("command")]
         return data
 
     result = read(output)
