@@ -78,6 +78,22 @@ def test_output_folder_with_other_files_is_never_replaced(tmp_path: Path):
     assert (out / "mine.txt").read_text() == "keep me"
 
 
+def test_a_gold_with_no_training_record_is_refused(gold_copy: Path, tmp_path: Path):
+    (gold_copy / "train.jsonl").write_text("", encoding="utf-8")
+    output = refused(gold_copy, tmp_path)
+    assert "E450" in output and "0 records" in output and "train.jsonl" in output
+
+
+def test_the_comparison_refuses_bad_gold_before_training(gold_copy: Path, tmp_path: Path):
+    data = rows(gold_copy / "train.jsonl")
+    data[0]["spans"][0]["label"] = "MONEY"
+    write_rows(gold_copy / "train.jsonl", data)
+    out = tmp_path / "report"
+    result = train_cli("--compare", "--gold", str(gold_copy), "--methods", "crf", "--cv", "2", "-o", str(out))
+    assert result.exit_code == 1 and "E032" in result.output and "train.jsonl:1" in result.output
+    assert not out.exists()
+
+
 def test_unknown_method_and_document(tmp_path: Path):
     assert "E454" in train_cli("--method", "bert", "--gold", str(GOLD), "-o", str(tmp_path / "m")).output
     result = train_tiny("crf", tmp_path / "m", "--docs", "nope")
@@ -247,7 +263,8 @@ def test_compare_runs_every_method_under_the_same_folds(tmp_path: Path):
     assert data["cv"]["rules-in-sample"]["mean"] >= data["cv"]["rules"]["mean"]
     text = (out / "compare.md").read_text()
     assert "## Cross-validation (2 folds by section" in text and "## Learning curve" in text
-    assert "Made by `serge-corpus " in text  # the command line (under pytest: its own argv)
+    assert "```sh\nserge-corpus " in text  # the command line (under pytest: its own argv)
+    assert "`crf` = sklearn-crfsuite (" + str(CONFIGS / "crf.json") + ")" in text  # the configuration used
     assert (out / "learning_curve.png").stat().st_size > 0 and (out / "cv_f1.png").stat().st_size > 0
     # A CV run with other folds cannot join the report.
     from serge_corpus.train.compare import add_cv
@@ -258,3 +275,46 @@ def test_compare_runs_every_method_under_the_same_folds(tmp_path: Path):
     assert err.value.problems[0].code == "E461"
     merged = add_cv(data, dict(data["cv"]["crf"], method="crf-again"), "cmd")
     assert merged["methods"][-1] == "crf-again" and merged["commands"][-1] == "cmd"
+
+
+def test_a_method_configuration_can_replace_its_default(tmp_path: Path):
+    from serge_corpus.train.api import parse_method_configs
+
+    assert parse_method_configs(["stanza=configs/small.json"]) == {"stanza": Path("configs/small.json")}
+    for bad in ("stanza", "stanza=", "bert=x.json"):
+        with pytest.raises(SergeCorpusError) as err:
+            parse_method_configs([bad])
+        assert err.value.problems[0].code in {"E461", "E454"}
+    result = train_cli(
+        "--compare", "--gold", str(GOLD), "--methods", "crf", "--method-config", "crf=nope.json", "-o", str(tmp_path)
+    )
+    assert result.exit_code == 1 and "E455" in result.output and "nope.json" in result.output
+
+
+def test_out_of_domain_documents_are_also_scored_pooled():
+    from serge_corpus.train.compare import OOD_ALL, _scored_targets
+
+    assert _scored_targets({"test": [], "ood:a": []}) == {"test": ["test"], "ood:a": ["ood:a"]}
+    assert _scored_targets({"test": [], "ood:a": [], "ood:b": []})[OOD_ALL] == ["ood:a", "ood:b"]
+
+
+def test_reports_made_apart_join_when_their_settings_match(tmp_path: Path):
+    from train_helpers import CONFIGS
+
+    base = ["--compare", "--gold", str(GOLD), "--config-dir", str(CONFIGS), "--docs", "serge-afterword"]
+    base += ["--ood", "other-doc", "--cv", "2", "--curve", "1.0", "--bootstrap", "0"]
+    common = [*base, "--seeds", "0"]
+    first, second, odd = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    assert train_cli(*common, "--methods", "", "--baselines", "rules", "-o", str(first)).exit_code == 0
+    assert train_cli(*common, "--methods", "crf", "--baselines", "", "-o", str(second)).exit_code == 0
+    result = train_cli("--compare", "--merge", str(second), "-o", str(first))
+    assert result.exit_code == 0, result.output
+    data = json.loads((first / "compare.json").read_text())
+    assert data["methods"] == ["rules", "crf"] and set(data["fixed"]) == {"rules", "crf"}
+    assert len(data["commands"]) == 3  # both runs, then the merge (under pytest: its own argv)
+    assert data["configs"]["crf"] == str(CONFIGS / "crf.json")
+    assert "| crf |" in (first / "compare.md").read_text()
+    # Other seeds: the two cannot be one comparison.
+    assert train_cli(*base, "--seeds", "1", "--methods", "", "--baselines", "rules", "-o", str(odd)).exit_code == 0
+    result = train_cli("--compare", "--merge", str(odd), "-o", str(first))
+    assert result.exit_code == 1 and "E461" in result.output and "seeds" in result.output

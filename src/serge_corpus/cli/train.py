@@ -62,6 +62,17 @@ def train_command(
     report: Annotated[Path | None, typer.Option(help="--cv without -o: write the result as JSON here.")] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for CIs (0: none).")] = 1000,
     jobs: Annotated[int, typer.Option(help="--cv / --compare: train this many models at once (processes).")] = 1,
+    method_config: Annotated[
+        list[str] | None,
+        typer.Option(help="--compare: METHOD=FILE, that method's configuration instead of its default (repeatable)."),
+    ] = None,
+    merge: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="--compare: add the methods of the report in this folder (same settings) to the report in -o; "
+            "trains nothing (repeatable)."
+        ),
+    ] = None,
     extend: Annotated[
         bool,
         typer.Option(
@@ -93,6 +104,8 @@ def train_command(
             progress=typer.echo,
             jobs=jobs,
             extend=extend,
+            method_configs=method_config or [],
+            merge=merge or [],
         )
         for path in written:
             typer.echo(f"wrote {path}")

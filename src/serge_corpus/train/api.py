@@ -138,11 +138,15 @@ def run_compare(
     progress: Progress,
     jobs: int = 1,
     extend: bool = False,
+    method_configs: Sequence[str] = (),
+    merge: Sequence[Path] = (),
 ) -> list[Path]:
     from serge_corpus.train.compare import compare, write_compare
 
     if output is None:
         raise SergeCorpusError(Problem("E461", "--compare needs -o REPORT_DIR", field="output"))
+    if merge:
+        return merge_compare(output, merge, command)
     trained = [check_method(m) for m in methods.split(",") if m]
     untrained = [m for m in baselines.split(",") if m]
     bad = [m for m in untrained if m not in BASELINES]
@@ -150,7 +154,8 @@ def run_compare(
         raise SergeCorpusError(
             Problem("E454", f"{', '.join(bad)}; baselines: {', '.join(BASELINES)}", field="baselines")
         )
-    settings = {m: FitSettings(m, config_path(m, None, config_dir)) for m in trained}
+    chosen = parse_method_configs(method_configs)
+    settings = {m: FitSettings(m, config_path(m, chosen.get(m), config_dir)) for m in trained}
     gold = load_gold(gold_dir)
     previous = None
     if extend and (output / "compare.json").is_file():
@@ -177,3 +182,42 @@ def run_compare(
         on_method=lambda partial: write_compare(partial | {"commands": commands}, output, command, plots=False),
     )
     return write_compare(result | {"commands": commands}, output, command)
+
+
+def parse_method_configs(values: Sequence[str]) -> dict[str, Path]:
+    """`--method-config METHOD=FILE` values: one method's configuration in place of its default (E461)."""
+    chosen: dict[str, Path] = {}
+    for value in values:
+        method, sep, path = value.partition("=")
+        if not sep or not path:
+            raise SergeCorpusError(
+                Problem(
+                    "E461",
+                    f"{value!r}: write METHOD=FILE, e.g. stanza=configs/stanza_ner_small.json",
+                    field="method_config",
+                )
+            )
+        chosen[check_method(method)] = Path(path)
+    return chosen
+
+
+def merge_compare(output: Path, others: Sequence[Path], command: str) -> list[Path]:
+    """Join the reports in `others` (made apart, same settings) to the report in `output`; nothing is trained."""
+    import json
+
+    from serge_corpus.train.compare import merge_reports, write_compare
+
+    def read(folder: Path) -> dict[str, Any]:
+        path = folder / "compare.json"
+        if not path.is_file():
+            raise SergeCorpusError(Problem("E461", "no compare.json: run --compare -o there first", file=str(path)))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if "commands" not in data and "command" in data:  # reports of earlier versions named one command
+            data["commands"] = [data.pop("command")]
+        return data
+
+    result = read(output)
+    for other in others:
+        result = merge_reports(result, read(other))
+    result["commands"] = [*result.get("commands", []), command]
+    return write_compare(result, output, command)

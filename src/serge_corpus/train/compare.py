@@ -93,6 +93,18 @@ def _slice(
     return gold, pred
 
 
+OOD_ALL = "ood (all)"
+
+
+def _scored_targets(targets: dict[str, list[Block]]) -> dict[str, list[str]]:
+    """Each target alone, plus every out-of-domain document pooled when there are several."""
+    scored = {name: [name] for name in targets}
+    ood = [name for name in targets if name.startswith("ood:")]
+    if len(ood) > 1:
+        scored[OOD_ALL] = ood
+    return scored
+
+
 def compare(
     gold: GoldSet,
     settings: dict[str, FitSettings],
@@ -134,10 +146,12 @@ def compare(
         "fixed": {},
         "curve": {},
         "seconds": {},
+        "configs": {m: str(s.config) for m, s in settings.items()},
     }
     if previous is not None:
         check_same_settings(previous, result)
         result.update({key: previous[key] for key in ("cv", "fixed", "curve", "seconds")})
+        result["configs"] = previous.get("configs", {}) | result["configs"]
         methods.extend(previous["methods"])
     for method in [m for m in [*baselines, *settings] if m not in methods]:
         methods.append(method)  # the list in `result` grows as methods finish: partial reports are complete
@@ -168,9 +182,9 @@ def compare(
         )
         fixed: dict[str, Any] = {}
         full = [key for key in runs if key.startswith("1.0/")]
-        for name in targets:
+        for name, parts in _scored_targets(targets).items():
             scores = [
-                score_blocks(*_slice(runs[key]["predicted"], targets, [name]), bootstrap=bootstrap) for key in full
+                score_blocks(*_slice(runs[key]["predicted"], targets, parts), bootstrap=bootstrap) for key in full
             ]
             mean, sd = _mean_sd([s["f1"] for s in scores])
             fixed[name] = {"first": scores[0], "mean": mean, "sd": sd, "runs": len(scores)}
@@ -214,28 +228,23 @@ def _f(x: float) -> str:
     return f"{x:.3f}"
 
 
-def compare_markdown(result: dict[str, Any], command: str) -> str:
+_CONFIG_DEFAULTS = {"spacy": "configs/spacy_ner.cfg", "crf": "configs/crf.json", "stanza": "configs/stanza_ner.json"}
+
+
+def _held_out_name(units: Sequence[Sequence[str]]) -> str:
+    """A fold's held-out units, as `doc` (by document) or `doc:section` (by section)."""
+    return ", ".join(u[0] if u[1] == "*" else f"{u[0]}:{u[1]}" for u in units)
+
+
+def _cv_lines(result: dict[str, Any]) -> list[str]:
     methods = result["methods"]
     cv = result["cv"]
     first = next(iter(cv.values()))
     lines = [
-        "# NER methods compared on the gold",
-        "",
-        "Made by " + " then ".join(f"`{c}`" for c in result.get("commands", [command])) + ".",
-        "",
-        f"Documents trained and cross-validated: {', '.join(result['docs'])}; out-of-domain: "
-        f"{', '.join(result['ood']) or 'none in the gold yet'}. Strict F1 = exact boundaries and label; raw NER "
-        "output of each backend (no date pass); intervals are 95% percentile bootstraps over blocks.",
-        "",
-        "Methods: `pretrained` = en_core_web_sm as the `spacy` backend runs it; `rules` = the gazetteer backend "
-        "with, in each fold, the patterns whose text occurs only in held-out text dropped; `spacy` = en_core_web_sm's "
-        "NER fine-tuned (configs/spacy_ner.cfg); `crf` = sklearn-crfsuite (configs/crf.json); `stanza` = stanza's "
-        "tagger trained here with local vectors (configs/stanza_ner.json). See docs/train.md.",
-        "",
         f"## Cross-validation ({result['k']} folds by {first['by']}, never cutting one)",
         "",
-        "Held out per fold: "
-        + "; ".join(f"{f['index']}: " + ", ".join(u[1] for u in f["held_out"]) for f in first["folds"])
+        "Out-of-fold: each fold's model never saw the held-out text. Held out per fold: "
+        + "; ".join(f"{f['index']}: {_held_out_name(f['held_out'])}" for f in first["folds"])
         + ".",
         "",
         "| method | mean strict F1 | sd | pooled F1 [95% CI] | seconds |",
@@ -247,6 +256,13 @@ def compare_markdown(result: dict[str, Any], command: str) -> str:
             f"| {m} | {_f(c['mean'])} | {_f(c['sd'])} | {_f(c['pooled']['f1'])} "
             f"[{_f(c['pooled']['low'])}, {_f(c['pooled']['high'])}] | {result['seconds'][m]} |"
         )
+    lines += ["", "Strict F1 of each fold (its held-out text):", ""]
+    lines += [
+        "| method | " + " | ".join(_held_out_name(f["held_out"]) for f in first["folds"]) + " |",
+        "|---|" + "---|" * len(first["folds"]),
+    ]
+    for m in methods:
+        lines.append(f"| {m} | " + " | ".join(_f(f["score"]["f1"]) for f in cv[m]["folds"]) + " |")
     labels = [label for label in LABELS if any(label in cv[m]["per_label"] for m in methods)]
     lines += [
         "",
@@ -271,16 +287,25 @@ def compare_markdown(result: dict[str, Any], command: str) -> str:
         lines += [
             "",
             "**Rules, in-sample vs out-of-fold.** With every pattern (all written while reading this "
-            f"text) the rules score {_f(cv['rules-in-sample']['mean'])} mean strict F1 over the same folds; "
-            f"with the patterns whose text occurs only in the held-out fold dropped, {_f(cv['rules']['mean'])}. "
-            f"The gap, {gap:.3f}, is what the in-sample figure owes to having fitted the patterns to the text.",
+            f"text) the rules score {_f(cv['rules-in-sample']['mean'])} mean strict F1 over the same folds "
+            f"(in-sample); with the patterns whose text occurs only in the held-out fold dropped, "
+            f"{_f(cv['rules']['mean'])} (out-of-fold). The gap, {gap:.3f}, is what the in-sample figure owes to "
+            "having fitted the patterns to the text.",
         ]
-    lines += [
+    return lines
+
+
+def _fixed_lines(result: dict[str, Any]) -> list[str]:
+    methods = result["methods"]
+    lines = [
+        "## Fixed split (train → test, dev), and out-of-domain",
         "",
-        "## Fixed split (train → test), and out-of-domain",
-        "",
-        f"Trained on the train split; trained methods: seeds {', '.join(map(str, result['seeds']))}, "
-        "first seed's CI shown, mean ± sd over seeds.",
+        f"Trained on the train split of the documents above; trained methods: seeds "
+        f"{', '.join(map(str, result['seeds']))}, first seed's 95% CI shown, mean ± sd over seeds. "
+        "`rules` drops the patterns whose text occurs only in the test or dev split"
+        + (", `ood:DOC` = every block of a document never trained on" if result["ood"] else "")
+        + (f", `{OOD_ALL}` = those documents pooled" if len(result["ood"]) > 1 else "")
+        + ".",
         "",
     ]
     names = [n for n in next(iter(result["fixed"].values()))]
@@ -299,9 +324,58 @@ def compare_markdown(result: dict[str, Any], command: str) -> str:
     if not result["ood"]:
         lines += [
             "",
-            "No out-of-domain gold document yet: the out-of-domain comparison runs as soon as the gold "
-            "holds a document not trained on (`--ood DOC`).",
+            "Every gold document is trained on here, so the fixed split has no out-of-domain column; the "
+            "folds by document above are the out-of-document figures (`--ood DOC` keeps a document out).",
         ]
+        return lines
+    pooled = OOD_ALL if len(result["ood"]) > 1 else f"ood:{result['ood'][0]}"
+    fixed = result["fixed"]
+    if "pretrained" in fixed and pooled in fixed["pretrained"]:
+        base = fixed["pretrained"][pooled]["mean"]
+        verdicts = [
+            f"{m} {_f(fixed[m][pooled]['mean'])} ({'not worse' if fixed[m][pooled]['mean'] >= base else 'worse'})"
+            for m in methods
+            if m in fixed and m not in BASELINES and pooled in fixed[m]
+        ]
+        if verdicts:
+            lines += [
+                "",
+                f"**Out-of-domain** ({pooled}), mean over seeds, against the pretrained model's {_f(base)}: "
+                + "; ".join(verdicts)
+                + ".",
+            ]
+    return lines
+
+
+def compare_markdown(result: dict[str, Any], command: str) -> str:
+    configs = _CONFIG_DEFAULTS | result.get("configs", {})
+    commands = result.get("commands", [command])
+    lines = [
+        "# NER methods compared on the gold",
+        "",
+        "Made by (from the project folder"
+        + (", in this order; each later command added methods run under the same settings" if len(commands) > 1 else "")
+        + "):",
+        "",
+        "```sh",
+        *commands,
+        "```",
+        "",
+        f"Documents trained and cross-validated: {', '.join(result['docs'])}; out-of-domain (never trained on): "
+        f"{', '.join(result['ood']) or 'none'}. Strict F1 = exact boundaries and label; raw NER "
+        "output of each backend (no date pass); intervals are 95% percentile bootstraps over blocks.",
+        "",
+        "Methods: `pretrained` = en_core_web_sm as the `spacy` backend runs it; `rules` = the gazetteer backend "
+        "with, in each fold, the patterns whose text occurs only in held-out text dropped; `rules-in-sample` = "
+        "the same with every pattern; "
+        f"`spacy` = en_core_web_sm's NER fine-tuned ({configs['spacy']}); `crf` = sklearn-crfsuite "
+        f"({configs['crf']}); `stanza` = stanza's tagger trained here with local vectors ({configs['stanza']}). "
+        "See docs/train.md.",
+        "",
+        *_cv_lines(result),
+        "",
+        *_fixed_lines(result),
+    ]
     if result["curve"]:
         fractions = result["fractions"]
         lines += [
@@ -326,8 +400,35 @@ def compare_markdown(result: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
-def add_cv(result: dict[str, Any], cv: dict[str, Any], command: str) -> dict[str, Any]:
-    """A report with one more method's cross-validation (`train --cv K --report`), run under the same folds."""
+def merge_reports(result: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """`result` with the methods of `other`, a report made under the same settings (E461 otherwise).
+
+    What lets pieces of one comparison run apart (other processes, other
+    machines) and join one report; a method in both keeps `other`'s run.
+    """
+    from serge_corpus.errors import Problem, SergeCorpusError
+
+    check_same_settings(result, other)
+    mine = next(iter(result["cv"].values()), None)
+    theirs = next(iter(other["cv"].values()), None)
+    if mine is not None and theirs is not None:
+        if [f["held_out"] for f in mine["folds"]] != [f["held_out"] for f in theirs["folds"]]:
+            raise SergeCorpusError(Problem("E461", "the two reports' folds differ", field="cv"))
+    added = list(other["methods"])
+    merged = dict(result)
+    merged["methods"] = [*[m for m in result["methods"] if m not in added], *added]
+    for key in ("cv", "fixed", "curve", "seconds", "configs"):
+        merged[key] = result.get(key, {}) | other.get(key, {})
+    merged["commands"] = [*result.get("commands", []), *other.get("commands", [])]
+    merged["notes"] = [*result.get("notes", []), *other.get("notes", [])]
+    return merged
+
+
+def add_cv(result: dict[str, Any], cv: dict[str, Any], command: str, config: str | None = None) -> dict[str, Any]:
+    """A report with one more method's cross-validation (`train --cv K --report`), run under the same folds.
+
+    `config`: the configuration file that run used, named in the report.
+    """
     from serge_corpus.errors import Problem, SergeCorpusError
 
     first = next(iter(result["cv"].values()))
@@ -341,6 +442,7 @@ def add_cv(result: dict[str, Any], cv: dict[str, Any], command: str) -> dict[str
         "cv": result["cv"] | {method: cv},
         "commands": commands,
         "seconds": result["seconds"] | {method: round(sum(f["seconds"] for f in cv["folds"]), 1)},
+        "configs": result.get("configs", {}) | ({method: config} if config else {}),
     }
 
 
