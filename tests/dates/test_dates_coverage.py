@@ -416,3 +416,17 @@ def test_a_lone_length_stays_a_duration() -> None:
         ("a year", "P1Y"),
         ("a day", "P1D"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("15 March 44 BC last week.", "last week"),
+        ("On 15 March 44 BC the senate met. On Monday it fled.", "Monday"),
+        ("April 480 BC the '70s.", "'70s"),
+    ],
+)
+def test_weeks_weekdays_and_apostrophe_decades_after_a_bc_date_have_no_value(text: str, phrase: str) -> None:
+    # Python's calendar starts at year 1 and EDTF has no apostrophe decade BC: null, never a crash
+    got = {s.text: s.date for s in find_dates(text)}
+    assert got[phrase] is not None and got[phrase].value is None

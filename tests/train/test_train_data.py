@@ -85,7 +85,7 @@ def test_a_gold_with_no_training_record_is_refused(gold_copy: Path, tmp_path: Pa
 
 
 def test_the_comparison_refuses_bad_gold_before_training(gold_copy: Path, tmp_path: Path):
-    data = rows(gold_copy / "train.jsonl")
+    data = read_rows(gold_copy / "train.jsonl")
     data[0]["spans"][0]["label"] = "MONEY"
     write_rows(gold_copy / "train.jsonl", data)
     out = tmp_path / "report"

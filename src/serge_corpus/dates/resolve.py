@@ -300,7 +300,7 @@ def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tu
 
 def _week(base: Point, amount: int) -> str | None:
     """The ISO week (Monday/Sunday interval) `amount` weeks from the one holding `base`."""
-    if not base.knows("day"):
+    if not base.knows("day") or base.year < 1:  # Python's calendar starts at year 1: no weeks BC
         return None
     day = dt.date(base.year, base.month, base.day) + dt.timedelta(weeks=amount)  # type: ignore[arg-type]
     monday = day - dt.timedelta(days=day.weekday())
@@ -310,7 +310,7 @@ def _week(base: Point, amount: int) -> str | None:
 
 def _weekday(base: Point, weekday: int, direction: int, news: bool) -> str | None:
     """The weekday (1 = Monday) nearest `base`: the next one (direction 1, or 0 in a narrative) or the last one."""
-    if not base.knows("day"):
+    if not base.knows("day") or base.year < 1:  # Python's calendar starts at year 1: no weekdays BC
         return None
     day = dt.date(base.year, base.month, base.day)  # type: ignore[arg-type]
     gap = (weekday - 1 - day.weekday()) % 7

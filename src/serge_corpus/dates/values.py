@@ -102,8 +102,9 @@ def parse_reference(value: str | None) -> tuple[Point, Point] | None:
         return (a, b) if a is not None and b is not None else None
     part = _YEAR_PART.match(value)
     if part is not None:  # a quarter or half of a year: the months it spans
-        year, first, months = int(part["year"]), *YEAR_PART_MONTHS[int(part["code"])]
-        return Point("month", year, first), Point("month", year, first + months - 1)
+        year = int(part["year"])
+        first_month, months = YEAR_PART_MONTHS[int(part["code"])]
+        return Point("month", year, first_month), Point("month", year, first_month + months - 1)
     p = parse_point(value)
     return (p, p) if p is not None else None
 
