@@ -223,6 +223,8 @@ def run_task(document: Document, settings: BatchSettings) -> list[Block]:
 
 def warm_up(settings: BatchSettings) -> None:
     """Load the models of a worker process before its first document (errors surface per document)."""
+    if settings.task in RECORD_TASKS:
+        return  # no model: records are read, checked, scored or converted
     text = "Victor Serge arrived in Paris on 1 May 1925."
     try:
         run_task(Document(doc_id="warm-up", text=text, sha256=sha256_text(text)), settings)

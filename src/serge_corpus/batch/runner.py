@@ -82,8 +82,8 @@ class RunSummary:
         self.failed += 1
         message = str(Problem(code, detail, file=origin))
         failure = {"doc_id": doc_id, "origin": origin, "code": code, "detail": detail, "message": message}
-        if len(problems) > 1:
-            failure["problems"] = list(problems)  # validate: every problem of the document, file:line
+        if problems:
+            failure["problems"] = list(problems)  # every problem of the document as printed (file:line)
         self.failures.append(failure)
 
     def problems(self) -> list[Problem]:
