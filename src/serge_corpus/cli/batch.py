@@ -137,7 +137,7 @@ def batch_command(
     """
     if opts.engine not in ("local", "dask"):
         raise SergeCorpusError(Problem("E556", f"--engine {opts.engine!r}; use local or dask", field="engine"))
-    if opts.shard_format not in ("jsonl", "parquet"):
+    if opts.shard_format not in ("jsonl", "parquet") and settings.task != "export":  # export: the format's own
         raise SergeCorpusError(Problem("E556", f"--shard-format {opts.shard_format!r}", field="shard_format"))
     spec = SourceSpec(source, kind, glob=opts.glob, id_field=opts.id_field, text_field=opts.text_field)
     pred_spec = SourceSpec(pred, kind, glob=opts.glob) if pred is not None else None
