@@ -52,7 +52,8 @@ class EvaluationCounts:
     sentence_blocks: int
     confusion: Counter[tuple[str, str]]
     records: int
-    f1_parts: list[dict[str, np.ndarray]] = field(default_factory=list)  # per document: metric -> (blocks, 3)
+    # (metric names, (blocks, metrics, 3) array) per document, or per run of documents once compacted
+    f1_parts: list[tuple[tuple[str, ...], np.ndarray]] = field(default_factory=list)
 
 
 def count_pairs(pairs: list[tuple[Block, Block]], tokenize: Tokenizer | None = None) -> EvaluationCounts:
@@ -64,6 +65,8 @@ def count_pairs(pairs: list[tuple[Block, Block]], tokenize: Tokenizer | None = N
         (a.gold.label if a.gold else NONE, a.pred.label if a.pred else NONE) for a in align_spans(pairs)
     )
     parts = ner_f1_counts(ner) | date_f1_counts(dates) | sentence_f1_counts(sentences)
+    names = tuple(parts)
+    stacked = np.stack([parts[name] for name in names], axis=1) if pairs else np.zeros((0, len(names), 3))
     return EvaluationCounts(
         ner=_collapsed_ner(ner),
         dates=_collapsed_dates(dates),
@@ -71,7 +74,7 @@ def count_pairs(pairs: list[tuple[Block, Block]], tokenize: Tokenizer | None = N
         sentence_blocks=scored_blocks(pairs),
         confusion=confusion,
         records=len(pairs),
-        f1_parts=[parts],
+        f1_parts=[(names, stacked)],
     )
 
 
@@ -139,6 +142,36 @@ def add_counts(total: EvaluationCounts, other: EvaluationCounts) -> None:
     total.confusion.update(other.confusion)
     total.records += other.records
     total.f1_parts += other.f1_parts
+    if len(total.f1_parts) >= COMPACT_EVERY:
+        total.f1_parts = [_joined(total.f1_parts, counts_order(total.f1_parts, total.ner.labels))]
+
+
+COMPACT_EVERY = 256  # documents' arrays joined into one: a few objects per run, not per document
+
+
+def counts_order(parts: list[tuple[tuple[str, ...], np.ndarray]], labels: tuple[str, ...]) -> tuple[str, ...]:
+    """Metric order as `evaluate` gives all records at once: NER schemas and seqeval, per-label F1s in
+    label order, then dates and sentences."""
+    names: list[str] = []
+    for part_names, _ in parts:
+        names += [name for name in part_names if name not in names]
+    per_label = {f"ner.per_label.{label}.strict.f1" for label in LABELS}
+    head = [n for n in names if n.startswith("ner.") and n not in per_label]
+    tail = [n for n in names if not n.startswith("ner.")]
+    return tuple(head + [f"ner.per_label.{label}.strict.f1" for label in labels] + tail)
+
+
+def _joined(parts: list[tuple[tuple[str, ...], np.ndarray]], names: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
+    """One array of every part's blocks over `names`; a metric a part lacks counts zero in its blocks."""
+    where = {name: i for i, name in enumerate(names)}
+    blocks = sum(len(array) for _, array in parts)
+    out = np.zeros((blocks, len(names), 3))
+    row = 0
+    for part_names, array in parts:
+        columns = [where[name] for name in part_names]
+        out[row : row + len(array), columns] = array
+        row += len(array)
+    return names, out
 
 
 def _copy_dates(counts: DateCounts) -> DateCounts:
@@ -170,23 +203,6 @@ def summarize_counts(
 
 
 def bootstrap_arrays(counts: EvaluationCounts) -> dict[str, np.ndarray]:
-    """metric -> (blocks, 3) over every document in order; a label a document lacks counts zero there.
-
-    Metric order is the one `evaluate` gives all records at once: NER schemas and
-    seqeval, per-label F1s in label order, then dates and sentences.
-    """
-    names: list[str] = []
-    for part in counts.f1_parts:
-        names += [name for name in part if name not in names]
-    per_label = {f"ner.per_label.{label}.strict.f1" for label in LABELS}
-    head = [n for n in names if n.startswith("ner.") and n not in per_label]
-    labels = [f"ner.per_label.{label}.strict.f1" for label in counts.ner.labels]
-    tail = [n for n in names if not n.startswith("ner.")]
-    out: dict[str, np.ndarray] = {}
-    for name in head + labels + tail:
-        columns = []
-        for part in counts.f1_parts:
-            rows = len(next(iter(part.values()))) if part else 0
-            columns.append(part.get(name, np.zeros((rows, 3))))
-        out[name] = np.concatenate(columns) if columns else np.zeros((0, 3))
-    return out
+    """metric -> (blocks, 3) over every document, in order (see `counts_order`)."""
+    names, joined = _joined(counts.f1_parts, counts_order(counts.f1_parts, counts.ner.labels))
+    return {name: joined[:, i, :] for i, name in enumerate(names)}
