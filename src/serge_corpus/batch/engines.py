@@ -128,9 +128,7 @@ class DaskEngine:
         self.cluster: Any = None
         try:
             if scheduler is None:
-                self.cluster = LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
-                )
+                self.cluster = _local_cluster(LocalCluster, settings, workers)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(scheduler, timeout=30)
@@ -153,6 +151,19 @@ class DaskEngine:
             client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _local_cluster(make: Any, settings: BatchSettings, workers: int) -> Any:
+    """A LocalCluster of `workers` processes; forked, like local workers, from this process with the models
+    loaded where the platform forks (the warm-up plugin then finds them loaded)."""
+    import dask
+
+    method = start_method()
+    if method == "fork":
+        warm_up(settings)
+        gc.freeze()
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+        return make(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40)
 
 
 def start_method() -> Literal["fork", "spawn"]:
