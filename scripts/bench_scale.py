@@ -3,7 +3,7 @@
 Builds seeded corpora from the shipped texts in corpus/ (not committed; under --work, default build/bench-scale):
 - `1k`, `10k`: 1,000 / 10,000 short documents, each 2 to 5 consecutive sentences of a paragraph of a
   shipped text (about 90 words; the texts' paragraphs average 244 words, too long to be "short");
-- `100mb`: a folder of about 100 MB, files of about 40 KB of shuffled paragraphs.
+- `100mb`: a folder of about 100 MB (1,705 files of 40 shuffled paragraphs, about 60 KB each).
 
 For each corpus, each configuration runs in its own process tree, end to end (start-up and model
 loading included), writing one output file per document:
@@ -221,7 +221,7 @@ def markdown(rows: list[dict[str, Any]]) -> str:
             f"{' (' + r['ner'] + ')' if r['ner'] else ''} | {r['config']} | {r['seconds']} | {r['cpu_seconds']} | "
             f"{r['words_per_s']:,} | {r['peak_rss_mib']} | {r['peak_pss_mib']} | {r['load_before']}/{r['load_after']} |"
         )
-    for (size, task) in dict.fromkeys((r["corpus"], r["task"]) for r in rows):
+    for size, task in dict.fromkeys((r["corpus"], r["task"]) for r in rows):
         by = {r["config"]: r for r in rows if r["corpus"] == size and r["task"] in (task, "pipe")}
         notes = []
         if "workers1" in by and "workers2" in by:

@@ -85,7 +85,9 @@ def peak_kib():
     except OSError:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
-PEAK_RSS = PEAK_KIB + """
+PEAK_RSS = (
+    PEAK_KIB
+    + """
 import sys
 from pathlib import Path
 from serge_corpus.batch import BatchRun, BatchSettings, SourceSpec, run_batch
@@ -94,6 +96,7 @@ summary = run_batch(BatchRun(source=SourceSpec(Path(sys.argv[1]), "jsonl"), out_
 assert summary.failed == 0 and summary.processed > 0
 print(peak_kib())
 """
+)
 
 
 def peak_rss_kib(source: Path, out: Path, task: str = "segment", backend: str = "") -> int:
@@ -117,7 +120,9 @@ def test_peak_memory_does_not_grow_with_the_number_of_documents(tmp_path):
     assert large <= small + 15 * 1024, (small, large)
 
 
-PEAK_RSS_RECORDS = PEAK_KIB + """
+PEAK_RSS_RECORDS = (
+    PEAK_KIB
+    + """
 import sys
 from pathlib import Path
 from serge_corpus.batch import BatchRun, BatchSettings, SourceSpec, run_batch
@@ -129,14 +134,16 @@ summary = run_batch(BatchRun(source=SourceSpec(records, "records"), out_dir=out,
 assert summary.failed == 0 and summary.processed > 0, summary.failures[:3]
 print(peak_kib())
 """
+)
 
 
 def records_of(n: int, tmp_path: Path) -> Path:
     """One JSONL file holding the segmented records of n tiny documents, document after document."""
     out = tmp_path / f"segmented-{n}"
     source = write_jsonl(tmp_path / f"docs-{n}.jsonl", n, seed=1)
-    run_batch(BatchRun(source=SourceSpec(source, "jsonl"), out_dir=out, settings=BatchSettings(task="segment"),
-                       shard_size=n))
+    run_batch(
+        BatchRun(source=SourceSpec(source, "jsonl"), out_dir=out, settings=BatchSettings(task="segment"), shard_size=n)
+    )
     return out / "shard-00000.jsonl"
 
 

@@ -121,9 +121,7 @@ def test_evaluate_streamed_equals_one_file_per_document_and_all_records_pooled(r
 
 def test_evaluate_streams_two_jsonl_files_of_many_documents(records, tmp_path):
     out = tmp_path / "out"
-    result = invoke(
-        "evaluate", "--gold", str(records["all_gold"]), "--pred", str(records["all_pred"]), "-o", str(out)
-    )
+    result = invoke("evaluate", "--gold", str(records["all_gold"]), "--pred", str(records["all_pred"]), "-o", str(out))
     assert result.exit_code == 0, result.output
     everything = evaluate_files(records["all_gold"], records["all_pred"])
     assert strip_paths(json.loads((out / "pooled.json").read_text())) == strip_paths(everything)
@@ -190,7 +188,9 @@ def test_export_shards_of_a_parquet_file_equal_export_of_their_documents(records
     for path in sorted(records["gold"].glob("*.jsonl")):
         for line in path.read_text().splitlines():
             r = json.loads(line)
-            rows.append({k: r.get(k) for k in ("doc_id", "id", "block", "section", "offset", "text")} | {"record": line})
+            rows.append(
+                {k: r.get(k) for k in ("doc_id", "id", "block", "section", "offset", "text")} | {"record": line}
+            )
     pq.write_table(pa.Table.from_pylist(rows, schema=parquet_schema()), tmp_path / "gold.parquet")
     result = invoke("export", str(tmp_path / "gold.parquet"), "--to", "conll", "-o", str(shards), "--shard-size", "3")
     assert result.exit_code == 0, result.output

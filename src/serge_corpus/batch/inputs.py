@@ -314,7 +314,9 @@ def paired_tasks(gold: SourceSpec, pred: SourceSpec) -> Iterator[DocTask]:
     files: documents are paired in order, and must have the same doc_ids.
     """
     if gold.path.is_dir() != pred.path.is_dir():
-        raise SergeCorpusError(Problem("E556", f"--gold {gold.path} and --pred {pred.path}: give two folders or two files"))
+        raise SergeCorpusError(
+            Problem("E556", f"--gold {gold.path} and --pred {pred.path}: give two folders or two files")
+        )
     if gold.path.is_dir():
         for task in iter_tasks(gold):
             rel = Path(task.path).relative_to(gold.path) if task.path else None
@@ -328,11 +330,13 @@ def paired_tasks(gold: SourceSpec, pred: SourceSpec) -> Iterator[DocTask]:
         return
     preds = iter_tasks(pred)
     for task in iter_tasks(gold):
-        other = next(preds, None)
-        if other is None:
-            yield replace(task, pair=DocTask(task.doc_id, str(pred.path), code="E559", detail="the file ended before it"))
-        elif other.doc_id != task.doc_id:
-            detail = f"the predictions have {other.doc_id!r} where the gold has {task.doc_id!r}"
-            yield replace(task, pair=replace(other, code="E560", detail=detail))
+        given = next(preds, None)
+        if given is None:
+            yield replace(
+                task, pair=DocTask(task.doc_id, str(pred.path), code="E559", detail="the file ended before it")
+            )
+        elif given.doc_id != task.doc_id:
+            detail = f"the predictions have {given.doc_id!r} where the gold has {task.doc_id!r}"
+            yield replace(task, pair=replace(given, code="E560", detail=detail))
         else:
-            yield replace(task, pair=other)
+            yield replace(task, pair=given)

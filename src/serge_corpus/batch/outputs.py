@@ -24,8 +24,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal

@@ -81,7 +81,13 @@ class RunSummary:
     def add_failure(self, doc_id: str, origin: str, code: str, detail: str, problems: tuple[str, ...] = ()) -> None:
         self.failed += 1
         message = str(Problem(code, detail, file=origin))
-        failure = {"doc_id": doc_id, "origin": origin, "code": code, "detail": detail, "message": message}
+        failure: dict[str, Any] = {
+            "doc_id": doc_id,
+            "origin": origin,
+            "code": code,
+            "detail": detail,
+            "message": message,
+        }
         if problems:
             failure["problems"] = list(problems)  # every problem of the document as printed (file:line)
         self.failures.append(failure)

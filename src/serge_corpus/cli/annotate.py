@@ -11,8 +11,8 @@ from tqdm import tqdm
 
 from serge_corpus.annotate import Annotated, annotate_blocks, corpus_dct, corpus_patterns, load_blocks, text_files
 from serge_corpus.batch import BatchSettings, source_kind
-from serge_corpus.cli.batch import TEXT_OPTIONS, BatchOptions, batch_command, batch_options
 from serge_corpus.cli.app import app
+from serge_corpus.cli.batch import TEXT_OPTIONS, BatchOptions, batch_command, batch_options
 from serge_corpus.corpus import Corpus, load_corpus
 from serge_corpus.jsonl import refuse_overwriting_inputs, write_records
 from serge_corpus.model import Block

@@ -106,7 +106,9 @@ def batch_options(names: tuple[str, ...] = TEXT_OPTIONS) -> Callable[[Command], 
         signature = inspect.signature(command, eval_str=True)
         own = [p for p in signature.parameters.values() if p.name != "batch"]
         added = [
-            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=OPTIONS[name][1], annotation=OPTIONS[name][0])
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=OPTIONS[name][1], annotation=OPTIONS[name][0]
+            )
             for name in names
         ]
 
@@ -212,5 +214,5 @@ ByDocumentOption = Arg[
 
 
 def records_kind(path: Path, by_document: bool) -> SourceKind | None:
-    """"records" when PATH is read as a batch of documents' records (a folder, Parquet, --by-document), else None."""
+    """ "records" when PATH is read as a batch of documents' records (a folder, Parquet, --by-document), else None."""
     return "records" if by_document or path.is_dir() or path.suffix == ".parquet" else None

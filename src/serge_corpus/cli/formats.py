@@ -10,7 +10,14 @@ import typer
 
 from serge_corpus.batch import BatchSettings
 from serge_corpus.cli.app import app
-from serge_corpus.cli.batch import EXPORT_OPTIONS, BatchOptions, ByDocumentOption, batch_command, batch_options, records_kind
+from serge_corpus.cli.batch import (
+    EXPORT_OPTIONS,
+    BatchOptions,
+    ByDocumentOption,
+    batch_command,
+    batch_options,
+    records_kind,
+)
 from serge_corpus.formats import FORMATS, export_file, import_file
 from serge_corpus.formats.convert import default_source_out
 from serge_corpus.formats.registry import get_format

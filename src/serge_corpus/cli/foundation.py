@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from serge_corpus.batch import BatchSettings, source_kind
+from serge_corpus.cli.app import app
 from serge_corpus.cli.batch import (
     RECORD_OPTIONS,
     TEXT_OPTIONS,
@@ -18,7 +19,6 @@ from serge_corpus.cli.batch import (
     batch_options,
     records_kind,
 )
-from serge_corpus.cli.app import app
 from serge_corpus.corpus import corpus_sources, load_corpus
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_raw, read_records, refuse_overwriting_inputs, validate_file, write_records
@@ -84,11 +84,11 @@ def validate_command(
     A folder of record files, a Parquet file of records, or a JSONL file with
     --by-document is checked one document at a time, as a batch (docs/scale.md).
     """
-    kind = records_kind(files[0], by_document) if len(files) == 1 else None
-    if kind is not None:
+    streamed = records_kind(files[0], by_document) if len(files) == 1 else None
+    if streamed is not None:
         settings = BatchSettings(task="validate", options={"corpus": str(corpus)})
         with tempfile.TemporaryDirectory() as scratch:  # nothing is written but the summary (--summary)
-            done = batch_command(files[0], kind, Path(scratch), settings, batch, scratch=True)
+            done = batch_command(files[0], streamed, Path(scratch), settings, batch, scratch=True)
         typer.echo(f"{files[0]}: {done.processed} document(s) valid")
         return
     sources = corpus_sources(corpus)

@@ -161,7 +161,9 @@ def counts_order(parts: list[tuple[tuple[str, ...], np.ndarray]], labels: tuple[
     return tuple(head + [f"ner.per_label.{label}.strict.f1" for label in labels] + tail)
 
 
-def _joined(parts: list[tuple[tuple[str, ...], np.ndarray]], names: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
+def _joined(
+    parts: list[tuple[tuple[str, ...], np.ndarray]], names: tuple[str, ...]
+) -> tuple[tuple[str, ...], np.ndarray]:
     """One array of every part's blocks over `names`; a metric a part lacks counts zero in its blocks."""
     where = {name: i for i, name in enumerate(names)}
     blocks = sum(len(array) for _, array in parts)
