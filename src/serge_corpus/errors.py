@@ -379,6 +379,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "predictions are not in the gold's document order",
         "write the predictions' documents in the gold's order (or use two folders of DOC.jsonl files)",
     ),
+    "E561": (
+        "folder holds no record files",
+        "put DOC_ID.jsonl (or .parquet) record files in it, or give a --glob that matches them",
+    ),
 }
 
 

@@ -240,3 +240,10 @@ def test_bootstrap_draws_do_not_depend_on_how_many_resamples_share_a_product(mon
     whole = bootstrap._resampled_f1(counts, 700, 0)
     monkeypatch.setattr(bootstrap, "_CELLS", 3000 * 7)
     assert np.array_equal(bootstrap._resampled_f1(counts, 700, 0), whole)
+
+
+def test_a_folder_without_record_files_is_an_error_not_an_empty_success(tmp_path):
+    (tmp_path / "notes.txt").write_text("not records\n")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "E561" in result.output

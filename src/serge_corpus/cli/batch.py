@@ -156,7 +156,8 @@ def batch_command(
     )
     total = count_tasks(spec)
     if total == 0 and kind == "records":
-        raise SergeCorpusError(Problem("E626", opts.glob or "no .jsonl/.parquet file, recursively", file=str(source)))
+        looked = f"--glob {opts.glob!r}" if opts.glob else "no .jsonl or .parquet file, recursively"
+        raise SergeCorpusError(Problem("E561", looked, file=str(source)))
     if total == 0:
         # An empty run is a mistake (a wrong folder, a --glob that matches nothing), not a success.
         looked = f"--glob {opts.glob!r}" if opts.glob else "no .txt/.md file (any case), recursively"
