@@ -247,3 +247,26 @@ def test_a_folder_without_record_files_is_an_error_not_an_empty_success(tmp_path
     result = runner.invoke(app, ["validate", str(tmp_path)])
     assert result.exit_code == 1
     assert "E561" in result.output
+
+
+def test_per_document_outputs_get_the_mode_a_plain_write_gives(records, tmp_path):
+    # The temp files they are renamed from are private (0600); shared storage needs the usual mode.
+    from serge_corpus.jsonl import current_umask
+
+    expected = 0o666 & ~current_umask()
+    run_batch(
+        BatchRun(
+            source=SourceSpec(write_folder(tmp_path / "in", 2), "folder"),
+            out_dir=tmp_path / "seg",
+            settings=BatchSettings(task="segment"),
+        )
+    )
+    invoke("export", str(records["gold"]), "--to", "conll", "-o", str(tmp_path / "conll"))
+    invoke("evaluate", "--gold", str(records["gold"]), "--pred", str(records["pred"]), "-o", str(tmp_path / "ev"))
+    written = [
+        *(tmp_path / "seg").glob("doc*.jsonl"),
+        *(tmp_path / "conll").glob("*.conll"),
+        *(tmp_path / "ev").glob("doc*"),
+    ]
+    assert len(written) == 2 + 2 * N
+    assert {p.stat().st_mode & 0o777 for p in written} == {expected}

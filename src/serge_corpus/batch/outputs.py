@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from serge_corpus.jsonl import write_text
+from serge_corpus.jsonl import target_mode, write_text
 
 ShardFormat = Literal["jsonl", "parquet"]
 SUMMARY_NAME = "run-summary.json"
@@ -56,6 +56,7 @@ def write_document(out_dir: Path, doc_id: str, lines: Sequence[str]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fp:
             fp.write("".join(line + "\n" for line in lines))
+        os.chmod(tmp, target_mode(path))  # mkstemp makes it 0600; give it what a plain write would
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

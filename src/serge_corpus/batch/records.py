@@ -28,7 +28,7 @@ from serge_corpus.batch.inputs import DocTask
 from serge_corpus.batch.job import Job, Outcome, failed_outcome
 from serge_corpus.batch.outputs import read_shard_lines
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.jsonl import parse_lines, read_raw, validate_rows, write_text
+from serge_corpus.jsonl import parse_lines, read_raw, target_mode, validate_rows
 from serge_corpus.model import Block
 
 Rows = list[tuple[int, Any]]
@@ -128,6 +128,7 @@ def replace_atomically(target: Path, write: Callable[[Path], None], directory: b
         tmp = Path(name)
     try:
         write(tmp)
+        os.chmod(tmp, target_mode(target, directory=directory))  # mkstemp/mkdtemp make it private
         if directory and target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
             os.replace(target, old / "old")
@@ -162,7 +163,9 @@ def _evaluate(task: DocTask, job: Job) -> Outcome:
             seed=options.get("seed", 0),
             meta={"gold": gold_path, "pred": pred_path},
         )
-        target = Path(job.out_dir) / f"{task.doc_id}.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_text(target, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+        # Renamed into place, not fsync'ed (like per-document records: see outputs.write_document).
+        replace_atomically(
+            Path(job.out_dir) / f"{task.doc_id}.json", lambda tmp: tmp.write_text(text, encoding="utf-8")
+        )
     return Outcome(task.doc_id, task.origin, blocks=len(gold_rows), words=_words(gold_rows), counts=counts)
