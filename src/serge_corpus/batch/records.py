@@ -113,7 +113,7 @@ def _export(task: DocTask, job: Job) -> Outcome:
     return Outcome(task.doc_id, task.origin, blocks=len(blocks), words=_words(rows))
 
 
-def replace_atomically(target: Path, write: Callable[[Path], None], directory: bool = False) -> None:
+def replace_atomically(target: Path, write: Callable[[Path], object], directory: bool = False) -> None:
     """`write(tmp)` into a hidden temp file (or folder) beside `target`, then rename it onto `target`.
 
     A folder cannot replace a folder in one rename: the old one is moved aside
