@@ -34,6 +34,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -133,18 +134,20 @@ def measure(cmd: list[str]) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "TQDM_DISABLE": "1"}
-    started = time.perf_counter()
-    process = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak_rss = peak_pss = 0
-    while process.poll() is None:
-        rss, pss = _tree_memory(process)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        time.sleep(0.2)
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if process.returncode != 0:
-        tail = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
-        raise SystemExit(f"{' '.join(cmd[3:6])}… failed with exit status {process.returncode}\n{tail}")
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty child never blocks on it
+        started = time.perf_counter()
+        process = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        peak_rss = peak_pss = 0
+        while process.poll() is None:
+            rss, pss = _tree_memory(process)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if process.returncode != 0:
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"{' '.join(cmd[3:6])}… failed with exit status {process.returncode}\n{tail}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {
         "seconds": round(seconds, 1),
