@@ -84,6 +84,8 @@ def validate_command(
     A folder of record files, a Parquet file of records, or a JSONL file with
     --by-document is checked one document at a time, as a batch (docs/scale.md).
     """
+    if len(files) > 1 and any(path.is_dir() or path.suffix == ".parquet" for path in files):
+        raise SergeCorpusError(Problem("E556", "a folder or Parquet file is validated on its own", field="files"))
     streamed = records_kind(files[0], by_document) if len(files) == 1 else None
     if streamed is not None:
         settings = BatchSettings(task="validate", options={"corpus": str(corpus)})
