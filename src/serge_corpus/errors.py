@@ -370,6 +370,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "some documents failed",
         "the summary file lists each with its reason; fix them and rerun (finished documents are skipped)",
     ),
+    # E559-E599: streamed validate / evaluate / export (serge_corpus.batch.records)
+    "E559": (
+        "a gold document has no predictions",
+        "give --pred the same documents: the same relative paths (folders) or the same doc_ids (files)",
+    ),
+    "E560": (
+        "predictions are not in the gold's document order",
+        "write the predictions' documents in the gold's order (or use two folders of DOC.jsonl files)",
+    ),
+    "E561": (
+        "folder holds no record files",
+        "put DOC_ID.jsonl (or .parquet) record files in it, or give a --glob that matches them",
+    ),
 }
 
 

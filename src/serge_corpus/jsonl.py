@@ -36,19 +36,24 @@ def read_raw(path: str | Path) -> list[tuple[int, Any]]:
     path = Path(path)
     if not path.is_file():
         raise SergeCorpusError(Problem("E001", file=str(path)))
-    rows: list[tuple[int, Any]] = []
-    problems: list[Problem] = []
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except UnicodeDecodeError as err:
         raise SergeCorpusError(Problem("E002", str(err), file=str(path))) from err
-    for number, line in enumerate(lines, start=1):
+    return parse_lines(lines, str(path))
+
+
+def parse_lines(lines: Iterable[str], file: str | None = None, first: int = 1) -> list[tuple[int, Any]]:
+    """(line number, object) of JSON lines numbered from `first` (blank ones skipped); bad JSON raises."""
+    rows: list[tuple[int, Any]] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(lines, start=first):
         if not line.strip():
             continue
         try:
             rows.append((number, jsonlines.Reader([line]).read()))
         except jsonlines.InvalidLineError as err:
-            problems.append(Problem("E010", str(err.__cause__ or err), file=str(path), line=number))
+            problems.append(Problem("E010", str(err.__cause__ or err), file=file, line=number))
     if problems:
         raise SergeCorpusError(problems)
     return rows

@@ -1,5 +1,7 @@
 """Large corpora: every document of a folder, JSONL, Parquet file or corpus manifest through one
-library call (annotate or segment), streamed, resumable, on local processes or a Dask cluster.
+library call (annotate or segment), streamed, resumable, on local processes or a Dask cluster;
+and every document's records of a folder, JSONL or Parquet file through validate, evaluate or
+export the same way (`records`; evaluate's pooled counts in `serge_corpus.evaluate.pooling`).
 
 See `runner.run_batch` and docs/scale.md.
 """

@@ -1,7 +1,14 @@
 """Batch sources, read lazily: one `DocTask` per document, in a stable order.
 
-A folder (recursive, `--glob`), a corpus folder (manifest.json), a JSONL file of
-`{"id": …, "text": …}` records, or a Parquet file with the same two columns.
+Texts (`annotate`, `segment`): a folder (recursive, `--glob`), a corpus folder
+(manifest.json), a JSONL file of `{"id": …, "text": …}` records, or a Parquet
+file with the same two columns.
+
+Records (`validate`, `evaluate`, `export`), kind "records": a folder of record
+files (`DOC_ID.jsonl`, or the shards a batch wrote, `.jsonl` or `.parquet`;
+recursive, `--glob`), one task per file; or one JSONL / Parquet file of the
+records of many documents, one task per run of consecutive records with the
+same doc_id (the records of a document must be consecutive).
 Tasks are small: a folder's task carries the file path (the worker reads it,
 on shared storage in a cluster), a record's task carries its text. Problems that
 belong to one document (a line that is not JSON, a record without text) become a
@@ -12,15 +19,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from serge_corpus.corpus import MANIFEST_NAME, load_corpus
 from serge_corpus.errors import Problem, SergeCorpusError
 
-SourceKind = Literal["folder", "corpus", "jsonl", "parquet"]
+SourceKind = Literal["folder", "corpus", "jsonl", "parquet", "records"]
 DEFAULT_SUFFIXES = (".txt", ".md")
+RECORD_SUFFIXES = (".jsonl", ".parquet")
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,9 @@ class DocTask:
     size: int = 0  # bytes, for the size limit
     code: str | None = None  # a problem found while listing: the task fails with it
     detail: str = ""
+    file: str = ""  # records: the file the lines come from (named in validation messages)
+    first_line: int = 1  # records: the line (or Parquet row) number of the first of `text`'s lines
+    pair: DocTask | None = None  # evaluate: the predictions of this (gold) document
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,7 @@ def _first_record_is_document(path: Path) -> bool:
 
 def iter_tasks(spec: SourceSpec) -> Iterator[DocTask]:
     """Every document of the source, lazily, ids checked for uniqueness and safety."""
-    readers = {"folder": _folder, "corpus": _corpus, "jsonl": _jsonl, "parquet": _parquet}
+    readers = {"folder": _folder, "corpus": _corpus, "jsonl": _jsonl, "parquet": _parquet, "records": _records}
     seen: set[str] = set()
     for task in readers[spec.kind](spec):
         if task.code is None:
@@ -92,8 +103,10 @@ def count_tasks(spec: SourceSpec) -> int | None:
     """How many documents, when that is cheap to know (for the progress bar's total)."""
     if spec.kind == "corpus":
         return len(load_corpus(spec.path).entries)
-    if spec.kind == "folder":
+    if spec.kind == "folder" or (spec.kind == "records" and spec.path.is_dir()):
         return sum(1 for _ in _folder_files(spec))
+    if spec.kind == "records":
+        return None  # documents are runs of records: counting them means reading the file
     if spec.kind == "parquet":
         import pyarrow.parquet as pq
 
@@ -128,12 +141,15 @@ def _folder_files(spec: SourceSpec) -> Iterator[Path]:
         keep = lambda p: p.is_file()  # noqa: E731 - the user's pattern decides the suffixes
     else:
         candidates = spec.path.rglob("*")
-        keep = lambda p: p.is_file() and p.suffix.lower() in DEFAULT_SUFFIXES  # noqa: E731 - CURIE.TXT too
+        suffixes = RECORD_SUFFIXES if spec.kind == "records" else DEFAULT_SUFFIXES
+        keep = lambda p: p.is_file() and p.suffix.lower() in suffixes  # noqa: E731 - CURIE.TXT too
     # Sorted for a deterministic order; hidden files (our own temp files among them) are skipped.
     rel = sorted(
         p.relative_to(spec.path)
         for p in candidates
-        if keep(p) and not any(part.startswith(".") for part in p.relative_to(spec.path).parts)
+        if keep(p)
+        and not any(part.startswith(".") for part in p.relative_to(spec.path).parts)
+        and not (spec.kind == "records" and p.name.endswith(".index.json"))
     )
     return (spec.path / r for r in rel)
 
@@ -212,3 +228,115 @@ def _record_task(obj: object, origin: str, fallback_id: str, spec: SourceSpec) -
             detail=f"field {bad!r} missing or not a string",
         )
     return DocTask(doc_id=doc_id, origin=origin, text=text, size=len(text.encode("utf-8")))
+
+
+# ---------------------------------------------------------------- records (validate, evaluate, export)
+
+
+def _records(spec: SourceSpec) -> Iterator[DocTask]:
+    if spec.path.is_dir():
+        for path in _folder_files(spec):
+            doc_id = path.relative_to(spec.path).with_suffix("").as_posix()
+            yield DocTask(doc_id=doc_id, origin=str(path), path=str(path), size=path.stat().st_size, file=str(path))
+    elif spec.path.suffix == ".parquet":
+        yield from _runs(_parquet_record_lines(spec.path), str(spec.path), "row")
+    else:
+        yield from _runs(_jsonl_record_lines(spec.path), str(spec.path), "line")
+
+
+def _jsonl_record_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, line, its doc_id or None when it has none) of every non-blank line."""
+    with path.open("rb") as fp:
+        for number, raw in enumerate(fp, start=1):
+            if not raw.strip():
+                continue
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                obj = None
+            doc_id = obj.get("doc_id") if isinstance(obj, dict) else None
+            yield number, line, doc_id if isinstance(doc_id, str) else None
+
+
+def _parquet_record_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
+    """The `record` column of a Parquet file of records (what `--shard-format parquet` writes)."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(path)
+    except Exception as err:  # pyarrow raises several types for a file that is not Parquet
+        raise SergeCorpusError(Problem("E553", f"not a Parquet file: {err}", file=str(path))) from err
+    if not {"doc_id", "record"} <= set(table.schema_arrow.names):
+        names = ", ".join(table.schema_arrow.names)
+        raise SergeCorpusError(Problem("E552", f"no columns doc_id and record; columns: {names}", file=str(path)))
+    row = 0
+    for batch in table.iter_batches(batch_size=1024, columns=["doc_id", "record"]):
+        for doc_id, line in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
+            row += 1
+            yield row, line or "", doc_id
+
+
+def _runs(lines: Iterator[tuple[int, str, str | None]], file: str, unit: str) -> Iterator[DocTask]:
+    """One task per run of consecutive lines of one doc_id (a line without one joins the run it is in)."""
+    run: list[str] = []
+    doc_id: str | None = None
+    first = last = 1
+    for number, line, line_doc in lines:
+        if run and line_doc is not None and doc_id is not None and line_doc != doc_id:
+            yield _run_task(doc_id, run, file, first, unit)
+            run = []
+        if not run:
+            first = number
+            doc_id = line_doc
+        else:
+            run += [""] * (number - last - 1)  # blank lines kept: messages give the file's line numbers
+            if doc_id is None:
+                doc_id = line_doc
+        run.append(line)
+        last = number
+    if run:
+        yield _run_task(doc_id, run, file, first, unit)
+
+
+def _run_task(doc_id: str | None, lines: list[str], file: str, first: int, unit: str) -> DocTask:
+    text = "\n".join(lines)
+    origin = f"{file}:{first}" if unit == "line" else f"{file}:row {first}"
+    if doc_id is None:
+        return DocTask(doc_id=f"{unit}-{first}", origin=origin, code="E552", detail="no record with a doc_id")
+    return DocTask(doc_id=doc_id, origin=origin, text=text, size=len(text.encode("utf-8")), file=file, first_line=first)
+
+
+def paired_tasks(gold: SourceSpec, pred: SourceSpec) -> Iterator[DocTask]:
+    """Gold documents, each carrying its predictions (`pair`) for `evaluate`.
+
+    Two folders: the prediction is the file at the same relative path. Two
+    files: documents are paired in order, and must have the same doc_ids.
+    """
+    if gold.path.is_dir() != pred.path.is_dir():
+        raise SergeCorpusError(
+            Problem("E556", f"--gold {gold.path} and --pred {pred.path}: give two folders or two files")
+        )
+    if gold.path.is_dir():
+        for task in iter_tasks(gold):
+            rel = Path(task.path).relative_to(gold.path) if task.path else None
+            other = pred.path / rel if rel is not None else None
+            if other is None or not other.is_file():
+                missing = DocTask(task.doc_id, str(other or pred.path), code="E559", detail="no such file")
+                yield replace(task, pair=missing)
+            else:
+                size = other.stat().st_size
+                yield replace(task, pair=DocTask(task.doc_id, str(other), path=str(other), size=size, file=str(other)))
+        return
+    preds = iter_tasks(pred)
+    for task in iter_tasks(gold):
+        given = next(preds, None)
+        if given is None:
+            yield replace(
+                task, pair=DocTask(task.doc_id, str(pred.path), code="E559", detail="the file ended before it")
+            )
+        elif given.doc_id != task.doc_id:
+            detail = f"the predictions have {given.doc_id!r} where the gold has {task.doc_id!r}"
+            yield replace(task, pair=replace(given, code="E560", detail=detail))
+        else:
+            yield replace(task, pair=given)

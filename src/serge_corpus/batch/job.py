@@ -2,8 +2,8 @@
 
 `process_batch(tasks, job)` is the only function an engine ships to a worker
 (a local process or a Dask worker). It calls the ordinary per-document library
-functions (`annotate`, `segment_document`), so a batch run writes what the
-single-document commands write, plus `meta.settings`: the fingerprint of the
+functions (`annotate`, `segment_document`; for records, `batch.records`), so a
+batch run writes what the single-document commands write, plus `meta.settings`: the fingerprint of the
 settings, which a rerun compares to skip what is already up to date. Models
 load once per process (the backends are cached by `annotate.loaded_backend`);
 a lock makes a multi-threaded worker run one document at a time.
@@ -26,7 +26,8 @@ from serge_corpus.corpus import Corpus, load_corpus, read_source_text, sha256_te
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.model import Block, Document
 
-TaskName = Literal["annotate", "segment"]
+TaskName = Literal["annotate", "segment", "validate", "evaluate", "export"]
+RECORD_TASKS = ("validate", "evaluate", "export")  # their documents are records (batch.records)
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 _LOCK = threading.Lock()
@@ -78,6 +79,8 @@ class Outcome:
     blocks: int = 0
     words: int = 0
     lines: tuple[str, ...] | None = None  # the records as JSON lines, when the caller writes them
+    problems: tuple[str, ...] = ()  # validate: every problem of the document, as printed
+    counts: Any = None  # evaluate: the document's `evaluate.pooling.EvaluationCounts`
 
     @property
     def ok(self) -> bool:
@@ -95,6 +98,10 @@ def process_batch(tasks: Sequence[DocTask], job: Job) -> list[Outcome]:
     of what separated per-document `annotate` from `nlp.pipe` on small files.
     """
     with _LOCK:
+        if job.settings.task in RECORD_TASKS:
+            from serge_corpus.batch.records import process_records
+
+            return [_check(task, job.settings) or process_records(task, job) for task in tasks]
         outcomes: dict[int, Outcome] = {}
         loaded: dict[int, Document] = {}
         for i, task in enumerate(tasks):
@@ -105,14 +112,14 @@ def process_batch(tasks: Sequence[DocTask], job: Job) -> list[Outcome]:
                 else:
                     loaded[i] = load_document(task)
             except Exception as err:  # noqa: BLE001 - reported per document
-                outcomes[i] = _failure(task, err)
+                outcomes[i] = failed_outcome(task, err)
         together = annotate_together(list(loaded.values()), job.settings)
         for i, document in loaded.items():
             try:
                 blocks = together[document.doc_id] if together else run_task(document, job.settings)
                 outcomes[i] = _finish(tasks[i], document, blocks, job)
             except Exception as err:  # noqa: BLE001 - reported per document
-                outcomes[i] = _failure(tasks[i], err)
+                outcomes[i] = failed_outcome(tasks[i], err)
         return [outcomes[i] for i in range(len(tasks))]
 
 
@@ -131,12 +138,14 @@ def _finish(task: DocTask, document: Document, blocks: list[Block], job: Job) ->
     )
 
 
-def _failure(task: DocTask, err: Exception) -> Outcome:
+def failed_outcome(task: DocTask, err: Exception) -> Outcome:
+    """The outcome of a document that raised `err`: its first problem, and every problem as printed."""
     if isinstance(err, SergeCorpusError):
         first = err.problems[0]
         more = f" (+{len(err.problems) - 1} more problem(s))" if len(err.problems) > 1 else ""
         where = f"line {first.line}: " if first.line is not None else ""
-        return Outcome(task.doc_id, task.origin, first.code, f"{where}{first.detail}{more}".strip(": "))
+        detail = f"{where}{first.detail}{more}".strip(": ")
+        return Outcome(task.doc_id, task.origin, first.code, detail, problems=tuple(str(p) for p in err.problems))
     return Outcome(task.doc_id, task.origin, "E555", f"{type(err).__name__}: {err}")
 
 
@@ -214,6 +223,8 @@ def run_task(document: Document, settings: BatchSettings) -> list[Block]:
 
 def warm_up(settings: BatchSettings) -> None:
     """Load the models of a worker process before its first document (errors surface per document)."""
+    if settings.task in RECORD_TASKS:
+        return  # no model: records are read, checked, scored or converted
     text = "Victor Serge arrived in Paris on 1 May 1925."
     try:
         run_task(Document(doc_id="warm-up", text=text, sha256=sha256_text(text)), settings)

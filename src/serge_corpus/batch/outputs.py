@@ -22,18 +22,20 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from serge_corpus.jsonl import write_text
+from serge_corpus.jsonl import target_mode, write_text
 
 ShardFormat = Literal["jsonl", "parquet"]
 SUMMARY_NAME = "run-summary.json"
-# What `atomic_open` names its temp files: .NAME.RANDOM.tmp
-_TEMP = re.compile(r"^\..+\.(jsonl|parquet|json)\.[A-Za-z0-9_]+\.tmp$")
+POOLED_NAME = "pooled.json"  # evaluate: every document's records scored together
+# What `atomic_open` and `records.replace_atomically` name their temp files and folders: .NAME.RANDOM.tmp
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
 
 
 def document_path(out_dir: Path, doc_id: str) -> Path:
@@ -54,6 +56,7 @@ def write_document(out_dir: Path, doc_id: str, lines: Sequence[str]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fp:
             fp.write("".join(line + "\n" for line in lines))
+        os.chmod(tmp, target_mode(path))  # mkstemp makes it 0600; give it what a plain write would
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -93,9 +96,12 @@ def remove_stale_temps(out_dir: Path) -> list[Path]:
     """Delete the temp files an interrupted run left under `out_dir` (only names `atomic_open` makes)."""
     if not out_dir.is_dir():
         return []
-    stale = [p for p in out_dir.rglob(".*.tmp") if p.is_file() and _TEMP.match(p.name)]
+    stale = [p for p in out_dir.rglob(".*.tmp") if _TEMP.match(p.name)]
     for path in stale:
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     return stale
 
 
@@ -155,7 +161,15 @@ def current_shard(
 class ShardWriter:
     """Records of consecutive documents into one shard file, renamed into place on `commit`."""
 
-    def __init__(self, out_dir: Path, index: int, fmt: ShardFormat, fingerprint: str, row_group: int = 10_000):
+    def __init__(
+        self,
+        out_dir: Path,
+        index: int,
+        fmt: ShardFormat,
+        fingerprint: str,
+        row_group: int = 10_000,
+        exporter: Callable[[list[str], Path], None] | None = None,
+    ):
         self.out_dir, self.index, self.fmt, self.fingerprint = out_dir, index, fmt, fingerprint
         self.path = shard_path(out_dir, index, fmt)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -166,10 +180,16 @@ class ShardWriter:
         self._rows: list[dict[str, Any]] = []
         self._row_group = row_group
         self._writer: Any = None
-        self._fp = self.tmp.open("w", encoding="utf-8", newline="\n") if fmt == "jsonl" else None
+        # export: the shard's records wait here and are exported whole on commit (the shard size bounds them)
+        self._exporter = exporter
+        self._held: list[str] = []
+        self._fp = self.tmp.open("w", encoding="utf-8", newline="\n") if fmt == "jsonl" and not exporter else None
 
     def add(self, entry: ShardEntry, lines: Sequence[str]) -> None:
         self.entries.append(entry)
+        if self._exporter is not None:
+            self._held += lines
+            return
         if self._fp is not None:
             for line in lines:
                 self._fp.write(line + "\n")
@@ -192,7 +212,10 @@ class ShardWriter:
 
     def commit(self) -> Path:
         """Rename the finished shard into place, then write its index."""
-        if self._fp is not None:
+        if self._exporter is not None:
+            self._exporter(self._held, self.tmp)
+            self._held = []
+        elif self._fp is not None:
             self._fp.flush()
             os.fsync(self._fp.fileno())
             self._fp.close()

@@ -13,18 +13,20 @@ failure; `RunSummary.failed` tells the caller whether to exit non-zero.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from serge_corpus.batch.engines import EngineSpec, ordered_results, start_engine
-from serge_corpus.batch.inputs import DocTask, SourceSpec, iter_tasks
+from serge_corpus.batch.inputs import DocTask, SourceSpec, iter_tasks, paired_tasks
 from serge_corpus.batch.job import BatchSettings, Job, Outcome
 from serge_corpus.batch.outputs import (
+    POOLED_NAME,
     SUMMARY_NAME,
     ShardEntry,
     ShardFormat,
@@ -36,6 +38,9 @@ from serge_corpus.batch.outputs import (
 )
 from serge_corpus.corpus import sha256_bytes, sha256_text
 from serge_corpus.errors import Problem, SergeCorpusError
+
+if TYPE_CHECKING:  # evaluate is imported lazily (only evaluate runs need it): its types at check time only
+    from serge_corpus.evaluate.evaluation import Evaluation, EvaluationMeta
 
 Progress = Callable[[int, int], None]  # (documents finished, words processed)
 
@@ -57,6 +62,7 @@ class BatchRun:
     summary_path: Path | None = None  # default: OUT/run-summary.json
     batch_docs: int = 16  # documents per task sent to a worker
     batch_bytes: int = 256 * 1024  # …or fewer, when they are long
+    pred: SourceSpec | None = None  # evaluate: the predictions (`source` is the gold)
 
 
 @dataclass
@@ -71,11 +77,23 @@ class RunSummary:
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
     summary_path: str = ""
+    pooled: Evaluation | None = None  # evaluate: the result of every document's records together
+    pooled_path: str = ""
+    counts: Any = None  # evaluate: the documents' counts added up so far (evaluate.pooling)
 
-    def add_failure(self, doc_id: str, origin: str, code: str, detail: str) -> None:
+    def add_failure(self, doc_id: str, origin: str, code: str, detail: str, problems: tuple[str, ...] = ()) -> None:
         self.failed += 1
         message = str(Problem(code, detail, file=origin))
-        self.failures.append({"doc_id": doc_id, "origin": origin, "code": code, "detail": detail, "message": message})
+        failure: dict[str, Any] = {
+            "doc_id": doc_id,
+            "origin": origin,
+            "code": code,
+            "detail": detail,
+            "message": message,
+        }
+        if problems:
+            failure["problems"] = list(problems)  # every problem of the document as printed (file:line)
+        self.failures.append(failure)
 
     def problems(self) -> list[Problem]:
         """Every failure as a catalogue problem naming the document's path."""
@@ -93,6 +111,10 @@ def run_batch(run: BatchRun, progress: Progress | None = None) -> RunSummary:
     tick: Progress = progress or (lambda docs, words: None)
     started = time.perf_counter()
     engine = start_engine(run.engine, settings)
+    if settings.task == "evaluate":
+        from serge_corpus.evaluate.pooling import empty_counts
+
+        summary.counts = empty_counts()
     try:
         if run.shard_size is None:
             job = Job(settings, fingerprint, out_dir=str(run.out_dir))
@@ -102,6 +124,8 @@ def run_batch(run: BatchRun, progress: Progress | None = None) -> RunSummary:
     finally:
         engine.close()
     summary.seconds = time.perf_counter() - started
+    if summary.counts is not None:
+        _write_pooled(run, summary)
     path = run.summary_path or run.out_dir / SUMMARY_NAME
     summary.summary_path = str(path)
     write_summary(path, _summary_dict(run, settings, fingerprint, summary))
@@ -124,9 +148,36 @@ def _resolved(settings: BatchSettings) -> BatchSettings:
     return replace(settings, backend=name)
 
 
+def _write_pooled(run: BatchRun, summary: RunSummary) -> None:
+    """OUT/pooled.json: every evaluated document's records scored together (as one file would be)."""
+    from serge_corpus.evaluate.pooling import summarize_counts
+    from serge_corpus.jsonl import write_text
+
+    options = run.settings.options
+    meta: EvaluationMeta = {
+        "gold": str(run.source.path),
+        "pred": str(run.pred.path) if run.pred else None,
+        "records": summary.counts.records,
+    }
+    summary.pooled = summarize_counts(
+        summary.counts, bootstrap=options.get("bootstrap", 0), seed=options.get("seed", 0), meta=meta
+    )
+    path = run.out_dir / POOLED_NAME
+    write_text(path, json.dumps(summary.pooled, indent=2, ensure_ascii=False) + "\n")
+    summary.pooled_path = str(path)
+
+
 def _check_options(run: BatchRun) -> None:
     if run.shard_size is not None and run.shard_size < 1:
         raise SergeCorpusError(Problem("E556", f"--shard-size {run.shard_size}; give 1 or more", field="shard_size"))
+    task = run.settings.task
+    if run.shard_size is not None and task in ("validate", "evaluate"):
+        raise SergeCorpusError(Problem("E556", f"--shard-size: {task} writes no records", field="shard_size"))
+    if run.shard_size is not None and task == "export" and _export_spec(run).target == "directory":
+        name = run.settings.options["to"]
+        raise SergeCorpusError(Problem("E556", f"--shard-size: {name} writes folders, not files", field="shard_size"))
+    if (task == "evaluate") != (run.pred is not None):
+        raise SergeCorpusError(Problem("E556", "evaluate needs the predictions, and only evaluate", field="pred"))
     if run.settings.max_bytes < 1:
         raise SergeCorpusError(Problem("E556", f"--max-bytes {run.settings.max_bytes}", field="max_bytes"))
 
@@ -168,17 +219,33 @@ def _record(summary: RunSummary, outcome: Outcome, tick: Progress) -> None:
     if outcome.ok:
         summary.processed += 1
         summary.words += outcome.words
+        if outcome.counts is not None and summary.counts is not None:
+            from serge_corpus.evaluate.pooling import add_counts
+
+            add_counts(summary.counts, outcome.counts)
     else:
-        summary.add_failure(outcome.doc_id, outcome.origin, outcome.code or "E555", outcome.detail)
+        summary.add_failure(outcome.doc_id, outcome.origin, outcome.code or "E555", outcome.detail, outcome.problems)
     tick(1, outcome.words)
+
+
+def _tasks(run: BatchRun) -> Iterator[DocTask]:
+    return paired_tasks(run.source, run.pred) if run.pred is not None else iter_tasks(run.source)
+
+
+def _export_spec(run: BatchRun) -> Any:
+    from serge_corpus.formats.registry import get_format
+
+    return get_format(run.settings.options.get("to", ""))
 
 
 def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Progress) -> None:
     def todo() -> Iterator[DocTask]:
-        for task in iter_tasks(run.source):
+        resumable = job.settings.task in ("annotate", "segment")  # their outputs record source and settings
+        for task in _tasks(run):
             summary.documents += 1
             if (
-                not run.force
+                resumable
+                and not run.force
                 and task.code is None
                 and document_is_current(run.out_dir, task.doc_id, source_sha256(task), job.fingerprint)
             ):
@@ -204,10 +271,11 @@ class _OpenShard:
 def _sharded(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Progress) -> None:
     assert run.shard_size is not None
     fmt = run.shard_format
+    exporter = _shard_exporter(run) if job.settings.task == "export" else None
     opened: deque[_OpenShard] = deque()  # shards handed to the engine, in order; the generator runs ahead
 
     def work() -> Iterator[list[DocTask]]:
-        tasks = iter_tasks(run.source)
+        tasks = _tasks(run)
         index = 0
         while group := list(islice(tasks, run.shard_size)):
             summary.documents += len(group)
@@ -230,7 +298,7 @@ def _sharded(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Pr
             for outcome in outcomes:
                 shard = opened[0]
                 if shard.writer is None:
-                    shard.writer = ShardWriter(run.out_dir, shard.index, fmt, job.fingerprint)
+                    shard.writer = ShardWriter(run.out_dir, shard.index, fmt, job.fingerprint, exporter=exporter)
                 sha = shard.expected[shard.seen][1]
                 entry = ShardEntry(outcome.doc_id, sha, outcome.origin, outcome.code, outcome.detail)
                 shard.writer.add(entry, outcome.lines or ())
@@ -243,6 +311,24 @@ def _sharded(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Pr
         for shard in opened:
             if shard.writer is not None:
                 shard.writer.abort()
+
+
+def _shard_exporter(run: BatchRun) -> Callable[[list[str], Path], None]:
+    """Export a shard's records (JSON lines) into a file: what `export` writes for them as one file."""
+    from serge_corpus.batch.records import export_options
+    from serge_corpus.corpus import corpus_sources
+    from serge_corpus.formats.convert import export_records
+    from serge_corpus.model import Block
+
+    options = run.settings.options
+    corpus = options.get("corpus", "corpus")
+    sources = corpus_sources(corpus)
+
+    def export(lines: list[str], path: Path) -> None:
+        blocks = [Block.from_dict(json.loads(line)) for line in lines]
+        export_records(blocks, options["to"], path, str(run.source.path), corpus, sources, **export_options(options))
+
+    return export
 
 
 def _summary_dict(run: BatchRun, settings: BatchSettings, fingerprint: str, s: RunSummary) -> dict[str, Any]:
@@ -267,4 +353,4 @@ def _summary_dict(run: BatchRun, settings: BatchSettings, fingerprint: str, s: R
         "seconds": round(s.seconds, 3),
         "words_per_second": round(s.words / s.seconds, 1) if s.seconds > 0 else None,
         "failures": s.failures,
-    }
+    } | ({"pooled": s.pooled_path} if s.pooled_path else {})

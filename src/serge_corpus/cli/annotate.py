@@ -11,9 +11,8 @@ from tqdm import tqdm
 
 from serge_corpus.annotate import Annotated, annotate_blocks, corpus_dct, corpus_patterns, load_blocks, text_files
 from serge_corpus.batch import BatchSettings, source_kind
-from serge_corpus.batch.job import DEFAULT_MAX_BYTES
-from serge_corpus.cli import batch
 from serge_corpus.cli.app import app
+from serge_corpus.cli.batch import TEXT_OPTIONS, BatchOptions, batch_command, batch_options
 from serge_corpus.corpus import Corpus, load_corpus
 from serge_corpus.jsonl import refuse_overwriting_inputs, write_records
 from serge_corpus.model import Block
@@ -59,6 +58,7 @@ def _batch_corpus_patterns(source: Path, kind: str) -> Path | None:
 
 
 @app.command("annotate")
+@batch_options(TEXT_OPTIONS)
 def annotate_command(
     source: Arg[Path, typer.Argument(help="Text file, segments JSONL, or a folder of text files.")],
     output: Arg[Path, typer.Option("-o", "--output", help="JSONL file (or folder when SOURCE is a folder).")],
@@ -70,17 +70,8 @@ def annotate_command(
         str | None,
         typer.Option("--dct", metavar="DATE", help="Document creation time (EDTF, e.g. 2013-03-15): news mode."),
     ] = None,
-    glob: batch.GlobOption = None,
-    workers: batch.WorkersOption = 1,
-    engine: batch.EngineOption = "local",
-    scheduler: batch.SchedulerOption = None,
-    shard_size: batch.ShardSizeOption = None,
-    shard_format: batch.ShardFormatOption = "jsonl",
-    force: batch.ForceOption = False,
-    max_bytes: batch.MaxBytesOption = DEFAULT_MAX_BYTES,
-    id_field: batch.IdFieldOption = "id",
-    text_field: batch.TextFieldOption = "text",
-    summary_file: batch.SummaryOption = None,
+    *,
+    batch: BatchOptions,
 ) -> None:
     """Pre-annotate SOURCE: entity spans and normalised DATE spans (guidelines §5).
 
@@ -99,11 +90,8 @@ def annotate_command(
             options["patterns"] = str(chosen)
         if dct is not None:
             options["dct"] = dct
-        settings = BatchSettings(task="annotate", backend=ner, options=options, max_bytes=max_bytes)
-        opts = batch.BatchOptions(
-            glob, workers, engine, scheduler, shard_size, shard_format, force, id_field, text_field, summary_file
-        )
-        batch.batch_command(source, kind, output, settings, opts)
+        settings = BatchSettings(task="annotate", backend=ner, options=options, max_bytes=batch.max_bytes)
+        batch_command(source, kind, output, settings, batch)
         return
     known = _corpus(corpus)
     sources = text_files(source) if source.is_dir() else [source]

@@ -1,21 +1,27 @@
-"""Options shared by the commands that take a large corpus (`annotate`, `segment`), and the progress bar.
+"""Options shared by the commands that take a large corpus, and the progress bar.
 
-The commands declare these options and, when SOURCE is a folder, a JSONL of
-documents or a Parquet file, hand them to `serge_corpus.batch.run_batch`.
+The options are declared once (OPTIONS); `@batch_options(...)` gives them to a
+command (`annotate`, `segment`: texts; `validate`, `evaluate`, `export`: records),
+which hands them, when its input is a batch source, to `serge_corpus.batch.run_batch`.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated as Arg
+from typing import Any, TypeVar
 
 import typer
 from tqdm import tqdm
 
-from serge_corpus.batch import BatchRun, BatchSettings, EngineSpec, SourceSpec, count_tasks, run_batch
+from serge_corpus.batch import BatchRun, BatchSettings, EngineSpec, RunSummary, SourceSpec, count_tasks, run_batch
 from serge_corpus.batch.inputs import SourceKind
+from serge_corpus.batch.job import DEFAULT_MAX_BYTES
 from serge_corpus.errors import Problem, SergeCorpusError
 
 GlobOption = Arg[
@@ -62,19 +68,83 @@ class BatchOptions:
     shard_size: int | None = None
     shard_format: str = "jsonl"
     force: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
     id_field: str = "id"
     text_field: str = "text"
     summary: Path | None = None
 
 
-def batch_command(source: Path, kind: SourceKind, output: Path, settings: BatchSettings, opts: BatchOptions) -> None:
-    """Run the batch with a progress bar (documents, words/s), print the outcome, fail if any document failed."""
+# Declared once: parameter name -> (annotation, default). `batch_options` adds them to a command.
+OPTIONS: dict[str, tuple[Any, Any]] = {
+    "glob": (GlobOption, None),
+    "workers": (WorkersOption, 1),
+    "engine": (EngineOption, "local"),
+    "scheduler": (SchedulerOption, None),
+    "shard_size": (ShardSizeOption, None),
+    "shard_format": (ShardFormatOption, "jsonl"),
+    "force": (ForceOption, False),
+    "max_bytes": (MaxBytesOption, DEFAULT_MAX_BYTES),
+    "id_field": (IdFieldOption, "id"),
+    "text_field": (TextFieldOption, "text"),
+    "summary": (SummaryOption, None),
+}
+TEXT_OPTIONS = tuple(OPTIONS)  # annotate, segment: documents are texts
+RECORD_OPTIONS = ("glob", "workers", "engine", "scheduler", "summary")  # validate, evaluate: records in, no records out
+EXPORT_OPTIONS = RECORD_OPTIONS + ("shard_size", "max_bytes")
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def batch_options(names: tuple[str, ...] = TEXT_OPTIONS) -> Callable[[Command], Command]:
+    """Give a command the batch options `names` (declared once, in OPTIONS) as one `batch: BatchOptions`.
+
+    The command declares a keyword parameter `batch: BatchOptions`; typer sees
+    the options in its place, and the command receives them parsed.
+    """
+
+    def decorate(command: Command) -> Command:
+        signature = inspect.signature(command, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != "batch"]
+        added = [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=OPTIONS[name][1], annotation=OPTIONS[name][0]
+            )
+            for name in names
+        ]
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            given = {name: kwargs.pop(name) for name in names}
+            return command(*args, batch=BatchOptions(**given), **kwargs)
+
+        wrapper.__signature__ = signature.replace(parameters=own + added)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in own + added}
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def batch_command(
+    source: Path,
+    kind: SourceKind,
+    output: Path,
+    settings: BatchSettings,
+    opts: BatchOptions,
+    pred: Path | None = None,
+    scratch: bool = False,
+) -> RunSummary:
+    """Run the batch with a progress bar (documents, words/s), print the outcome, fail if any document failed.
+
+    `scratch`: OUTPUT is a temporary folder (validate writes nothing): the summary is kept only with --summary.
+    """
     if opts.engine not in ("local", "dask"):
         raise SergeCorpusError(Problem("E556", f"--engine {opts.engine!r}; use local or dask", field="engine"))
-    if opts.shard_format not in ("jsonl", "parquet"):
+    if opts.shard_format not in ("jsonl", "parquet") and settings.task != "export":  # export: the format's own
         raise SergeCorpusError(Problem("E556", f"--shard-format {opts.shard_format!r}", field="shard_format"))
     spec = SourceSpec(source, kind, glob=opts.glob, id_field=opts.id_field, text_field=opts.text_field)
+    pred_spec = SourceSpec(pred, kind, glob=opts.glob) if pred is not None else None
     run = BatchRun(
+        pred=pred_spec,
         source=spec,
         out_dir=output,
         settings=settings,
@@ -85,6 +155,9 @@ def batch_command(source: Path, kind: SourceKind, output: Path, settings: BatchS
         summary_path=opts.summary,
     )
     total = count_tasks(spec)
+    if total == 0 and kind == "records":
+        looked = f"--glob {opts.glob!r}" if opts.glob else "no .jsonl or .parquet file, recursively"
+        raise SergeCorpusError(Problem("E561", looked, file=str(source)))
     if total == 0:
         # An empty run is a mistake (a wrong folder, a --glob that matches nothing), not a success.
         looked = f"--glob {opts.glob!r}" if opts.glob else "no .txt/.md file (any case), recursively"
@@ -100,14 +173,47 @@ def batch_command(source: Path, kind: SourceKind, output: Path, settings: BatchS
             bar.set_postfix_str(f"{words / max(time.perf_counter() - started, 1e-9):,.0f} words/s", refresh=False)
 
         summary = run_batch(run, progress=tick)
+    where = "(no summary kept: give --summary PATH)" if scratch and opts.summary is None else summary.summary_path
     typer.echo(
-        f"{output}: {summary.processed} processed, {summary.skipped} up to date, {summary.failed} failed "
+        f"{source if scratch else output}: {summary.processed} processed, {summary.skipped} up to date, {summary.failed} failed "
         f"of {summary.documents} documents; {summary.words:,} words in {summary.seconds:.1f} s; "
-        f"summary {summary.summary_path}"
+        f"summary {where}"
     )
+    if summary.pooled_path:
+        typer.echo(f"pooled result of every document: {summary.pooled_path}")
     if summary.failed:
-        shown = summary.problems()[:20]
-        more = f"; {summary.failed - len(shown)} more in the summary" if summary.failed > len(shown) else ""
-        raise SergeCorpusError(
-            shown + [Problem("E558", f"{summary.failed} of {summary.documents}{more}", file=summary.summary_path)]
-        )
+        kept = not scratch or opts.summary is not None
+        shown = [] if settings.task == "validate" else summary.problems()[:20]
+        more = f"; {summary.failed - len(shown)} more in the summary" if kept and summary.failed > len(shown) else ""
+        hint = "" if kept else "; give --summary PATH to keep the list"
+        tail = Problem("E558", f"{summary.failed} of {summary.documents}{more}{hint}", file=where if kept else None)
+        if settings.task == "validate":
+            _print_every_problem(summary, where)
+        raise SergeCorpusError(shown + [tail])
+    return summary
+
+
+def _print_every_problem(summary: RunSummary, where: str, limit: int = 200) -> None:
+    """validate: each problem of each failed document, file:line, like `validate FILE` (the rest: the summary)."""
+    printed = 0
+    for failure in summary.failures:
+        for message in failure.get("problems") or [failure["message"]]:
+            if printed == limit:
+                typer.echo(f"… more problems in the summary {where}", err=True)
+                return
+            typer.echo(message, err=True)
+            printed += 1
+
+
+ByDocumentOption = Arg[
+    bool,
+    typer.Option(
+        "--by-document",
+        help="A JSONL file of many documents' records: read it one document at a time, as a batch (docs/scale.md).",
+    ),
+]
+
+
+def records_kind(path: Path, by_document: bool) -> SourceKind | None:
+    """ "records" when PATH is read as a batch of documents' records (a folder, Parquet, --by-document), else None."""
+    return "records" if by_document or path.is_dir() or path.suffix == ".parquet" else None

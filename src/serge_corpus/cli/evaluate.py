@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from serge_corpus.batch import BatchSettings
 from serge_corpus.cli.app import app
+from serge_corpus.cli.batch import RECORD_OPTIONS, BatchOptions, batch_command, batch_options
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.evaluate import agreement_files, agreement_markdown, evaluate_files, summary_markdown
 from serge_corpus.evaluate.bootstrap import DEFAULT_RESAMPLES
@@ -16,6 +18,7 @@ from serge_corpus.jsonl import refuse_overwriting_inputs
 
 
 @app.command("evaluate")
+@batch_options(RECORD_OPTIONS)
 def evaluate_command(
     gold: Annotated[Path, typer.Option("--gold", help="Gold JSONL records, or a folder of DOC.jsonl files.")],
     pred: Annotated[Path, typer.Option("--pred", help="Predicted JSONL records (same ids and texts), or a folder.")],
@@ -27,12 +30,33 @@ def evaluate_command(
         int, typer.Option("--bootstrap", help="Bootstrap resamples for the 95% CIs (0: none).")
     ] = DEFAULT_RESAMPLES,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Stream: one DOC_ID.json per document and pooled.json in this folder (docs/scale.md).",
+        ),
+    ] = None,
+    *,
+    batch: BatchOptions,
 ) -> None:
     """Score predictions against gold: NER (SemEval schemas, seqeval), dates, sentences.
 
     With two folders (e.g. `--gold annotations/gold --pred annotations/pre`), every DOC.jsonl both hold is
-    scored on its own and all of them pooled.
+    scored on its own and all of them pooled. With -o OUT, documents are read and scored one at a time
+    (two folders, two Parquet files, or two JSONL files of many documents in the same order), each
+    result written to OUT as it comes, and the pooled result from counts that add up (no full load).
     """
+    if output is not None:
+        if report is not None:
+            raise SergeCorpusError(Problem("E556", "--report is for one pair of files, not with -o", field="report"))
+        settings = BatchSettings(task="evaluate", options={"bootstrap": bootstrap, "seed": seed})
+        done = batch_command(gold, "records", output, settings, batch, pred=pred)
+        if done.pooled is not None:
+            pooled = done.pooled
+            typer.echo(json.dumps(pooled, indent=2, ensure_ascii=False) if as_json else summary_markdown(pooled))
+        return
     if gold.is_dir() and pred.is_dir():
         from serge_corpus.pipeline import evaluate_folders, folders_markdown
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from serge_corpus.batch import BatchSettings
 from serge_corpus.cli.app import app
+from serge_corpus.cli.batch import (
+    EXPORT_OPTIONS,
+    BatchOptions,
+    ByDocumentOption,
+    batch_command,
+    batch_options,
+    records_kind,
+)
 from serge_corpus.formats import FORMATS, export_file, import_file
 from serge_corpus.formats.convert import default_source_out
+from serge_corpus.formats.registry import get_format
 from serge_corpus.jsonl import refuse_overwriting_inputs
 
 _NAMES = ", ".join(FORMATS)
@@ -21,20 +32,43 @@ CorpusOption = Annotated[Path, typer.Option("--corpus", help="Corpus folder hold
 
 
 @app.command("export")
+@batch_options(EXPORT_OPTIONS)
 def export_command(
-    records: Annotated[Path, typer.Argument(help="JSONL records (guidelines §5).")],
+    records: Annotated[
+        Path, typer.Argument(help="JSONL records (guidelines §5), or a folder / Parquet file of documents' records.")
+    ],
     to: Annotated[str, typer.Option("--to", help=f"Format: {_NAMES}.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="File (or folder for brat, hf) to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File (or folder for brat, hf, and batches).")],
     offsets: OffsetsOption = None,
     form: Annotated[str | None, typer.Option(help="doccano: label (sequence labelling) or entities.")] = None,
     target: Annotated[str | None, typer.Option(help="labelstudio: predictions or annotations.")] = None,
     split: Annotated[str | None, typer.Option(help="hf: save a DatasetDict with this split name.")] = None,
     corpus: CorpusOption = Path("corpus"),
+    by_document: ByDocumentOption = False,
+    *,
+    batch: BatchOptions,
 ) -> None:
-    """Write records in an annotation-tool or training format (lossless round trip)."""
+    """Write records in an annotation-tool or training format (lossless round trip).
+
+    A folder of record files, a Parquet file of records, or a JSONL file with --by-document is exported
+    one document at a time into the folder OUTPUT: OUTPUT/DOC_ID.SUFFIX each, or shards of --shard-size
+    documents (docs/scale.md).
+    """
+    kind = records_kind(records, by_document)
+    if kind is not None:
+        get_format(to)  # an unknown format is an error before any document is read
+        options = {"to": to, "offsets": offsets, "form": form, "target": target, "split": split}
+        settings = BatchSettings(task="export", options=options | {"corpus": str(corpus)}, max_bytes=batch.max_bytes)
+        batch_command(records, kind, output, settings, replace(batch, shard_format=_shard_suffix(to)))
+        return
     refuse_overwriting_inputs(output, [records])
     summary = export_file(records, to, output, corpus=corpus, offsets=offsets, form=form, target=target, split=split)
     typer.echo(str(summary))
+
+
+def _shard_suffix(fmt: str) -> str:
+    """A shard of an export is a file of the format: shard-00000.conll, .jsonl, .json, .spacy."""
+    return get_format(fmt).suffix.lstrip(".")
 
 
 @app.command("import")

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from serge_corpus.batch import BatchSettings, source_kind
-from serge_corpus.batch.job import DEFAULT_MAX_BYTES
-from serge_corpus.cli import batch
 from serge_corpus.cli.app import app
+from serge_corpus.cli.batch import (
+    RECORD_OPTIONS,
+    TEXT_OPTIONS,
+    BatchOptions,
+    ByDocumentOption,
+    batch_command,
+    batch_options,
+    records_kind,
+)
 from serge_corpus.corpus import corpus_sources, load_corpus
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_raw, read_records, refuse_overwriting_inputs, validate_file, write_records
@@ -21,6 +29,7 @@ CorpusOption = Annotated[Path, typer.Option("--corpus", help="Corpus folder hold
 
 
 @app.command("segment")
+@batch_options(TEXT_OPTIONS)
 def segment_command(
     source: Annotated[Path, typer.Argument(help="A corpus document or any UTF-8 text file.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="JSONL file to write.")],
@@ -31,17 +40,8 @@ def segment_command(
     paragraphs: Annotated[
         str | None, typer.Option(help="auto | blank-line | line: how paragraphs are cut (default: the cues, auto).")
     ] = None,
-    glob: batch.GlobOption = None,
-    workers: batch.WorkersOption = 1,
-    engine: batch.EngineOption = "local",
-    scheduler: batch.SchedulerOption = None,
-    shard_size: batch.ShardSizeOption = None,
-    shard_format: batch.ShardFormatOption = "jsonl",
-    force: batch.ForceOption = False,
-    max_bytes: batch.MaxBytesOption = DEFAULT_MAX_BYTES,
-    id_field: batch.IdFieldOption = "id",
-    text_field: batch.TextFieldOption = "text",
-    summary_file: batch.SummaryOption = None,
+    *,
+    batch: BatchOptions,
 ) -> None:
     """Split a text into classified blocks, sections, sentences and tokens.
 
@@ -52,10 +52,7 @@ def segment_command(
     if kind is not None:
         if cues is not None:
             raise SergeCorpusError(Problem("E556", "--cues is not available for batch sources yet", field="cues"))
-        opts = batch.BatchOptions(
-            glob, workers, engine, scheduler, shard_size, shard_format, force, id_field, text_field, summary_file
-        )
-        batch.batch_command(source, kind, output, BatchSettings(task="segment", max_bytes=max_bytes), opts)
+        batch_command(source, kind, output, BatchSettings(task="segment", max_bytes=batch.max_bytes), batch)
         return
     refuse_overwriting_inputs(output, [source, cues])
     known = load_corpus(corpus) if (corpus / "manifest.json").is_file() else None
@@ -72,15 +69,30 @@ def segment_command(
 
 
 @app.command("validate")
+@batch_options(RECORD_OPTIONS)
 def validate_command(
-    files: Annotated[list[Path], typer.Argument(help="JSONL record files to check.")],
+    files: Annotated[list[Path], typer.Argument(help="JSONL record files to check, or one folder / Parquet file.")],
     corpus: CorpusOption = Path("corpus"),
+    by_document: ByDocumentOption = False,
+    *,
+    batch: BatchOptions,
 ) -> None:
     """Check records (or correction logs) against the guidelines; list every problem with file:line.
 
     A file whose first object has `op` and `record` fields is checked as a
     correction log; one with `label` and `pattern` as rules-backend patterns.
+    A folder of record files, a Parquet file of records, or a JSONL file with
+    --by-document is checked one document at a time, as a batch (docs/scale.md).
     """
+    if len(files) > 1 and any(path.is_dir() or path.suffix == ".parquet" for path in files):
+        raise SergeCorpusError(Problem("E556", "a folder or Parquet file is validated on its own", field="files"))
+    streamed = records_kind(files[0], by_document) if len(files) == 1 else None
+    if streamed is not None:
+        settings = BatchSettings(task="validate", options={"corpus": str(corpus)})
+        with tempfile.TemporaryDirectory() as scratch:  # nothing is written but the summary (--summary)
+            done = batch_command(files[0], streamed, Path(scratch), settings, batch, scratch=True)
+        typer.echo(f"{files[0]}: {done.processed} document(s) valid")
+        return
     sources = corpus_sources(corpus)
     failed = False
     for path in files:

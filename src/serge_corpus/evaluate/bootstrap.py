@@ -20,6 +20,7 @@ from serge_corpus.errors import Problem, SergeCorpusError
 DEFAULT_RESAMPLES = 1000
 DEFAULT_LEVEL = 0.95
 _CHUNK = 500  # resamples per matrix product, bounds memory to chunk x blocks
+_CELLS = 1 << 18  # …and chunk x blocks to this many weights (2 MiB as float)
 METHOD = "percentile bootstrap, blocks resampled with replacement"
 
 
@@ -115,8 +116,12 @@ def _resampled_f1(stacked: np.ndarray, n: int, seed: int) -> np.ndarray:
     flat = stacked.reshape(n_blocks, k * 3)
     probabilities = np.full(n_blocks, 1.0 / n_blocks)
     out = np.empty((n, k))
-    for begin in range(0, n, _CHUNK):
-        size = min(_CHUNK, n - begin)
+    # Fewer resamples per product when there are many blocks, so the weights stay within _CELLS
+    # (a corpus of 100,000 blocks would otherwise hold 500 x 100,000 weights: 800 MB). The draws
+    # are the same whatever the chunk: the generator fills the rows one after another.
+    chunk = max(1, min(_CHUNK, _CELLS // n_blocks))
+    for begin in range(0, n, chunk):
+        size = min(chunk, n - begin)
         weights = rng.multinomial(n_blocks, probabilities, size=size).astype(float)  # (size, blocks)
         sums = (weights @ flat).reshape(size, k, 3)
         out[begin : begin + size] = f1_from_sums(sums)

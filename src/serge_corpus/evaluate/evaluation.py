@@ -1,8 +1,8 @@
 """All metrics of one gold/prediction comparison in one result, with CIs.
 
 `evaluate` is the whole of `serge-corpus evaluate` as a function: it pairs the
-records once, computes the NER, date and sentence tables once, summarises
-them and bootstraps every headline F1 from the same per-block counts.
+records once, counts the NER, date and sentence outcomes once (`pooling.count_pairs`),
+summarises them and bootstraps every headline F1 from the same per-block counts.
 """
 
 from __future__ import annotations
@@ -16,25 +16,16 @@ from serge_corpus.evaluate.bootstrap import (
     DEFAULT_RESAMPLES,
     Interval,
     Intervals,
-    bootstrap_f1,
     check_settings,
 )
-from serge_corpus.evaluate.dates import DateScores, date_f1_counts, date_tables, summarize_dates
+from serge_corpus.evaluate.dates import DateScores
 from serge_corpus.evaluate.ner import (
     NerResult,
-    align_spans,
-    confusion_matrix,
-    ner_f1_counts,
-    ner_tables,
-    summarize_ner,
 )
 from serge_corpus.evaluate.pairing import RecordFile, Records, pair_blocks, read_predictions, read_reference
+from serge_corpus.evaluate.pooling import count_pairs, summarize_counts
 from serge_corpus.evaluate.sentences import (
     SentenceScores,
-    scored_blocks,
-    sentence_f1_counts,
-    sentence_tables,
-    summarize_sentences,
 )
 from serge_corpus.evaluate.spans import Tokenizer
 
@@ -71,23 +62,13 @@ def evaluate(
     seqeval numbers where the records have none. Keys: docs/evaluate.md.
     """
     check_settings(bootstrap, level)
-    pairs = pair_blocks(gold, pred)
-    ner = ner_tables(pairs, tokenize)
-    dates = date_tables(pairs)
-    sentences = sentence_tables(pairs)
-    counts = ner_f1_counts(ner) | date_f1_counts(dates) | sentence_f1_counts(sentences)
-    macros = {"ner.macro.strict.f1": [f"ner.per_label.{label}.strict.f1" for label in ner.labels]}
-    return {
-        "ner": {**summarize_ner(ner), "confusion": confusion_matrix(align_spans(pairs))},
-        "dates": summarize_dates(dates),
-        "sentences": summarize_sentences(sentences, scored_blocks(pairs)),
-        "ci": bootstrap_f1(counts, n=bootstrap, seed=seed, level=level, macros=macros),
-        "meta": {
-            "gold": gold.path if isinstance(gold, RecordFile) else None,
-            "pred": pred.path if isinstance(pred, RecordFile) else None,
-            "records": len(pairs),
-        },
+    counts = count_pairs(pair_blocks(gold, pred), tokenize)
+    meta: EvaluationMeta = {
+        "gold": gold.path if isinstance(gold, RecordFile) else None,
+        "pred": pred.path if isinstance(pred, RecordFile) else None,
+        "records": counts.records,
     }
+    return summarize_counts(counts, bootstrap=bootstrap, seed=seed, level=level, meta=meta)
 
 
 def evaluate_files(

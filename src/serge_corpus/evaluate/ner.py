@@ -305,6 +305,7 @@ class NerTables:
     unaligned: Counter[str] = field(default_factory=Counter)
     lost: Counter[str] = field(default_factory=Counter)
     tokenized_blocks: int = 0
+    block_count: int | None = None  # blocks counted, when `blocks` holds their sums (evaluate.pooling)
 
 
 def block_tokens(
@@ -424,7 +425,7 @@ def summarize_ner(tables: NerTables) -> NerScores:
         },
         "ignored_boilerplate": _by_side(tables.ignored),
         "spans": _by_side(tables.spans),
-        "blocks": len(tables.blocks),
+        "blocks": tables.block_count if tables.block_count is not None else len(tables.blocks),
     }
 
 
@@ -511,9 +512,13 @@ def align_spans(pairs: Sequence[tuple[Block, Block]]) -> list[Alignment]:
 
 def confusion_matrix(alignments: Sequence[Alignment]) -> dict[str, dict[str, int]]:
     """gold label -> predicted label -> count, with `none` for missed / spurious."""
-    counts: Counter[tuple[str, str]] = Counter(
-        (a.gold.label if a.gold else NONE, a.pred.label if a.pred else NONE) for a in alignments
+    return confusion_from_counts(
+        Counter((a.gold.label if a.gold else NONE, a.pred.label if a.pred else NONE) for a in alignments)
     )
+
+
+def confusion_from_counts(counts: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """The confusion matrix of (gold label, predicted label) counts."""
     rows = sorted({g for g, _ in counts}, key=_label_order)
     cols = sorted({p for _, p in counts}, key=_label_order)
     return {g: {p: counts[(g, p)] for p in cols if counts[(g, p)]} for g in rows}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_raw, validate_rows
@@ -49,7 +50,11 @@ def read_predictions(path: str | Path) -> RecordFile:
 
 
 def _read(path: str | Path, tolerated: frozenset[str]) -> RecordFile:
-    rows = read_raw(path)
+    return record_file(read_raw(path), str(path), tolerated)
+
+
+def record_file(rows: list[tuple[int, Any]], path: str, tolerated: frozenset[str] = frozenset()) -> RecordFile:
+    """Parsed (line, object) rows of `path` as a RecordFile; problems outside `tolerated` raise."""
     problems = [p for p in validate_rows(rows, file=str(path)) if p.code not in tolerated]
     if problems:
         raise SergeCorpusError(problems)

@@ -166,13 +166,26 @@ def export_file(
     """Read and validate a JSONL file (against the corpus sources), write it in `fmt`."""
     sources = corpus_sources(corpus)
     blocks = read_records(records, sources)
+    return export_records(blocks, fmt, out, str(records), corpus, sources, **options)
+
+
+def export_records(
+    blocks: Sequence[Block],
+    fmt: str,
+    out: str | Path,
+    records: str,
+    corpus: str | Path,
+    sources: dict[str, str],
+    **options: Any,
+) -> Summary:
+    """Write validated blocks read from `records` in `fmt` (timeml takes the DCTs from the corpus manifest)."""
     try:
         if fmt == "timeml":
             return _export_timeml(blocks, Path(out), Path(corpus), sources, options)
         return export_blocks(blocks, fmt, out, **options)
     except SergeCorpusError as err:
         # Exporters name the record and span; the file is the JSONL they came from.
-        located = [replace(p, file=str(records)) if p.file is None and p.record_id else p for p in err.problems]
+        located = [replace(p, file=records) if p.file is None and p.record_id else p for p in err.problems]
         raise SergeCorpusError(located) from err
 
 
