@@ -21,7 +21,7 @@ from typing import Literal, TypedDict
 from serge_corpus.annotate import Annotated, annotate_blocks, corpus_patterns, load_blocks, report_markdown
 from serge_corpus.corpus import Corpus
 from serge_corpus.evaluate.bootstrap import Interval
-from serge_corpus.evaluate.evaluation import Evaluation, metric_interval, metric_value
+from serge_corpus.evaluate.evaluation import Evaluation, EvaluationMeta, metric_interval, metric_value
 from serge_corpus.jsonl import write_records, write_text
 from serge_corpus.model import Block
 
@@ -165,12 +165,16 @@ class FolderEvaluation(TypedDict):
 
 
 def evaluate_folders(gold_dir: Path, pred_dir: Path, bootstrap: int = 1000, seed: int = 0) -> FolderEvaluation:
-    """Every DOC.jsonl that both folders hold, evaluated per document and pooled (`evaluate` on folders)."""
-    import tempfile
+    """Every DOC.jsonl that both folders hold, evaluated per document and pooled (`evaluate` on folders).
 
+    The pooled result adds up each document's counts (`evaluate.pooling`): equal to scoring all the
+    records as one file, without writing one; its `meta` names the two folders.
+    """
     from serge_corpus.errors import Problem, SergeCorpusError
     from serge_corpus.evaluate import evaluate_files
-    from serge_corpus.jsonl import read_records
+    from serge_corpus.evaluate.pairing import pair_blocks, read_predictions, read_reference
+    from serge_corpus.evaluate.pooling import add_counts, count_pairs, empty_counts, summarize_counts
+    from serge_corpus.segment import tokenize
 
     names = sorted(p.name for p in gold_dir.glob("*.jsonl") if (pred_dir / p.name).is_file())
     if not names:
@@ -179,11 +183,12 @@ def evaluate_folders(gold_dir: Path, pred_dir: Path, bootstrap: int = 1000, seed
         name[: -len(".jsonl")]: evaluate_files(gold_dir / name, pred_dir / name, bootstrap=bootstrap, seed=seed)
         for name in names
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        gold, pred = Path(tmp) / "gold.jsonl", Path(tmp) / "pred.jsonl"
-        write_records(gold, [b for name in names for b in read_records(gold_dir / name)])
-        write_records(pred, [b for name in names for b in read_records(pred_dir / name)])
-        pooled = evaluate_files(gold, pred, bootstrap=bootstrap, seed=seed)
+    total = empty_counts()
+    for name in names:
+        pairs = pair_blocks(read_reference(gold_dir / name), read_predictions(pred_dir / name))
+        add_counts(total, count_pairs(pairs, tokenize))
+    meta: EvaluationMeta = {"gold": str(gold_dir), "pred": str(pred_dir), "records": total.records}
+    pooled = summarize_counts(total, bootstrap=bootstrap, seed=seed, meta=meta)
     return {"documents": documents, "pooled": pooled}
 
 

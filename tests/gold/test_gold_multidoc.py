@@ -11,10 +11,12 @@ from serge_corpus.cli import app
 from serge_corpus.corpus import load_corpus, sha256_text
 from serge_corpus.corrections import append_ops, changes_to_ops, diff_records
 from serge_corpus.errors import SergeCorpusError
+from serge_corpus.evaluate import evaluate_files
 from serge_corpus.gold import build_recipe, load_config, split_by_section
 from serge_corpus.jsonl import read_records, write_records
 from serge_corpus.mentions import place_line_mentions, spans_from_mentions, text_lines
 from serge_corpus.model import Document
+from serge_corpus.pipeline import evaluate_folders
 from serge_corpus.segment import segment
 
 ROOT = Path(__file__).parents[2]
@@ -182,3 +184,22 @@ def test_evaluate_on_two_folders_scores_each_document_and_pools_them(tmp_path):
     assert scores["pooled"]["ner"]["strict"]["possible"] == sum(
         scores["documents"][d]["ner"]["strict"]["possible"] for d in ("essay", "wiki")
     )
+
+
+def test_the_pooled_folder_score_equals_one_file_of_every_record_and_names_the_folders(tmp_path):
+    root = write_project(tmp_path)
+    out = root / "annotations" / "gold"
+    args = ["--config", str(root / "annotations/gold.json"), "--out", str(out), "--corpus", str(root / "corpus")]
+    assert runner.invoke(app, ["build-gold", *args]).exit_code == 0
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    shutil.copy(out / "essay.jsonl", pred / "essay.jsonl")
+    wiki = read_records(out / "wiki.jsonl")
+    write_records(pred / "wiki.jsonl", [b.with_spans([s for s in b.spans if s.text != "Kiev"]) for b in wiki])
+    names = ["essay.jsonl", "wiki.jsonl"]
+    write_records(tmp_path / "all_gold.jsonl", [b for n in names for b in read_records(out / n)])
+    write_records(tmp_path / "all_pred.jsonl", [b for n in names for b in read_records(pred / n)])
+    pooled = evaluate_folders(out, pred, bootstrap=50, seed=3)["pooled"]
+    single = evaluate_files(tmp_path / "all_gold.jsonl", tmp_path / "all_pred.jsonl", bootstrap=50, seed=3)
+    assert pooled["meta"] == {"gold": str(out), "pred": str(pred), "records": single["meta"]["records"]}
+    assert {k: v for k, v in pooled.items() if k != "meta"} == {k: v for k, v in single.items() if k != "meta"}
