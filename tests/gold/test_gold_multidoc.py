@@ -165,7 +165,9 @@ def test_line_keyed_mentions_land_in_their_records():
     assert sorted(p.field for p in placed.problems) == ["L0007", "L0099"]
 
 
-def test_evaluate_on_two_folders_scores_each_document_and_pools_them(tmp_path):
+@pytest.fixture
+def gold_and_pred(tmp_path: Path) -> tuple[Path, Path]:
+    """A built two-document gold folder, and a prediction folder that misses `Kiev` in one document."""
     root = write_project(tmp_path)
     out = root / "annotations" / "gold"
     args = ["--config", str(root / "annotations/gold.json"), "--out", str(out), "--corpus", str(root / "corpus")]
@@ -175,6 +177,11 @@ def test_evaluate_on_two_folders_scores_each_document_and_pools_them(tmp_path):
     shutil.copy(out / "essay.jsonl", pred / "essay.jsonl")
     wiki = read_records(out / "wiki.jsonl")
     write_records(pred / "wiki.jsonl", [b.with_spans([s for s in b.spans if s.text != "Kiev"]) for b in wiki])
+    return out, pred
+
+
+def test_evaluate_on_two_folders_scores_each_document_and_pools_them(gold_and_pred):
+    out, pred = gold_and_pred
     result = runner.invoke(app, ["evaluate", "--gold", str(out), "--pred", str(pred), "--bootstrap", "0", "--json"])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)
@@ -186,16 +193,8 @@ def test_evaluate_on_two_folders_scores_each_document_and_pools_them(tmp_path):
     )
 
 
-def test_the_pooled_folder_score_equals_one_file_of_every_record_and_names_the_folders(tmp_path):
-    root = write_project(tmp_path)
-    out = root / "annotations" / "gold"
-    args = ["--config", str(root / "annotations/gold.json"), "--out", str(out), "--corpus", str(root / "corpus")]
-    assert runner.invoke(app, ["build-gold", *args]).exit_code == 0
-    pred = tmp_path / "pred"
-    pred.mkdir()
-    shutil.copy(out / "essay.jsonl", pred / "essay.jsonl")
-    wiki = read_records(out / "wiki.jsonl")
-    write_records(pred / "wiki.jsonl", [b.with_spans([s for s in b.spans if s.text != "Kiev"]) for b in wiki])
+def test_the_pooled_folder_score_equals_one_file_of_every_record_and_names_the_folders(gold_and_pred, tmp_path):
+    out, pred = gold_and_pred
     names = ["essay.jsonl", "wiki.jsonl"]
     write_records(tmp_path / "all_gold.jsonl", [b for n in names for b in read_records(out / n)])
     write_records(tmp_path / "all_pred.jsonl", [b for n in names for b in read_records(pred / n)])
