@@ -427,9 +427,9 @@ def _value(rel: Relative, today: dt.date, tense: Tense, dct: str) -> str | None:
         if rel.amount is None:
             index = today.year * 4 + (today.month - 1) // 3 + rel.direction
             return f"{year_text(index // 4)}-{33 + index % 4}"
-        return _pick(lambda y: _part(y, rel.amount or 1, 3, 32), today, tense)
+        return _pick(lambda y: _season(y, 32 + (rel.amount or 1)), today, tense)  # EDTF 33-36
     if rel.kind == "half":
-        return _pick(lambda y: _part(y, rel.amount or 1, 6, 39), today, tense)
+        return _pick(lambda y: _season(y, 39 + (rel.amount or 1)), today, tense)  # EDTF 40-41
     if rel.kind == "same":
         return _same(rel, today)
     if rel.kind == "next_named":
@@ -439,13 +439,6 @@ def _value(rel: Relative, today: dt.date, tense: Tense, dct: str) -> str | None:
     if rel.kind == "within":
         return _pick(lambda y: _within(y, rel), today, tense)
     return None
-
-
-def _part(year: int, n: int, months: int, base: int) -> Candidate:
-    first = dt.date(year, (n - 1) * months + 1, 1)
-    last_month = n * months
-    last = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
-    return first, last, f"{year_text(year)}-{base + n}"
 
 
 def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

@@ -52,6 +52,7 @@ from serge_corpus.dates.news import resolve_news
 from serge_corpus.dates.timeline import Lookahead, is_anaphoric, is_excursion, keeps_order, restates
 from serge_corpus.dates.values import (
     UNIT_PRECISION,
+    YEAR_PART_MONTHS,
     Point,
     format_point,
     holiday_day,
@@ -70,7 +71,7 @@ _VAGUE_PRECISION = {"D": "month", "W": "month", "M": "year"}
 # A month this many months before the reference's month is read in the next year (D160).
 _FORWARD_MONTHS = 6
 # First month of an EDTF quarter or half (33-36, 40-41), for the tense rule of news (D172).
-_PART_START = {33: 1, 34: 4, 35: 7, 36: 10, 40: 1, 41: 7}
+_PART_START = {code: first for code, (first, _) in YEAR_PART_MONTHS.items()}
 # Any leap year: a day that exists in it exists in some year.
 _LEAP_YEAR = 2000
 
