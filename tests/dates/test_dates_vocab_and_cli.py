@@ -44,6 +44,20 @@ def test_user_vocabulary_changes_detection() -> None:
     assert [(s.text, s.date.value) for s in find_dates(text, vocabulary=vocab)] == [("Dezember 1917", "1917-12")]
 
 
+def test_copy_older_than_the_package_says_which_table_to_copy(tmp_path: Path) -> None:
+    packaged = resources.files("serge_corpus.data").joinpath("dates.toml")
+    data = tomllib.loads(packaged.read_text(encoding="utf-8"))
+    old_copy = tmp_path / "dates.toml"
+    kept = [line for line in packaged.read_text(encoding="utf-8").splitlines() if not line.startswith("[timeline")]
+    old_copy.write_text("\n".join(kept), encoding="utf-8")
+    assert "timeline" in data
+    with pytest.raises(SergeCorpusError) as err:
+        load_vocabulary(old_copy)
+    timeline = [p for p in err.value.problems if p.field and p.field.startswith("timeline")]
+    assert timeline, err.value.problems
+    assert "copy the [timeline] table" in timeline[0].detail and str(packaged) in timeline[0].detail
+
+
 def test_vocabulary_with_inverted_year_range_is_refused() -> None:
     data = tomllib.loads(resources.files("serge_corpus.data").joinpath("dates.toml").read_text(encoding="utf-8"))
     data["years"].update(min=2000, max=1000)

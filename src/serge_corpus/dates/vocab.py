@@ -186,6 +186,15 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
     return vocab
 
 
+def _missing_key_detail(key: str, where: str) -> str:
+    """Say where the key is: a copy made before a release added a table fails here, and the fix is to copy it over."""
+    if where == DEFAULT_VOCABULARY:
+        return "missing key"
+    table = key.rsplit(".", 1)[0] if "." in key else key
+    packaged = resources.files("serge_corpus.data").joinpath(DEFAULT_VOCABULARY)
+    return f"missing key; copy the [{table}] table from the packaged vocabulary {packaged} (newer than this copy?)"
+
+
 class _Reader:
     """Typed access to nested TOML keys that collects every problem before raising."""
 
@@ -198,7 +207,7 @@ class _Reader:
         node: Any = self.data
         for part in key.split("."):
             if not isinstance(node, dict) or part not in node:
-                self.problems.append(Problem("E100", "missing key", file=self.where, field=key))
+                self.problems.append(Problem("E100", _missing_key_detail(key, self.where), file=self.where, field=key))
                 return default
             node = node[part]
         if not isinstance(node, kind) or isinstance(node, bool):
