@@ -89,3 +89,14 @@ def test_cli_bad_anchor_exits_1_with_the_fix() -> None:
     result = runner.invoke(app, ["dates", "That year.", "--anchor", "last spring"])
     assert result.exit_code == 1
     assert "E101" in result.output and "anchor" in result.output
+
+
+def test_cli_conventions_timeml_adds_what_timeml_tags() -> None:
+    text = "The former capital fell in 1919."
+    plain = runner.invoke(app, ["dates", text])
+    timeml = runner.invoke(app, ["dates", text, "--conventions", "timeml"])
+    assert plain.exit_code == 0 and timeml.exit_code == 0, (plain.output, timeml.output)
+    assert [s["text"] for s in json.loads(plain.output)] == ["1919"]
+    found = json.loads(timeml.output)
+    assert [s["text"] for s in found] == ["former", "1919"]
+    assert found[0]["date"]["ref"] == "PAST"
