@@ -222,3 +222,36 @@ def test_a_plan_or_a_postponement_points_forward_even_in_the_past_tense() -> Non
     assert got["Saturday"] == "2021-04-17"
     assert got["June"] == "2021-06"
     assert got["Monday"] == "2021-04-12"  # "told" with no "to" after it is a plain past
+
+
+# --- one tense rule (D172 and D180 are one implementation, news.py) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dct", "value"),
+    [
+        # a leap day in a common year is kept as written (D126), placed by tense like any day
+        ("The cooperative held its vote on February 29.", "2023-01-10", "2022-02-29"),
+        ("The cooperative will hold its vote on February 29.", "2023-03-10", "2024-02-29"),
+        ("The cooperative holds its vote on February 29.", "2023-03-10", "2023-02-29"),
+        # a day no calendar has stays null whatever the tense
+        ("The cooperative held its vote on April 31.", "2023-05-10", None),
+    ],
+)
+def test_leap_days_and_impossible_days_go_through_the_news_tense_rule(
+    sentence: str, dct: str, value: str | None
+) -> None:
+    assert list(_values(sentence, dct=dct).values()) == [value]
+
+
+def test_resolve_has_no_second_tense_rule() -> None:
+    """Without news.py's value the reference's year is kept: the tense is read in one place only."""
+    import importlib
+
+    from serge_corpus.dates.expression import Expression, Relative
+
+    resolve_module = importlib.import_module("serge_corpus.dates.resolve")
+    # A coarse DCT (a season) gives news.py no day to count from: the running reference's year, whatever the tense.
+    rel = Relative("within", month=12, tense="past")
+    date = resolve_module.resolve(Expression(0, 8, "bare_month", relative=rel), "2013-03", "2013-21")
+    assert date.value == "2013-12"

@@ -113,6 +113,7 @@ _CLOCK = re.compile(r"(?i:\b(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ap>[ap])\.?
 _CLOCK_GAP = re.compile(r"(?i:^\s*(?:,\s*|on\s+|at\s+)?$)")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HOLIDAY_WEEKEND = re.compile(r"(?i:\s+weekend\b)")
+_LEAP_YEAR = 2000  # a day that exists in it exists in some year
 
 
 def with_news_readings(expressions: list[Expression], text: str, *, timeml: bool = False) -> list[Expression]:
@@ -476,10 +477,10 @@ def _within(year: int, rel: Relative) -> Candidate | None:
         )
         return first, last, value
     days = [(rel.month, rel.day)] + ([(rel.end_month or rel.month, rel.end_day)] if rel.end_day is not None else [])
-    if not all(is_real_day(year, m, d) for m, d in days) or (len(days) == 2 and days[1] <= days[0]):
-        return None
-    first = dt.date(year, *days[0])
-    last = dt.date(year, *days[-1])
+    if not all(is_real_day(_LEAP_YEAR, m, d) for m, d in days) or (len(days) == 2 and days[1] <= days[0]):
+        return None  # no calendar has it ("November 31"): resolved as usual, value null and noisy
+    # A leap day in a common year is kept as written (D126); it is placed as the 28th.
+    first, last = (dt.date(year, m, d if is_real_day(year, m, d) else d - 1) for m, d in (days[0], days[-1]))
     return first, last, "/".join(format_point(Point("day", year, m, d)) for m, d in days)
 
 
