@@ -53,12 +53,12 @@ def find_dates(
     vocab = vocabulary or load_vocabulary()
     expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions, dct)
     if dct is not None:
-        expressions = with_news_readings(expressions, text, timeml=conventions == "timeml")
+        expressions = with_news_readings(expressions, text, timeml=conventions == "timeml", seasons=vocab.seasons)
     resolved, _ = resolve_all(expressions, anchor, dct=dct, lookahead=lookaheads(expressions, text, vocab))
     if conventions == "timeml":
         resolved = [(e, timeml_value(e, timeml_vague_shift(e, d), text, vocab, dct)) for e, d in resolved]
         if dct is not None:  # news: parts of day and clock times as TIMEX3 TIME (D183)
-            resolved = with_clock_times([(e, with_time_of_day(e, d)) for e, d in resolved], text)
+            resolved = with_clock_times([(e, with_time_of_day(e, d)) for e, d in resolved], text, dct)
     return [Span(e.start, e.end, "DATE", text[e.start : e.end], date) for e, date in resolved]
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Literal
 
@@ -112,19 +112,28 @@ _TODAY_PART = re.compile(
 _CLOCK = re.compile(r"(?i:\b(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ap>[ap])\.?m\.?(?=\W|$))")
 _CLOCK_GAP = re.compile(r"(?i:^\s*(?:,\s*|on\s+|at\s+)?$)")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A reporting verb right before a day: "said Wednesday", "announced on Tuesday" date the report, not the story.
+_REPORTING = re.compile(
+    r"(?i:\b(?:said|says|announced|announces|told\s+\w+|reported|reports|added|confirmed|stated)\s+(?:on\s+)?)\Z"
+)
 _HOLIDAY_WEEKEND = re.compile(r"(?i:\s+weekend\b)")
 _LEAP_YEAR = 2000  # a day that exists in it exists in some year
 
 
-def with_news_readings(expressions: list[Expression], text: str, *, timeml: bool = False) -> list[Expression]:
+def with_news_readings(
+    expressions: list[Expression], text: str, *, timeml: bool = False, seasons: Mapping[str, int] | None = None
+) -> list[Expression]:
     """The expressions of a news text, marked for resolution against the DCT (module docstring).
 
     Adds quarters, halves, weekends and fiscal years; a found one replaces the
     detector's expressions it overlaps. `timeml=True` (TimeML conventions)
     also reads parts of day as TIME: "Monday afternoon", "this morning"
-    (D183). Call only when a DCT is given.
+    (D183). With `seasons` (the vocabulary's names -> EDTF codes), "of the
+    summer." closing a clause is the season the tense places (D188). Call
+    only when a DCT is given.
     """
-    extra = _news_only(text, expressions)
+    extra = _news_only(text, expressions) + (_of_the_season(text, seasons) if seasons else [])
+    extra = _non_overlapping(extra)
     if timeml:
         extra = _non_overlapping(extra + _today_parts(text))
     kept = [e for e in expressions if not any(e.start < x.end and x.start < e.end for x in extra)]
@@ -134,17 +143,22 @@ def with_news_readings(expressions: list[Expression], text: str, *, timeml: bool
     return [_mark(e, text) for e in merged]
 
 
-def with_clock_times(resolved: list[tuple[Expression, DateValue]], text: str) -> list[tuple[Expression, DateValue]]:
-    """TimeML conventions: a clock time next to a resolved day ("7 p.m. on Thursday") as TIME of that day (D183).
+def with_clock_times(
+    resolved: list[tuple[Expression, DateValue]], text: str, dct: str | None = None
+) -> list[tuple[Expression, DateValue]]:
+    """TimeML conventions: a clock time as TIME (D183, D187).
 
-    A clock time with no day beside it in its sentence is left out: which day
-    it is the text does not say near it.
+    Next to a resolved day ("7 p.m. on Thursday") it is that day's. With no
+    day beside it ("the window opens at 4:47 a.m."), it is the story's day:
+    the first day the text names before it outside a reporting clause
+    ("postponed to April 12, officials said Wednesday" -> April 12), else the
+    DCT's day; with neither, it is left out.
     """
     out = list(resolved)
     for m in _CLOCK.finditer(text):
         if any(m.start() < e.end and e.start < m.end() for e, _ in resolved):
             continue
-        day = _day_beside(m, resolved, text)
+        day = _day_beside(m, resolved, text) or _story_day(m.start(), resolved, text, dct)
         hour = int(m["h"]) % 12 + (12 if m["ap"].lower() == "p" else 0)
         if day is None or int(m["h"]) > 12 or int(m["min"] or 0) > 59:
             continue
@@ -289,6 +303,16 @@ def _news_only(text: str, expressions: list[Expression]) -> list[Expression]:
     return _non_overlapping(out)
 
 
+def _of_the_season(text: str, seasons: Mapping[str, int]) -> list[Expression]:
+    """ "the first storms of the summer.": the season (span: its name) that the sentence's tense places (D188)."""
+    names = "|".join(re.escape(n) for n in sorted(seasons, key=len, reverse=True))
+    pattern = rf"(?<!\w)(?i:of\s+the)\s+(?:(?i:early|late|mid-?)\s*)?(?P<body>{names})(?=\s*(?:[,.;:!?)\]]|$))"
+    return [
+        Expression(m.start("body"), m.end("body"), "the_season", relative=Relative("within", season=seasons[m["body"]]))
+        for m in re.finditer(pattern, text)
+    ]
+
+
 def _today_parts(text: str) -> list[Expression]:
     """ "this morning", "tonight", "last night": a part of the DCT's day (or the day before)."""
     out: list[Expression] = []
@@ -321,6 +345,16 @@ def _day_beside(m: re.Match[str], resolved: list[tuple[Expression, DateValue]], 
         if gap is not None and _CLOCK_GAP.match(gap) and date.value is not None and _DAY.match(date.value):
             return date.value
     return None
+
+
+def _story_day(pos: int, resolved: list[tuple[Expression, DateValue]], text: str, dct: str | None) -> str | None:
+    """The first day named before `pos` that is not the day of a report ("said Wednesday"), else the DCT's day."""
+    for e, date in resolved:
+        if e.start >= pos:
+            break
+        if date.value is not None and _DAY.match(date.value) and not _REPORTING.search(text, max(0, e.start - 30), e.start):
+            return date.value
+    return dct if dct is not None and _DAY.match(dct) else None
 
 
 def _non_overlapping(found: list[Expression]) -> list[Expression]:
