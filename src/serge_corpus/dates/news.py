@@ -218,6 +218,15 @@ _NEWS_KINDS = frozenset({"quarter", "half", "weekend", "fiscal"})
 # --- marking ---------------------------------------------------------------------------------------------
 
 
+def with_news_tense(expr: Expression, text: str) -> Expression:
+    """One expression read elsewhere (a NER-only DATE at its offsets in `text`) marked by the news rules (D189).
+
+    Its bounds are kept: only how it resolves against the DCT changes.
+    """
+    marked = _mark(expr, text)
+    return replace(marked, start=expr.start, end=expr.end)
+
+
 def _mark(expr: Expression, text: str) -> Expression:
     rel = expr.relative
     if rel is None or rel.deictic == "only" or rel.kind == "present":
