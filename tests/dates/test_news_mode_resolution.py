@@ -299,7 +299,7 @@ def test_holiday_rules_name_other_holidays_as_data() -> None:
 @pytest.mark.parametrize(
     ("sentence", "name", "value"),
     [
-        ("The crater formed two and a half billion years ago, or so the survey claims.", "two and a half billion years", "P2500000000Y"),
+        ("The crater is two and a half billion years old.", "two and a half billion years", "P2500000000Y"),
         ("The glacier took 1.5 million years to retreat.", "1.5 million years", "P1500000Y"),
         ("The lighthouse stayed dark for an entire year.", "an entire year", "P1Y"),
         ("The strike lasted a full month.", "a full month", "P1M"),

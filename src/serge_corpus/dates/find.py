@@ -75,11 +75,15 @@ _COUNTED_DECADES = re.compile(r"^P(?P<n>\d+)(?P<u>DE|CE)$")
 
 def timeml_value(expr: Expression, date: DateValue, text: str, vocab: Vocabulary, dct: str | None) -> DateValue:
     """TimeML's way of writing some values (D186): counted decades and centuries in years ("four decades" P40Y);
-    in news (a DCT), a frequency word as its period ("daily" P1D), as TimeBank writes it."""
+    in news (a DCT), a frequency word as its period ("daily" P1D), as TimeBank writes it; a season the text
+    does not fix keeps its season for TIMEX3 XXXX-WI (D188)."""
     value = date.value or ""
     m = _COUNTED_DECADES.match(value) if date.type == "DURATION" else None
     if m is not None and int(m["n"]) > 1:  # "a decade" stays P1DE
         return replace(date, value=f"P{int(m['n']) * (10 if m['u'] == 'DE' else 100)}Y")
+    rel = expr.relative
+    if rel is not None and rel.kind == "unfixed" and rel.season is not None and date.value is None:
+        return replace(date, extra={**date.extra, "season": rel.season})  # TIMEX3 XXXX-WI (D188)
     word = text[expr.start : expr.end].lower()
     if date.type == "SET" and dct is not None and expr.rule == TIMEML_ONLY and word in vocab.timeml_news_sets:
         return replace(date, value=vocab.timeml_news_sets[word])

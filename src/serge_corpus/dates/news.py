@@ -135,12 +135,22 @@ def with_news_readings(
     extra = _news_only(text, expressions) + (_of_the_season(text, seasons) if seasons else [])
     extra = _non_overlapping(extra)
     if timeml:
-        extra = _non_overlapping(extra + _today_parts(text))
+        extra = _non_overlapping(extra + _today_parts(text) + (_part_of_season(text, seasons) if seasons else []))
     kept = [e for e in expressions if not any(e.start < x.end and x.start < e.end for x in extra)]
     merged = sorted(_join_past_durations(kept, text) + extra, key=lambda e: (e.start, e.end))
     if timeml:
         merged = [_with_part_of_day(e, text) for e in merged]
-    return [_mark(e, text) for e in merged]
+    marked = [_mark(e, text) for e in merged]
+    return [_with_article(e, text) for e in marked] if timeml else marked
+
+
+def _with_article(expr: Expression, text: str) -> Expression:
+    """TimeML spans keep the article of "the same period a year earlier" (the guidelines leave it out, D181)."""
+    rel = expr.relative
+    if rel is None or not rel.keep_precision or not text.startswith("same", expr.start):
+        return expr
+    m = re.search(r"(?i:\bthe\s+)\Z", text[max(0, expr.start - 8) : expr.start])
+    return replace(expr, start=expr.start - len(m[0])) if m else expr
 
 
 def with_clock_times(
@@ -322,6 +332,24 @@ def _of_the_season(text: str, seasons: Mapping[str, int]) -> list[Expression]:
     ]
 
 
+_SEASON_PART_MOD = {"early": "START", "late": "END", "mid": "MID"}
+
+
+def _part_of_season(text: str, seasons: Mapping[str, int]) -> list[Expression]:
+    """TimeML: "moved to late winter in 2003", a season with a part and no year or determiner, is not fixed by the
+    text (D123) but is a TIMEX3 (XXXX-WI, D188); the guidelines leave it out unless punctuation closes it."""
+    names = "|".join(re.escape(n) for n in sorted(seasons, key=len, reverse=True))
+    pattern = (
+        rf"(?<!\w)(?i:in|to|from|until|till|by|during|through|into|since)\s+"
+        rf"(?P<body>(?P<part>(?i:early|late|mid))-?\s*(?P<s>{names}))(?![\w-])(?!\s*(?:of\s+)?\d)"
+    )
+    out = []
+    for m in re.finditer(pattern, text):
+        rel = Relative("unfixed", season=seasons[m["s"]], mod=_SEASON_PART_MOD[m["part"].lower()])
+        out.append(Expression(m.start("body"), m.end("body"), "bare_season", relative=rel))
+    return out
+
+
 def _today_parts(text: str) -> list[Expression]:
     """ "this morning", "tonight", "last night": a part of the DCT's day (or the day before)."""
     out: list[Expression] = []
@@ -361,7 +389,8 @@ def _story_day(pos: int, resolved: list[tuple[Expression, DateValue]], text: str
     for e, date in resolved:
         if e.start >= pos:
             break
-        if date.value is not None and _DAY.match(date.value) and not _REPORTING.search(text, max(0, e.start - 30), e.start):
+        reported = _REPORTING.search(text, max(0, e.start - 30), e.start)
+        if date.value is not None and _DAY.match(date.value) and not reported:
             return date.value
     return dct if dct is not None and _DAY.match(dct) else None
 
