@@ -20,7 +20,15 @@ HeidelTime's news mode:
   years (`fiscal 2007`, `the current fiscal year`) are found here.
 - `a year earlier` keeps the precision of the date it counts from (a month,
   a season, a quarter: `in November from a year earlier` -> November of the
-  year before); `the same period a year earlier` is one span.
+  year before), the last date mentioned (D184); `the same period a year
+  earlier` is one span.
+- `of the summer.` closing a clause is a season after `the` (D188).
+- TimeML conventions only: parts of day and clock times are TIME (D183); a
+  clock time with no day beside it is the story's day's (D187); `late
+  winter` with no year or determiner is a season no text fixes (D188).
+
+This is the only tense rule: D172 and D180 are one implementation, also used
+for the NER-only dates of `annotate` (`with_news_tense`, D189).
 
 The tense is read from cue words of the sentence (no tagger): the nearest
 cue before the date, else the nearest after it, else the present.
