@@ -330,9 +330,7 @@ def test_timeml_sets_and_counted_decades(sentence: str, dct: str | None, expecte
 
 
 def test_guidelines_keep_counted_decades_and_leave_frequency_words_out() -> None:
-    assert _values("The orchard has been in the family for three decades. It opens daily.") == {
-        "three decades": "P3DE"
-    }
+    assert _values("The orchard has been in the family for three decades. It opens daily.") == {"three decades": "P3DE"}
 
 
 def test_a_bare_clock_time_is_a_time_of_the_storys_day() -> None:
