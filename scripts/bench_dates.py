@@ -6,7 +6,9 @@ DCT for WikiWars, news mode with the DCT for news) and HeidelTime
 also the 18 that are not corpus documents, and the 11 development / 11
 held-out documents apart), on the hand-annotated news set in
 `scripts/data/news_dct.jsonl`, and on any folder of `.tml` files (`--tml DIR`),
-scored with the TempEval-3 Task A scorer of `serge_corpus.evaluate.tempeval`:
+scored with the TempEval-3 Task A scorer of `serge_corpus.evaluate.tempeval`,
+plus, per row, the strict span + value recall (gold timexes whose exact span
+and value the system gives, over all gold timexes; `strict_value_recall`):
 
     .venv/bin/python scripts/bench_dates.py --accuracy            # build/bench_dates_accuracy.{json,md}
     .venv/bin/python scripts/bench_dates.py --accuracy --tml DIR --no-heideltime
@@ -384,11 +386,26 @@ def accuracy(args: argparse.Namespace) -> dict[str, Any]:
                 if found is not None:
                     pairs = [(d.gold, f) for d, f, k in zip(docs, found, keep) if k]
                     row["scores"] = tempeval_scores(pairs)
+                    row["strict_value_recall"] = strict_value_recall(pairs)
                     if subset == name:
                         row["seconds"] = round(secs, 3)
                         row["words_per_second"] = round(words / secs) if secs else None
                 rows.append(row)
     return {"mode": "narrative (no DCT) for WikiWars; news (DCT) for the news set and .tml", "rows": rows}
+
+
+def strict_value_recall(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
+    """Gold timexes whose exact span and value the system also gives, over all gold timexes.
+
+    Stricter than the TempEval value F1 (which pairs overlapping spans): what a
+    user who needs both the boundaries and the date gets. Type is not compared.
+    """
+    matched = gold_total = 0
+    for gold, system in pairs:
+        found = {(s.start, s.end, s.value) for s in system}
+        gold_total += len(gold)
+        matched += sum((g.start, g.end, g.value) in found for g in gold)
+    return {"matched": matched, "gold": gold_total, "r": matched / gold_total if gold_total else 0.0}
 
 
 def _subsets(name: str, docs: list[BenchDoc]) -> list[tuple[str, list[bool]]]:
@@ -414,12 +431,13 @@ def _subsets(name: str, docs: list[BenchDoc]) -> list[tuple[str, list[bool]]]:
 
 def accuracy_markdown(report: dict[str, Any]) -> str:
     lines = [
-        "| benchmark | system | docs | gold | relaxed P / R / F1 | strict F1 | value F1 | value acc. | words/s |",
-        "|---|---|---:|---:|---|---:|---:|---:|---:|",
+        "| benchmark | system | docs | gold | relaxed P / R / F1 | strict F1 | value F1 | value acc. "
+        "| strict span + value R | words/s |",
+        "|---|---|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in report["rows"]:
         if "scores" not in r:
-            lines.append(f"| {r['benchmark']} | {r['system']} | {r['docs']} | | {r['status']} | | | | |")
+            lines.append(f"| {r['benchmark']} | {r['system']} | {r['docs']} | | {r['status']} | | | | | |")
             continue
         s = r["scores"]
         pct = lambda x: f"{100 * x:.1f}"  # noqa: E731
@@ -427,7 +445,8 @@ def accuracy_markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {r['benchmark']} | {r['system']} | {r['docs']} | {s['gold']} | "
             f"{pct(s['relaxed']['p'])} / {pct(s['relaxed']['r'])} / **{pct(s['relaxed']['f1'])}** | "
-            f"{pct(s['strict']['f1'])} | **{pct(s['value_f1'])}** | {pct(s['value_accuracy'])} | {speed} |"
+            f"{pct(s['strict']['f1'])} | **{pct(s['value_f1'])}** | {pct(s['value_accuracy'])} | "
+            f"{pct(r['strict_value_recall']['r'])} | {speed} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -68,3 +68,26 @@ def test_error_listing_sorts_errors_by_kind(bench: ModuleType) -> None:
     assert [d.doc_id for d in bench.selected_docs(docs, "odd")] == ["01_x", "03_x", "05_x"]
     assert [d.doc_id for d in bench.selected_docs(docs, "even")] == ["02_x", "04_x"]
     assert [d.doc_id for d in bench.selected_docs(docs, "02_,05_")] == ["02_x", "05_x"]
+
+
+def test_strict_span_and_value_recall_needs_both_exact(bench: ModuleType) -> None:
+    from serge_corpus.dates.timex3 import Timex3
+
+    gold = (Timex3(0, 4, "DATE", "1905"), Timex3(10, 20, "DATE", "1907"), Timex3(30, 35, "DURATION", "P2Y"))
+    system = (
+        Timex3(0, 4, "DATE", "1905"),  # exact span, right value: counted
+        Timex3(8, 20, "DATE", "1907"),  # right value, wider span: not counted (TempEval's value F1 counts it)
+        Timex3(30, 35, "DATE", "P2Y"),  # exact span and value, other type: counted
+    )
+    result = bench.strict_value_recall([(gold, system), ((Timex3(1, 2, "DATE", "1900"),), ())])
+    assert (result["matched"], result["gold"]) == (2, 4) and result["r"] == pytest.approx(0.5)
+    row = {"benchmark": "b", "system": "s", "docs": 2, "strict_value_recall": result}
+    row["scores"] = {
+        "gold": 4,
+        "relaxed": {"p": 1.0, "r": 0.75, "f1": 0.857},
+        "strict": {"f1": 0.5},
+        "value_f1": 0.6,
+        "value_accuracy": 0.8,
+    }
+    table = bench.accuracy_markdown({"rows": [row]})
+    assert "strict span + value R" in table.splitlines()[0] and "| 50.0 |" in table.splitlines()[2]

@@ -163,3 +163,18 @@ def test_result_is_valid_flat_deterministic_and_idempotent() -> None:
     assert apply_dates(once) == once
     rows = [(i + 1, b.to_dict()) for i, b in enumerate(once)]
     assert validate_rows(rows) == []
+
+
+def test_ner_only_date_follows_the_news_tense_rule_with_a_dct() -> None:
+    """With a DCT, a NER-only DATE ("August" before a capitalised name, skipped by the detector) is placed by tense."""
+    text = "In August Hollis resigned from the board of the museum."
+    ner = span(text, "August", "DATE")
+    [detected] = apply_dates([block(1, text)], dct="2021-04-14")
+    assert labelled(detected) == []  # the detector alone does not take "August Hollis"
+    [past] = apply_dates([block(1, text, ner)], dct="2021-04-14")
+    assert labelled(past) == [("DATE", "August", "2020-08")]  # past tense, DCT in April: the August before
+    future = "In August Hollis will join the board of the museum."
+    [ahead] = apply_dates([block(1, future, span(future, "August", "DATE"))], dct="2021-09-20")
+    assert labelled(ahead) == [("DATE", "August", "2022-08")]
+    [narrative] = apply_dates([block(1, text, ner)], anchor="2021-04-14")  # no DCT: the reference's year
+    assert labelled(narrative) == [("DATE", "August", "2021-08")]

@@ -100,3 +100,17 @@ def test_cli_conventions_timeml_adds_what_timeml_tags() -> None:
     found = json.loads(timeml.output)
     assert [s["text"] for s in found] == ["former", "1919"]
     assert found[0]["date"]["ref"] == "PAST"
+
+
+def test_holiday_computed_from_another_holiday_and_a_dangling_name_is_e100() -> None:
+    data = tomllib.loads(resources.files("serge_corpus.data").joinpath("dates.toml").read_text(encoding="utf-8"))
+    data["holidays"]["Harvest Fair"] = "10-1#2"
+    data["holidays"]["Fair Eve"] = "Harvest Fair-1"
+    vocab = vocabulary_from_dict(data, "user.toml")
+    spans = find_dates("The lanterns were lit on Fair Eve 2023.", vocabulary=vocab)
+    assert [(s.text, s.date.value if s.date else None) for s in spans] == [("Fair Eve 2023", "2023-10-08")]
+    data["holidays"]["Fair Morning"] = "Harvest Faire+1"  # misspelt: names no holiday
+    with pytest.raises(SergeCorpusError) as err:
+        vocabulary_from_dict(data, "user.toml")
+    [problem] = err.value.problems
+    assert problem.code == "E100" and problem.field == "holidays" and "Fair Morning" in str(problem.detail)

@@ -176,8 +176,12 @@ def test_guidelines_conventions_keep_the_day_without_time() -> None:
     assert got == {"Tuesday": "2021-04-13", "Friday": "2021-04-16"}
 
 
-def test_a_clock_time_with_no_day_beside_it_is_left_out() -> None:
-    assert "6 p.m." not in _timex("The hearing begins at 6 p.m. in the town hall.", conventions="timeml")
+def test_a_clock_time_with_no_day_beside_it_is_of_the_dcts_day_and_left_out_without_a_dct() -> None:
+    # D187 (was left out under D183): no day named before it, so the DCT's
+    text = "The hearing begins at 6 p.m. in the town hall."
+    assert _timex(text, conventions="timeml")["6 p.m."] == ("TIME", "2021-04-14T18:00")
+    spans = find_dates(text, conventions="timeml")  # narrative: no day to give it
+    assert [s.text for s in spans] == []
 
 
 def test_timeml_the_past_n_units_is_one_duration() -> None:
@@ -222,3 +226,129 @@ def test_a_plan_or_a_postponement_points_forward_even_in_the_past_tense() -> Non
     assert got["Saturday"] == "2021-04-17"
     assert got["June"] == "2021-06"
     assert got["Monday"] == "2021-04-12"  # "told" with no "to" after it is a plain past
+
+
+# --- one tense rule (D172 and D180 are one implementation, news.py) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dct", "value"),
+    [
+        # a leap day in a common year is kept as written (D126), placed by tense like any day
+        ("The cooperative held its vote on February 29.", "2023-01-10", "2022-02-29"),
+        ("The cooperative will hold its vote on February 29.", "2023-03-10", "2024-02-29"),
+        ("The cooperative holds its vote on February 29.", "2023-03-10", "2023-02-29"),
+        # a day no calendar has stays null whatever the tense
+        ("The cooperative held its vote on April 31.", "2023-05-10", None),
+    ],
+)
+def test_leap_days_and_impossible_days_go_through_the_news_tense_rule(
+    sentence: str, dct: str, value: str | None
+) -> None:
+    assert list(_values(sentence, dct=dct).values()) == [value]
+
+
+def test_resolve_has_no_second_tense_rule() -> None:
+    """Without news.py's value the reference's year is kept: the tense is read in one place only."""
+    import importlib
+
+    from serge_corpus.dates.expression import Expression, Relative
+
+    resolve_module = importlib.import_module("serge_corpus.dates.resolve")
+    # A coarse DCT (a season) gives news.py no day to count from: the running reference's year, whatever the tense.
+    rel = Relative("within", month=12, tense="past")
+    date = resolve_module.resolve(Expression(0, 8, "bare_month", relative=rel), "2013-03", "2013-21")
+    assert date.value == "2013-12"
+
+
+# --- issue 10, news recall in TimeML conventions (D184-D188); sentences invented for the test ---------------
+
+
+def test_a_year_earlier_counts_from_the_last_date_even_off_the_main_timeline() -> None:
+    text = (
+        "The cannery expects thin margins in the current quarter. "
+        "It lost $2 million in the fourth quarter, against a profit in the same period a year earlier."
+    )
+    values = _values(text, dct="2021-02-10")
+    assert values["current quarter"] == "2021-33"
+    assert values["fourth quarter"] == "2020-36"
+    assert values["same period a year earlier"] == "2019-36"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dct", "name", "value"),
+    [
+        ("Shoppers crowded the outlet mall on Black Friday.", "2022-12-02", "Black Friday", "2022-11-25"),
+        ("Retailers will cut prices on Cyber Monday.", "2022-11-10", "Cyber Monday", "2022-11-28"),
+        ("Black Friday 2015 broke records.", None, "Black Friday 2015", "2015-11-27"),
+    ],
+)
+def test_holidays_computed_from_other_holidays(sentence: str, dct: str | None, name: str, value: str) -> None:
+    assert _values(sentence, dct=dct)[name] == value
+
+
+def test_holiday_rules_name_other_holidays_as_data() -> None:
+    from serge_corpus.dates.values import expand_holiday_rules, holiday_day
+
+    table = {"Harvest Fair": "10-1#2", "Fair Eve": "Harvest Fair-1", "Fair Week End": "Fair Eve+7", "Loop": "Loop+1"}
+    expanded, bad = expand_holiday_rules(table)
+    assert expanded["Fair Eve"] == "10-1#2-1" and expanded["Fair Week End"] == "10-1#2+6" and bad == ["Loop"]
+    assert holiday_day(2023, expanded["Fair Eve"]).day == 8  # type: ignore[union-attr]  (2nd Monday: Oct 9)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "value"),
+    [
+        ("The crater is two and a half billion years old.", "two and a half billion years", "P2500000000Y"),
+        ("The glacier took 1.5 million years to retreat.", "1.5 million years", "P1500000Y"),
+        ("The lighthouse stayed dark for an entire year.", "an entire year", "P1Y"),
+        ("The strike lasted a full month.", "a full month", "P1M"),
+        ("The pumps ran for two whole weeks.", "two whole weeks", "P2W"),
+    ],
+)
+def test_scaled_and_whole_durations(sentence: str, name: str, value: str) -> None:
+    assert _values(sentence)[name] == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dct", "expected"),
+    [
+        ("The ferry leaves every half hour.", DCT, {"every half hour": ("SET", "PT30M")}),
+        ("The board reports quarterly.", DCT, {"quarterly": ("SET", "P3M")}),
+        ("Guards check the gate hourly.", DCT, {"hourly": ("SET", "PT1H")}),
+        # news (a DCT): a frequency word as its period, as TimeBank writes it; a narrative keeps the calendar form
+        ("The bakery is open daily.", DCT, {"daily": ("SET", "P1D")}),
+        ("The shelter gave out bread daily.", None, {"daily": ("SET", "XXXX-XX-XX")}),
+        ("The orchard has been in the family for three decades.", DCT, {"three decades": ("DURATION", "P30Y")}),
+        ("The orchard has been in the family for a decade.", DCT, {"a decade": ("DURATION", "P1DE")}),
+        ("The abbey stood for two centuries.", None, {"two centuries": ("DURATION", "P200Y")}),
+    ],
+)
+def test_timeml_sets_and_counted_decades(sentence: str, dct: str | None, expected: dict[str, tuple[str, str]]) -> None:
+    spans = find_dates(sentence, dct=dct, conventions="timeml")
+    assert {sentence[t.start : t.end]: (t.type, t.value) for s in spans for t in span_timex3(s)} == expected
+
+
+def test_guidelines_keep_counted_decades_and_leave_frequency_words_out() -> None:
+    assert _values("The orchard has been in the family for three decades. It opens daily.") == {"three decades": "P3DE"}
+
+
+def test_a_bare_clock_time_is_a_time_of_the_storys_day() -> None:
+    text = (
+        "The ferry service will resume on July 3, the port authority said Monday. "
+        "The first boat leaves at 6:15 a.m. and the last one at 9 p.m."
+    )
+    found = _timex(text, dct="2021-06-29", conventions="timeml")
+    assert found["6:15 a.m."] == ("TIME", "2021-07-03T06:15")  # the story's day, not the day of the report
+    assert found["9 p.m."] == ("TIME", "2021-07-03T21:00")
+    assert _timex("The first bus left the depot at 5:40 a.m.", dct="2021-06-29", conventions="timeml") == {
+        "5:40 a.m.": ("TIME", "2021-06-29T05:40")  # no day named: the DCT's
+    }
+    assert "6:15 a.m." not in _values(text, dct="2021-06-29")  # the guidelines annotate no clock times
+
+
+def test_of_the_season_closing_a_clause_is_placed_by_tense() -> None:
+    assert _values("Gardeners hope for rain before the first heat of the summer.", dct="2021-04-14") == {
+        "summer": "2021-22"
+    }
+    assert _values("The pond froze on the coldest night of the winter.", dct="2021-04-14") == {"winter": "2020-24"}

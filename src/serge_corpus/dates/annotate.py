@@ -18,7 +18,8 @@ For every annotated block, in reading order:
    - a vague time word ("Afterwards", "daily": `not_dates.vague`) is dropped;
    - when the detector, told the span is a date, reads one expression in it,
      the span is cut to that expression ("extreme winter" -> "winter") and
-     resolved against the reference; a bare month after "the" is attributive
+     resolved against the reference (with a DCT, by the news rules of a
+     detected date, D189); a bare month after "the" is attributive
      ("the October insurrection") and dropped;
    - when it reads nothing, a span holding a linking word (`not_dates.links`,
      "end of the Civil War") or a unit without a quantity ("Civil War years",
@@ -43,7 +44,7 @@ from dataclasses import dataclass, replace
 from serge_corpus.dates.detect import detector_for
 from serge_corpus.dates.expression import Expression
 from serge_corpus.dates.find import check_anchor, core_bounds, keep_conventions
-from serge_corpus.dates.news import with_news_readings
+from serge_corpus.dates.news import with_news_readings, with_news_tense
 from serge_corpus.dates.resolve import ReferenceTime
 from serge_corpus.dates.timeline import Lookahead, lookaheads_of, opens_sentence
 from serge_corpus.dates.vocab import Vocabulary, load_vocabulary
@@ -117,7 +118,7 @@ def _plan(block: Block, vocab: Vocabulary, dct: str | None = None) -> _BlockPlan
     for span in ner_dates:
         if any(span.overlaps(n) for n in named) or any(e.start < span.end and span.start < e.end for e in expressions):
             continue
-        item = _ner_only(span, text, vocab)
+        item = _ner_only(span, text, vocab, dct)
         if item is not None:
             items.append(item)
     items.sort(key=lambda i: (i.start, i.end))
@@ -200,7 +201,7 @@ def _cut_before_parenthesis(span: Span, expr: Expression, text: str) -> Span | N
     return replace(span, end=end, text=text[span.start : end])
 
 
-def _ner_only(span: Span, text: str, vocab: Vocabulary) -> _DateItem | None:
+def _ner_only(span: Span, text: str, vocab: Vocabulary, dct: str | None = None) -> _DateItem | None:
     """A NER DATE span that the detector did not find, as a date item, or None to drop it (rules above)."""
     trimmed = _trim(span, text, vocab)
     if trimmed is None:
@@ -219,6 +220,8 @@ def _ner_only(span: Span, text: str, vocab: Vocabulary) -> _DateItem | None:
     if reading.rule == "bare_month" and _previous_word(text, start) in vocab.month_attributive_after:
         return None  # "the October insurrection": part of a name (D114)
     cut = replace(trimmed, start=start, end=end, text=text[start:end])
+    if dct is not None:  # news: the same tense rules as a detected date, read in the block's sentence (D189)
+        reading = with_news_tense(replace(reading, start=start, end=end), text)
     return _DateItem(start, end, ner=cut, reading=replace(reading, start=0, end=end - start))
 
 

@@ -385,13 +385,16 @@ class Detector:
             ),
             (
                 "set_every",
-                rf"(?<!\w)(?i:every|each)\s+(?:(?P<n>{number})\s+)?(?P<u>{unit}|{season}|{weekday}|{full_month})(?!\w)",
+                rf"(?<!\w)(?i:every|each)\s+(?:(?P<n>{number})\s+|(?P<halfu>(?i:half\s+(?:an?\s+)?)))?"
+                rf"(?P<u>{unit}|{season}|{weekday}|{full_month})(?!\w)",
                 self._set,
                 False,
             ),
             (
                 "duration",
-                rf"(?<![\w.,])(?:(?P<n>{number})|(?P<halfa>(?i:half\s+an?)))(?P<half>\s+(?i:and\s+a\s+half))?(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?P<half2>\s+(?i:and\s+a\s+half))?(?!\w)",
+                rf"(?<![\w.,])(?:(?P<n>{number})|(?P<halfa>(?i:half\s+an?)))(?P<half>\s+(?i:and\s+a\s+half))?"
+                rf"(?P<scale>\s+(?i:thousand|million|billion))?(?:\s+(?i:entire|whole|full))?"
+                rf"(?:\s*{_DASH}\s*|\s+)(?P<u>{unit})(?P<half2>\s+(?i:and\s+a\s+half))?(?!\w)",
                 self._duration,
                 False,
             ),
@@ -845,7 +848,8 @@ class Detector:
     def _holiday(self, m: re.Match[str], text: str) -> Expression | None:
         rule = self.v.holidays[_holiday_key(m["h"], self.v.holidays)]
         if m["y"] is None:
-            month, day = (int(rule[:2]), int(rule[3:5])) if rule[2:3] == "-" and "#" not in rule else (None, None)
+            fixed = re.fullmatch(r"(\d{2})-(\d{2})", rule)  # a fixed day; "11-4#4+1" and "easter-2" are computed
+            month, day = (int(fixed[1]), int(fixed[2])) if fixed else (None, None)
             if month is not None:
                 return self._relative(m, "holiday", Relative("within", month=month, day=day))
             return self._relative(m, "holiday", Relative("holiday", holiday=rule))
@@ -908,7 +912,11 @@ class Detector:
             value = f"XXXX-WXX-{self._weekday_index[what.lower()]}"
         else:
             every = self._number(m["n"]) if m["n"] and m.re.groupindex.get("f") is None else None
-            value = _duration(every if every is not None else 1.0, self.v.units[what.lower()])
+            unit = self.v.units[what.lower()]
+            if m.re.groupindex.get("halfu") is not None and m["halfu"]:  # "every half hour": PT30M
+                whole, unit = _whole_units(0.5, unit)
+                every = float(whole) if whole is not None else 0.5
+            value = _duration(every if every is not None else 1.0, unit)
         extra = {}
         if m.re.groupindex.get("f") is not None:
             times = 1.0 if m["f"].lower() == "once" else 2.0 if m["f"].lower() == "twice" else self._number(m["n"])
@@ -926,6 +934,8 @@ class Detector:
             amount = self._number(m["n"])
             if amount is not None and (m["half"] or m["half2"]):
                 amount += 0.5
+        if amount is not None and m["scale"]:  # "four and a half billion years": P4500000000Y
+            amount *= _SCALES[m["scale"].strip().lower()]
         if amount is None and m["u"].lower() not in self.v.unit_plurals:
             return None  # "several year" is not a duration
         if amount is not None and amount < 1 and unit in ("CE", "DE"):  # "half a century" -> P50Y
@@ -1242,8 +1252,9 @@ def _day_interval(year: int, month: int, day: int, month2: int, day2: int) -> Da
     return DateValue("INTERVAL", value, noisy=noisy)
 
 
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # A fractional amount of a unit as a whole number of a smaller one ("half a century" = 50 years).
-_SMALLER_UNIT = {"CE": (100, "Y"), "DE": (10, "Y"), "Y": (12, "M"), "W": (7, "D")}
+_SMALLER_UNIT = {"CE": (100, "Y"), "DE": (10, "Y"), "Y": (12, "M"), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN")}
 
 
 def _whole_units(amount: float | None, unit: str) -> tuple[int | None, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
@@ -52,12 +53,12 @@ def find_dates(
     vocab = vocabulary or load_vocabulary()
     expressions = keep_conventions(detector_for(vocabulary).detect(text), conventions, dct)
     if dct is not None:
-        expressions = with_news_readings(expressions, text, timeml=conventions == "timeml")
+        expressions = with_news_readings(expressions, text, timeml=conventions == "timeml", seasons=vocab.seasons)
     resolved, _ = resolve_all(expressions, anchor, dct=dct, lookahead=lookaheads(expressions, text, vocab))
     if conventions == "timeml":
-        resolved = [(e, timeml_vague_shift(e, d)) for e, d in resolved]
+        resolved = [(e, timeml_value(e, timeml_vague_shift(e, d), text, vocab, dct)) for e, d in resolved]
         if dct is not None:  # news: parts of day and clock times as TIMEX3 TIME (D183)
-            resolved = with_clock_times([(e, with_time_of_day(e, d)) for e, d in resolved], text)
+            resolved = with_clock_times([(e, with_time_of_day(e, d)) for e, d in resolved], text, dct)
     return [Span(e.start, e.end, "DATE", text[e.start : e.end], date) for e, date in resolved]
 
 
@@ -67,6 +68,26 @@ def timeml_vague_shift(expr: Expression, date: DateValue) -> DateValue:
     if rel is None or rel.kind != "shift" or rel.amount is not None or rel.deictic is not None:
         return date
     return DateValue("DATE", None, extra={"ref": "FUTURE" if rel.direction > 0 else "PAST"})
+
+
+_COUNTED_DECADES = re.compile(r"^P(?P<n>\d+)(?P<u>DE|CE)$")
+
+
+def timeml_value(expr: Expression, date: DateValue, text: str, vocab: Vocabulary, dct: str | None) -> DateValue:
+    """TimeML's way of writing some values (D186): counted decades and centuries in years ("four decades" P40Y);
+    in news (a DCT), a frequency word as its period ("daily" P1D), as TimeBank writes it; a season the text
+    does not fix keeps its season for TIMEX3 XXXX-WI (D188)."""
+    value = date.value or ""
+    m = _COUNTED_DECADES.match(value) if date.type == "DURATION" else None
+    if m is not None and int(m["n"]) > 1:  # "a decade" stays P1DE
+        return replace(date, value=f"P{int(m['n']) * (10 if m['u'] == 'DE' else 100)}Y")
+    rel = expr.relative
+    if rel is not None and rel.kind == "unfixed" and rel.season is not None and date.value is None:
+        return replace(date, extra={**date.extra, "season": rel.season})  # TIMEX3 XXXX-WI (D188)
+    word = text[expr.start : expr.end].lower()
+    if date.type == "SET" and dct is not None and expr.rule == TIMEML_ONLY and word in vocab.timeml_news_sets:
+        return replace(date, value=vocab.timeml_news_sets[word])
+    return date
 
 
 Conventions = Literal["guidelines", "timeml"]

@@ -20,7 +20,15 @@ HeidelTime's news mode:
   years (`fiscal 2007`, `the current fiscal year`) are found here.
 - `a year earlier` keeps the precision of the date it counts from (a month,
   a season, a quarter: `in November from a year earlier` -> November of the
-  year before); `the same period a year earlier` is one span.
+  year before), the last date mentioned (D184); `the same period a year
+  earlier` is one span.
+- `of the summer.` closing a clause is a season after `the` (D188).
+- TimeML conventions only: parts of day and clock times are TIME (D183); a
+  clock time with no day beside it is the story's day's (D187); `late
+  winter` with no year or determiner is a season no text fixes (D188).
+
+This is the only tense rule: D172 and D180 are one implementation, also used
+for the NER-only dates of `annotate` (`with_news_tense`, D189).
 
 The tense is read from cue words of the sentence (no tagger): the nearest
 cue before the date, else the nearest after it, else the present.
@@ -31,7 +39,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Literal
 
@@ -112,38 +120,63 @@ _TODAY_PART = re.compile(
 _CLOCK = re.compile(r"(?i:\b(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ap>[ap])\.?m\.?(?=\W|$))")
 _CLOCK_GAP = re.compile(r"(?i:^\s*(?:,\s*|on\s+|at\s+)?$)")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A reporting verb right before a day: "said Wednesday", "announced on Tuesday" date the report, not the story.
+_REPORTING = re.compile(
+    r"(?i:\b(?:said|says|announced|announces|told\s+\w+|reported|reports|added|confirmed|stated)\s+(?:on\s+)?)\Z"
+)
 _HOLIDAY_WEEKEND = re.compile(r"(?i:\s+weekend\b)")
+_LEAP_YEAR = 2000  # a day that exists in it exists in some year
 
 
-def with_news_readings(expressions: list[Expression], text: str, *, timeml: bool = False) -> list[Expression]:
+def with_news_readings(
+    expressions: list[Expression], text: str, *, timeml: bool = False, seasons: Mapping[str, int] | None = None
+) -> list[Expression]:
     """The expressions of a news text, marked for resolution against the DCT (module docstring).
 
     Adds quarters, halves, weekends and fiscal years; a found one replaces the
     detector's expressions it overlaps. `timeml=True` (TimeML conventions)
     also reads parts of day as TIME: "Monday afternoon", "this morning"
-    (D183). Call only when a DCT is given.
+    (D183). With `seasons` (the vocabulary's names -> EDTF codes), "of the
+    summer." closing a clause is the season the tense places (D188). Call
+    only when a DCT is given.
     """
-    extra = _news_only(text, expressions)
+    extra = _news_only(text, expressions) + (_of_the_season(text, seasons) if seasons else [])
+    extra = _non_overlapping(extra)
     if timeml:
-        extra = _non_overlapping(extra + _today_parts(text))
+        extra = _non_overlapping(extra + _today_parts(text) + (_part_of_season(text, seasons) if seasons else []))
     kept = [e for e in expressions if not any(e.start < x.end and x.start < e.end for x in extra)]
     merged = sorted(_join_past_durations(kept, text) + extra, key=lambda e: (e.start, e.end))
     if timeml:
         merged = [_with_part_of_day(e, text) for e in merged]
-    return [_mark(e, text) for e in merged]
+    marked = [_mark(e, text) for e in merged]
+    return [_with_article(e, text) for e in marked] if timeml else marked
 
 
-def with_clock_times(resolved: list[tuple[Expression, DateValue]], text: str) -> list[tuple[Expression, DateValue]]:
-    """TimeML conventions: a clock time next to a resolved day ("7 p.m. on Thursday") as TIME of that day (D183).
+def _with_article(expr: Expression, text: str) -> Expression:
+    """TimeML spans keep the article of "the same period a year earlier" (the guidelines leave it out, D181)."""
+    rel = expr.relative
+    if rel is None or not rel.keep_precision or not text.startswith("same", expr.start):
+        return expr
+    m = re.search(r"(?i:\bthe\s+)\Z", text[max(0, expr.start - 8) : expr.start])
+    return replace(expr, start=expr.start - len(m[0])) if m else expr
 
-    A clock time with no day beside it in its sentence is left out: which day
-    it is the text does not say near it.
+
+def with_clock_times(
+    resolved: list[tuple[Expression, DateValue]], text: str, dct: str | None = None
+) -> list[tuple[Expression, DateValue]]:
+    """TimeML conventions: a clock time as TIME (D183, D187).
+
+    Next to a resolved day ("7 p.m. on Thursday") it is that day's. With no
+    day beside it ("the window opens at 4:47 a.m."), it is the story's day:
+    the first day the text names before it outside a reporting clause
+    ("postponed to April 12, officials said Wednesday" -> April 12), else the
+    DCT's day; with neither, it is left out.
     """
     out = list(resolved)
     for m in _CLOCK.finditer(text):
         if any(m.start() < e.end and e.start < m.end() for e, _ in resolved):
             continue
-        day = _day_beside(m, resolved, text)
+        day = _day_beside(m, resolved, text) or _story_day(m.start(), resolved, text, dct)
         hour = int(m["h"]) % 12 + (12 if m["ap"].lower() == "p" else 0)
         if day is None or int(m["h"]) > 12 or int(m["min"] or 0) > 59:
             continue
@@ -201,6 +234,15 @@ _NEWS_KINDS = frozenset({"quarter", "half", "weekend", "fiscal"})
 
 
 # --- marking ---------------------------------------------------------------------------------------------
+
+
+def with_news_tense(expr: Expression, text: str) -> Expression:
+    """One expression read elsewhere (a NER-only DATE at its offsets in `text`) marked by the news rules (D189).
+
+    Its bounds are kept: only how it resolves against the DCT changes.
+    """
+    marked = _mark(expr, text)
+    return replace(marked, start=expr.start, end=expr.end)
 
 
 def _mark(expr: Expression, text: str) -> Expression:
@@ -288,6 +330,34 @@ def _news_only(text: str, expressions: list[Expression]) -> list[Expression]:
     return _non_overlapping(out)
 
 
+def _of_the_season(text: str, seasons: Mapping[str, int]) -> list[Expression]:
+    """ "the first storms of the summer.": the season (span: its name) that the sentence's tense places (D188)."""
+    names = "|".join(re.escape(n) for n in sorted(seasons, key=len, reverse=True))
+    pattern = rf"(?<!\w)(?i:of\s+the)\s+(?:(?i:early|late|mid-?)\s*)?(?P<body>{names})(?=\s*(?:[,.;:!?)\]]|$))"
+    return [
+        Expression(m.start("body"), m.end("body"), "the_season", relative=Relative("within", season=seasons[m["body"]]))
+        for m in re.finditer(pattern, text)
+    ]
+
+
+_SEASON_PART_MOD = {"early": "START", "late": "END", "mid": "MID"}
+
+
+def _part_of_season(text: str, seasons: Mapping[str, int]) -> list[Expression]:
+    """TimeML: "moved to late winter in 2003", a season with a part and no year or determiner, is not fixed by the
+    text (D123) but is a TIMEX3 (XXXX-WI, D188); the guidelines leave it out unless punctuation closes it."""
+    names = "|".join(re.escape(n) for n in sorted(seasons, key=len, reverse=True))
+    pattern = (
+        rf"(?<!\w)(?i:in|to|from|until|till|by|during|through|into|since)\s+"
+        rf"(?P<body>(?P<part>(?i:early|late|mid))-?\s*(?P<s>{names}))(?![\w-])(?!\s*(?:of\s+)?\d)"
+    )
+    out = []
+    for m in re.finditer(pattern, text):
+        rel = Relative("unfixed", season=seasons[m["s"]], mod=_SEASON_PART_MOD[m["part"].lower()])
+        out.append(Expression(m.start("body"), m.end("body"), "bare_season", relative=rel))
+    return out
+
+
 def _today_parts(text: str) -> list[Expression]:
     """ "this morning", "tonight", "last night": a part of the DCT's day (or the day before)."""
     out: list[Expression] = []
@@ -320,6 +390,17 @@ def _day_beside(m: re.Match[str], resolved: list[tuple[Expression, DateValue]], 
         if gap is not None and _CLOCK_GAP.match(gap) and date.value is not None and _DAY.match(date.value):
             return date.value
     return None
+
+
+def _story_day(pos: int, resolved: list[tuple[Expression, DateValue]], text: str, dct: str | None) -> str | None:
+    """The first day named before `pos` that is not the day of a report ("said Wednesday"), else the DCT's day."""
+    for e, date in resolved:
+        if e.start >= pos:
+            break
+        reported = _REPORTING.search(text, max(0, e.start - 30), e.start)
+        if date.value is not None and _DAY.match(date.value) and not reported:
+            return date.value
+    return dct if dct is not None and _DAY.match(dct) else None
 
 
 def _non_overlapping(found: list[Expression]) -> list[Expression]:
@@ -476,10 +557,10 @@ def _within(year: int, rel: Relative) -> Candidate | None:
         )
         return first, last, value
     days = [(rel.month, rel.day)] + ([(rel.end_month or rel.month, rel.end_day)] if rel.end_day is not None else [])
-    if not all(is_real_day(year, m, d) for m, d in days) or (len(days) == 2 and days[1] <= days[0]):
-        return None
-    first = dt.date(year, *days[0])
-    last = dt.date(year, *days[-1])
+    if not all(is_real_day(_LEAP_YEAR, m, d) for m, d in days) or (len(days) == 2 and days[1] <= days[0]):
+        return None  # no calendar has it ("November 31"): resolved as usual, value null and noisy
+    # A leap day in a common year is kept as written (D126); it is placed as the 28th.
+    first, last = (dt.date(year, m, d if is_real_day(year, m, d) else d - 1) for m, d in (days[0], days[-1]))
     return first, last, "/".join(format_point(Point("day", year, m, d)) for m, d in days)
 
 

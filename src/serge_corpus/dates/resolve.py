@@ -52,7 +52,6 @@ from serge_corpus.dates.news import resolve_news
 from serge_corpus.dates.timeline import Lookahead, is_anaphoric, is_excursion, keeps_order, restates
 from serge_corpus.dates.values import (
     UNIT_PRECISION,
-    YEAR_PART_MONTHS,
     Point,
     format_point,
     holiday_day,
@@ -70,8 +69,6 @@ from serge_corpus.model import DateValue
 _VAGUE_PRECISION = {"D": "month", "W": "month", "M": "year"}
 # A month this many months before the reference's month is read in the next year (D160).
 _FORWARD_MONTHS = 6
-# First month of an EDTF quarter or half (33-36, 40-41), for the tense rule of news (D172).
-_PART_START = {code: first for code, (first, _) in YEAR_PART_MONTHS.items()}
 # Any leap year: a day that exists in it exists in some year.
 _LEAP_YEAR = 2000
 
@@ -261,6 +258,8 @@ def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tu
 
     A day no calendar has ("November 31") gives value null and noisy; a leap
     day in a common year is the author's error of fact, kept as written (D126).
+    `forward=False` (news) turns off the narrative's move to the next year
+    (D160); there a tense places the date from the DCT in `news` (D172, D180).
     """
     if not (start.knows("year") and end.knows("year")) or start.year != end.year:
         return None, False
@@ -269,15 +268,6 @@ def _within(rel: Relative, start: Point, end: Point, forward: bool = True) -> tu
     if forward and rel.years == 0 and far_back:
         # "…declared war on 11 December 1941. In January, …": a narrative moves forward (D160).
         year += 1
-    first_month = rel.month or _PART_START.get(rel.season or 0)
-    if not forward and rel.years == 0 and first_month is not None and end.month is not None:
-        # News (D172): "sales fell in December" (DCT March 2013) is December 2012;
-        # "will open in February" is February 2014; without a cue, the DCT's year.
-        here, ref_day = (first_month, rel.day or 0), (end.month, end.day or 0)
-        if rel.tense == "past" and here > ref_day and first_month != end.month:
-            year -= 1
-        elif rel.tense == "future" and here < ref_day and first_month != end.month:
-            year += 1
     if rel.season is not None:
         return format_point(Point("season", year, season=rel.season)), False
     if rel.month is None:

@@ -176,7 +176,11 @@ def is_anaphoric(expr: Expression) -> bool:
     if rel is None or rel.deictic is not None:
         return False
     return (
-        expr.rule in _ANAPHORIC_RULES or rel.kind == "same" or (expr.rule == "named_relative" and rel.kind == "within")
+        expr.rule in _ANAPHORIC_RULES
+        or rel.kind == "same"
+        or (expr.rule == "named_relative" and rel.kind == "within")
+        # news "a year earlier" keeps the precision of the date it counts from: the last one mentioned (D184)
+        or rel.keep_precision
     )
 
 

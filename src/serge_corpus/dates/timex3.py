@@ -89,7 +89,8 @@ def date_to_timex3(date: DateValue) -> tuple[str, str | None]:
         return "DATE", REF_TO_TIMEX[ref]
     kind = date.type if date.type in ("DURATION", "SET") else "DATE"
     if date.value is None:
-        return kind, None
+        season = date.extra.get("season")  # TimeML conventions: a season no text fixes (D188)
+        return kind, (f"XXXX-{_SEASON[str(season)]}" if str(season) in _SEASON else None)
     if kind == "SET":
         return kind, _SET_SEASON.sub(lambda m: _SEASON[m[1]], date.value)  # "every winter": XXXX-WI
     if date.extra.get("time") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.value):

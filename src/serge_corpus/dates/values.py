@@ -216,33 +216,76 @@ def easter(year: int) -> dt.date:
 
 
 _HOLIDAY_RULE = re.compile(
-    r"^(?:(?P<m>\d{2})-(?P<d>\d{2})|easter(?P<off>[+-]\d+)?|(?P<nm>\d{2})-(?P<wd>[1-7])#(?P<n>-?[1-5]))$"
+    r"^(?:(?P<m>\d{2})-(?P<d>\d{2})|easter|(?P<nm>\d{2})-(?P<wd>[1-7])#(?P<n>-?[1-5]))(?P<off>[+-]\d+)?$"
 )
+# A rule that names another holiday of the table: "Thanksgiving+1" (Black Friday).
+_HOLIDAY_REFERENCE = re.compile(r"^(?P<name>.*?\S)\s*(?P<off>[+-]\d+)?$")
 
 
 def holiday_day(year: int, rule: str) -> Point | None:
     """The day a holiday rule names in `year`.
 
-    "12-25"; "easter-2" (Good Friday); "11-4#4" (the 4th Thursday of November).
+    "12-25"; "easter-2" (Good Friday); "11-4#4" (the 4th Thursday of November);
+    any of them with a day offset: "11-4#4+1" (the day after it).
     """
     m = _HOLIDAY_RULE.match(rule)
     if m is None or year < 1:
         return None
     if m["m"]:
         month, day = int(m["m"]), int(m["d"])
-        return Point("day", year, month, day) if is_real_day(year, month, day) else None
-    if m["nm"]:
+        if not is_real_day(year, month, day):
+            return None
+        base = dt.date(year, month, day)
+    elif m["nm"]:
         month, weekday, n = int(m["nm"]), int(m["wd"]), int(m["n"])
         days = [
             d
             for d in range(1, calendar.monthrange(year, month)[1] + 1)
             if dt.date(year, month, d).isoweekday() == weekday
         ]
-        return Point("day", year, month, days[n - 1 if n > 0 else n])
-    if year < 1583:  # the Gregorian computus before the Gregorian calendar would be wrong
+        base = dt.date(year, month, days[n - 1 if n > 0 else n])
+    elif year < 1583:  # the Gregorian computus before the Gregorian calendar would be wrong
         return None
-    day_ = easter(year) + dt.timedelta(days=int(m["off"] or 0))
+    else:
+        base = easter(year)
+    try:
+        day_ = base + dt.timedelta(days=int(m["off"] or 0))
+    except OverflowError:
+        return None
     return Point("day", day_.year, day_.month, day_.day)
+
+
+def expand_holiday_rules(holidays: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The table with rules that name another holiday ("Thanksgiving+1") written as that holiday's rule + offset.
+
+    Returns the expanded table and the names whose rule is neither a rule nor
+    a reference to a holiday with one (a chain of references is followed).
+    """
+    out: dict[str, str] = {}
+    bad: list[str] = []
+    for name in holidays:
+        rule, seen, offset = holidays[name], {name}, 0
+        while not is_holiday_rule(rule):
+            ref = _HOLIDAY_REFERENCE.match(rule)
+            target = ref["name"] if ref else ""
+            if target not in holidays or target in seen:
+                break
+            seen.add(target)
+            offset += int(ref["off"] or 0) if ref else 0
+            rule = holidays[target]
+        if not is_holiday_rule(rule):
+            bad.append(name)
+            continue
+        out[name] = _with_offset(rule, offset) if offset else rule
+    return out, bad
+
+
+def _with_offset(rule: str, offset: int) -> str:
+    m = _HOLIDAY_RULE.match(rule)
+    assert m is not None
+    total = int(m["off"] or 0) + offset
+    base = rule[: m.start("off")] if m["off"] else rule
+    return f"{base}{total:+d}" if total else base
 
 
 def is_holiday_rule(rule: str) -> bool:

@@ -7,13 +7,13 @@ mappings. A malformed file raises `SergeCorpusError` (E100) naming the key.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from serge_corpus.dates.values import is_holiday_rule
+from serge_corpus.dates.values import expand_holiday_rules
 from serge_corpus.errors import Problem, SergeCorpusError
 
 DEFAULT_VOCABULARY = "dates.toml"
@@ -48,6 +48,7 @@ class Vocabulary:
     deictic_days: dict[str, int]
     timeml_refs: dict[str, str]
     timeml_sets: dict[str, str]
+    timeml_news_sets: dict[str, str]
     holidays: dict[str, str]
     onwards: tuple[str, ...]
     onwards_needs_from: frozenset[str]
@@ -147,6 +148,7 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
         present_words=reader.words("deixis.present"),
         deictic_days=reader.int_map("deixis.days"),
         timeml_sets={k.lower(): v for k, v in reader.str_map("deixis.timeml_sets").items()},
+        timeml_news_sets={k.lower(): v for k, v in reader.str_map("deixis.timeml_news_sets").items()},
         timeml_refs={
             **{w.lower(): "PAST" for w in reader.words("deixis.timeml_past")},
             **{w.lower(): "PRESENT" for w in reader.words("deixis.timeml_present")},
@@ -174,9 +176,10 @@ def vocabulary_from_dict(data: dict[str, Any], where: str = "<vocabulary>") -> V
         season_lead=reader.words("season_words.lead"),
         season_event_nouns=reader.words("season_words.timeml_events"),
     )
-    bad_rules = [name for name, rule in vocab.holidays.items() if not is_holiday_rule(rule)]
+    holidays, bad_rules = expand_holiday_rules(vocab.holidays)
+    vocab = replace(vocab, holidays=holidays)
     for name in bad_rules:
-        detail = f"{name!r}: expected MM-DD, easter+N or MM-W#N"
+        detail = f"{name!r}: expected MM-DD, easter+N or MM-W#N (each + or - N days), or a holiday's name+N"
         reader.problems.append(Problem("E100", detail, file=where, field="holidays"))
     reader.raise_if_problems()
     if vocab.year_min >= vocab.year_max:
