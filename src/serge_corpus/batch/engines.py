@@ -14,6 +14,7 @@ warm-up in the pool's initializer; a Dask worker plugin runs it on every worker.
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import sys
@@ -184,7 +185,7 @@ def _local_cluster(make: Any, settings: BatchSettings, workers: int) -> Any:
             processes=True,
             memory_limit=0,
             dashboard_address=None,
-            silence_logs=40,
+            silence_logs=logging.CRITICAL,  # a worker that loses the scheduler as the cluster closes logs a traceback
         )
 
 
