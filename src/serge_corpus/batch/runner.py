@@ -207,10 +207,10 @@ DASK_BATCHES_PER_SLOT = 16
 def batch_size(run: BatchRun, slots: int) -> int:
     """Documents per task: `run.batch_docs`, or 16 for local workers, or 16 to 64 for Dask.
 
-    A Dask task costs 10-14 ms of CPU in the client, scheduler and worker (measured on
-    trivial tasks: about what annotating one short document costs), where a local worker's
-    costs little; so Dask gets larger batches, but at least 16 per worker thread when the
-    number of documents is known (the last batches decide when the run ends).
+    A Dask task costs about 15 ms of CPU in the client, scheduler and worker
+    (`scripts/dask_overhead.py`: about what annotating one short document costs), a local
+    worker's task little; so Dask gets larger batches, but at least 16 per worker thread when
+    the number of documents is known (the last batches decide when the run ends).
     """
     if run.batch_docs is not None:
         return run.batch_docs
