@@ -110,7 +110,7 @@ def main() -> None:
     parser.add_argument("--ner", default="spacy")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "cpu-breakdown")
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--one", choices=("local", "dask"), help=argparse.SUPPRESS)  # a single run, in this process
+    parser.add_argument("--one", choices=("local", "dask"), help="one run of that engine, in this process (JSON)")
     args = parser.parse_args()
     if args.one:
         engine = EngineSpec(args.one, workers=args.workers)
