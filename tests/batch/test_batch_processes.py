@@ -36,6 +36,36 @@ def test_dask_local_cluster_of_two_workers_writes_what_one_process_writes(tmp_pa
     assert tree(tmp_path / "dask-shards", "shard-*") == tree(tmp_path / "local-shards", "shard-*")
 
 
+def test_a_local_cluster_started_here_writes_what_one_process_writes_and_names_failures(tmp_path):
+    pytest.importorskip("distributed")
+    folder = write_folder(tmp_path / "in", 40)
+    (folder / "doc00005.txt").write_bytes("Serge à Paris\n".encode("latin-1"))
+    source = SourceSpec(folder, "folder")
+    local = run_batch(BatchRun(source=source, out_dir=tmp_path / "local", settings=RULES))
+    engine = EngineSpec("dask", workers=2)  # 40 documents, 2 workers: batches of 16, the first with the failure
+    dask = run_batch(BatchRun(source=source, out_dir=tmp_path / "dask", settings=RULES, engine=engine, documents=40))
+    assert (dask.processed, dask.failed) == (local.processed, local.failed) == (39, 1)
+    assert dask.failures == local.failures
+    assert Path(dask.failures[0]["origin"]).name == "doc00005.txt"
+    assert tree(tmp_path / "dask") == tree(tmp_path / "local")
+
+
+def test_local_cluster_workers_run_without_profiler_or_memory_limit():
+    pytest.importorskip("distributed")
+    from serge_corpus.batch.engines import DaskEngine
+
+    engine = DaskEngine(RULES, 2, None)
+    try:
+        profiling = engine.client.run(lambda: __import__("dask").config.get("distributed.worker.profile.enabled"))
+        limits = [w["memory_limit"] for w in engine.client.scheduler_info()["workers"].values()]
+        stealing = engine.client.run_on_scheduler(lambda dask_scheduler: "stealing" in dask_scheduler.extensions)
+    finally:
+        engine.close()
+    assert list(profiling.values()) == [False, False]
+    assert limits == [0, 0]
+    assert stealing is False
+
+
 def test_a_run_killed_with_sigkill_resumes_and_equals_a_clean_run(tmp_path):
     folder = write_folder(tmp_path / "in", 600)
     out = tmp_path / "out"

@@ -12,8 +12,10 @@ from typer.testing import CliRunner
 from serge_corpus.annotate import annotate
 from serge_corpus.batch import BatchRun, BatchSettings, EngineSpec, SourceSpec, read_shard_lines, run_batch
 from serge_corpus.batch.inputs import source_kind
+from serge_corpus.batch.runner import batch_size
 from serge_corpus.cli import app
 from serge_corpus.corpus import sha256_text
+from serge_corpus.errors import SergeCorpusError
 from serge_corpus.jsonl import read_records
 from serge_corpus.model import Document
 
@@ -123,6 +125,47 @@ def test_failing_documents_are_reported_and_stop_nothing(tmp_path):
     assert reasons == {"latin1.txt": "E002", "empty.txt": "E005", "huge.txt": "E550"}
     assert all(str(folder) in f["message"] for f in report["failures"])
     assert sorted(tree(tmp_path / "out")) == ["doc00000.jsonl", "doc00001.jsonl", "doc00002.jsonl"]
+
+
+def test_dask_batches_grow_with_the_corpus_but_leave_each_worker_thread_sixteen(tmp_path):
+    def size(engine: EngineSpec, documents: int | None = None, batch_docs: int | None = None, slots: int = 2) -> int:
+        source = SourceSpec(tmp_path, "folder")
+        return batch_size(BatchRun(source, tmp_path, engine=engine, documents=documents, batch_docs=batch_docs), slots)
+
+    assert size(EngineSpec("local", 2), 10_000) == 16
+    assert size(EngineSpec("dask", 2), 100) == 16
+    assert size(EngineSpec("dask", 2), 1_000) == 31  # 1,000 // (16 x 2)
+    assert size(EngineSpec("dask", 2), 10_000) == 64
+    assert size(EngineSpec("dask", 2)) == 64  # the count unknown (a JSONL of records)
+    assert size(EngineSpec("dask"), 1_000, slots=8) == 16
+    assert size(EngineSpec("dask", 2), 10_000, batch_docs=5) == 5
+    with pytest.raises(SergeCorpusError, match="E556"):
+        run(write_folder(tmp_path / "in", 1), tmp_path / "out", settings=RULES, batch_docs=0)
+
+
+def test_any_batch_size_writes_the_same_bytes_and_names_each_failing_document(tmp_path, monkeypatch):
+    import serge_corpus.annotate as annotate_module
+
+    folder = write_folder(tmp_path / "in", 10)
+    (folder / "doc00003.txt").write_text("")  # fails when read
+    (folder / "doc00006.txt").write_text("POISON arrived in Paris on 1 May 1925.\n")  # fails when annotated
+    real = annotate_module.annotate_blocks
+
+    def poisoned(blocks, **kwargs):  # type: ignore[no-untyped-def]
+        if any("POISON" in b.text for b in blocks):
+            raise RuntimeError("poisoned block")
+        return real(blocks, **kwargs)
+
+    monkeypatch.setattr(annotate_module, "annotate_blocks", poisoned)
+    summaries = {n: run(folder, tmp_path / f"out{n}", settings=RULES, batch_docs=n) for n in (1, 4, 64)}
+    outputs = {n: tree(tmp_path / f"out{n}") for n in summaries}
+    assert outputs[1] == outputs[4] == outputs[64]
+    assert sorted(outputs[64]) == [f"doc{i:05d}.jsonl" for i in range(10) if i not in (3, 6)]
+    for summary in summaries.values():
+        assert (summary.processed, summary.failed) == (8, 2)
+        failures = [(Path(f["origin"]).name, f["code"]) for f in summary.failures]
+        assert failures == [("doc00003.txt", "E005"), ("doc00006.txt", "E555")]
+        assert "poisoned block" in summary.failures[1]["detail"]
 
 
 def test_bad_records_of_a_jsonl_source_are_failures_with_their_line(tmp_path):

@@ -14,6 +14,7 @@ warm-up in the pool's initializer; a Dask worker plugin runs it on every worker.
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import sys
@@ -153,17 +154,39 @@ class DaskEngine:
             self.cluster.close()
 
 
+# Dask's own background work, which on a machine the workers fill takes CPU from them: per second idle,
+# 0.17 CPU-seconds with the defaults, 0.02 with these and no memory limit (docs/scale.md). They are read
+# when the scheduler, nannies and workers start, so they hold for the LocalCluster only.
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,  # a thread sampling the running task's stack every 10 ms
+    "distributed.admin.tick.interval": "500ms",  # every server's event-loop health check, every 20 ms
+    "distributed.admin.system-monitor.interval": "2s",  # psutil readings in every server, every 500 ms
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.scheduler.work-stealing": False,  # one-thread workers fed from the scheduler's queue
+}
+
+
 def _local_cluster(make: Any, settings: BatchSettings, workers: int) -> Any:
     """A LocalCluster of `workers` processes; forked, like local workers, from this process with the models
-    loaded where the platform forks (the warm-up plugin then finds them loaded)."""
+    loaded where the platform forks (the warm-up plugin then finds them loaded).
+
+    No memory limit, as with `--workers`: a nanny polls its worker's memory every 100 ms to enforce one.
+    """
     import dask
 
     method = start_method()
     if method == "fork":
         warm_up(settings)
         gc.freeze()
-    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
-        return make(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40)
+    with dask.config.set({**LOCAL_CLUSTER_CONFIG, "distributed.worker.multiprocessing-method": method}):
+        return make(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=0,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,  # a worker that loses the scheduler as the cluster closes logs a traceback
+        )
 
 
 def start_method() -> Literal["fork", "spawn"]:

@@ -60,8 +60,9 @@ class BatchRun:
     shard_format: ShardFormat = "jsonl"
     force: bool = False
     summary_path: Path | None = None  # default: OUT/run-summary.json
-    batch_docs: int = 16  # documents per task sent to a worker
+    batch_docs: int | None = None  # documents per task sent to a worker; None: `batch_size` chooses
     batch_bytes: int = 256 * 1024  # …or fewer, when they are long
+    documents: int | None = None  # how many documents the source holds, when known (sizes Dask's batches)
     pred: SourceSpec | None = None  # evaluate: the predictions (`source` is the gold)
 
 
@@ -178,6 +179,8 @@ def _check_options(run: BatchRun) -> None:
         raise SergeCorpusError(Problem("E556", f"--shard-size: {name} writes folders, not files", field="shard_size"))
     if (task == "evaluate") != (run.pred is not None):
         raise SergeCorpusError(Problem("E556", "evaluate needs the predictions, and only evaluate", field="pred"))
+    if run.batch_docs is not None and run.batch_docs < 1:
+        raise SergeCorpusError(Problem("E556", f"batch_docs {run.batch_docs}; give 1 or more", field="batch_docs"))
     if run.settings.max_bytes < 1:
         raise SergeCorpusError(Problem("E556", f"--max-bytes {run.settings.max_bytes}", field="max_bytes"))
 
@@ -194,6 +197,29 @@ def source_sha256(task: DocTask) -> str:
         except OSError:
             return ""
     return ""
+
+
+LOCAL_BATCH_DOCS = 16
+DASK_BATCH_DOCS = (16, 64)  # the smallest and the largest batch sent to Dask
+DASK_BATCHES_PER_SLOT = 16
+
+
+def batch_size(run: BatchRun, slots: int) -> int:
+    """Documents per task: `run.batch_docs`, or 16 for local workers, or 16 to 64 for Dask.
+
+    A Dask task costs about 15 ms of CPU in the client, scheduler and worker
+    (`scripts/dask_overhead.py`: about what annotating one short document costs), a local
+    worker's task little; so Dask gets larger batches, but at least 16 per worker thread when
+    the number of documents is known (the last batches decide when the run ends).
+    """
+    if run.batch_docs is not None:
+        return run.batch_docs
+    if run.engine.name != "dask":
+        return LOCAL_BATCH_DOCS
+    smallest, largest = DASK_BATCH_DOCS
+    if run.documents is None:
+        return largest
+    return max(smallest, min(largest, run.documents // (DASK_BATCHES_PER_SLOT * max(slots, 1))))
 
 
 def batches(tasks: Iterable[DocTask], max_docs: int, max_bytes: int) -> Iterator[list[DocTask]]:
@@ -254,7 +280,7 @@ def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tic
                 continue
             yield task
 
-    work = batches(todo(), run.batch_docs, run.batch_bytes)
+    work = batches(todo(), batch_size(run, engine.slots), run.batch_bytes)
     for outcomes in ordered_results(engine, work, job, on_lost=_lost):
         for outcome in outcomes:
             _record(summary, outcome, tick)
@@ -290,7 +316,7 @@ def _sharded(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Pr
                     tick(1, 0)
             else:
                 opened.append(_OpenShard(index, expected))
-                yield from batches(group, run.batch_docs, run.batch_bytes)
+                yield from batches(group, batch_size(run, engine.slots), run.batch_bytes)
             index += 1
 
     try:

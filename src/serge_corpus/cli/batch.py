@@ -143,6 +143,7 @@ def batch_command(
         raise SergeCorpusError(Problem("E556", f"--shard-format {opts.shard_format!r}", field="shard_format"))
     spec = SourceSpec(source, kind, glob=opts.glob, id_field=opts.id_field, text_field=opts.text_field)
     pred_spec = SourceSpec(pred, kind, glob=opts.glob) if pred is not None else None
+    total = count_tasks(spec)
     run = BatchRun(
         pred=pred_spec,
         source=spec,
@@ -153,8 +154,8 @@ def batch_command(
         shard_format=opts.shard_format,  # type: ignore[arg-type]
         force=opts.force,
         summary_path=opts.summary,
+        documents=total,
     )
-    total = count_tasks(spec)
     if total == 0 and kind == "records":
         looked = f"--glob {opts.glob!r}" if opts.glob else "no .jsonl or .parquet file, recursively"
         raise SergeCorpusError(Problem("E561", looked, file=str(source)))
