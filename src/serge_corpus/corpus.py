@@ -132,9 +132,10 @@ class Corpus:
 
 
 def load_corpus(root: str | Path = "corpus") -> Corpus:
-    """Read and check `root/manifest.json`."""
+    """Read and check `root/manifest.json` (or the manifest file `root`: paths are relative to its folder)."""
     root = Path(root)
-    manifest = root / MANIFEST_NAME
+    manifest = root if root.is_file() else root / MANIFEST_NAME
+    root = manifest.parent
     if not manifest.is_file():
         raise SergeCorpusError(Problem("E001", "corpus manifest", file=str(manifest)))
     try:

@@ -117,6 +117,7 @@ class ShardEntry:
     origin: str = ""
     code: str | None = None  # the failure code, None when the document is in the shard
     detail: str = ""
+    dct: str | None = None  # the document's own DCT (manifest, news mode): a new one redoes the shard
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,7 +126,7 @@ class ShardEntry:
             "origin": self.origin,
             "code": self.code,
             "detail": self.detail,
-        }
+        } | ({"dct": self.dct} if self.dct is not None else {})
 
 
 def shard_path(out_dir: Path, index: int, fmt: ShardFormat) -> Path:
@@ -137,11 +138,11 @@ def shard_index_path(out_dir: Path, index: int) -> Path:
 
 
 def current_shard(
-    out_dir: Path, index: int, fmt: ShardFormat, expected: Sequence[tuple[str, str]], fingerprint: str
+    out_dir: Path, index: int, fmt: ShardFormat, expected: Sequence[tuple[str, str, str | None]], fingerprint: str
 ) -> list[ShardEntry] | None:
     """The shard's recorded entries when the shard is complete and up to date, else None.
 
-    `expected` is the (doc_id, sha256) of each document the input now puts in this shard.
+    `expected` is the (doc_id, sha256, DCT) of each document the input now puts in this shard.
     """
     index_path = shard_index_path(out_dir, index)
     if not shard_path(out_dir, index, fmt).is_file():
@@ -153,7 +154,7 @@ def current_shard(
         return None
     if data.get("settings") != fingerprint or data.get("format") != fmt:
         return None
-    if [(e.doc_id, e.sha256) for e in entries] != list(expected):
+    if [(e.doc_id, e.sha256, e.dct) for e in entries] != list(expected):
         return None
     return entries
 

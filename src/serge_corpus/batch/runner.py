@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from serge_corpus.batch.engines import EngineSpec, ordered_results, start_engine
 from serge_corpus.batch.inputs import DocTask, SourceSpec, iter_tasks, paired_tasks
-from serge_corpus.batch.job import BatchSettings, Job, Outcome
+from serge_corpus.batch.job import BatchSettings, Job, Outcome, document_fingerprint, own_dct
 from serge_corpus.batch.outputs import (
     POOLED_NAME,
     SUMMARY_NAME,
@@ -247,7 +247,12 @@ def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tic
                 resumable
                 and not run.force
                 and task.code is None
-                and document_is_current(run.out_dir, task.doc_id, source_sha256(task), job.fingerprint)
+                and document_is_current(
+                    run.out_dir,
+                    task.doc_id,
+                    source_sha256(task),
+                    document_fingerprint(job.fingerprint, job.settings, task.dct),
+                )
             ):
                 summary.skipped += 1
                 tick(1, 0)
@@ -263,7 +268,7 @@ def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tic
 @dataclass
 class _OpenShard:
     index: int
-    expected: list[tuple[str, str]]
+    expected: list[tuple[str, str, str | None]]
     writer: ShardWriter | None = None
     seen: int = 0
 
@@ -279,7 +284,7 @@ def _sharded(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Pr
         index = 0
         while group := list(islice(tasks, run.shard_size)):
             summary.documents += len(group)
-            expected = [(t.doc_id, source_sha256(t)) for t in group]
+            expected = [(t.doc_id, source_sha256(t), own_dct(job.settings, t.dct)) for t in group]
             entries = None if run.force else current_shard(run.out_dir, index, fmt, expected, job.fingerprint)
             if entries is not None and all(e.code is None or e.code in INPUT_PROBLEMS for e in entries):
                 for entry in entries:
@@ -299,8 +304,8 @@ def _sharded(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Pr
                 shard = opened[0]
                 if shard.writer is None:
                     shard.writer = ShardWriter(run.out_dir, shard.index, fmt, job.fingerprint, exporter=exporter)
-                sha = shard.expected[shard.seen][1]
-                entry = ShardEntry(outcome.doc_id, sha, outcome.origin, outcome.code, outcome.detail)
+                _, sha, dct = shard.expected[shard.seen]
+                entry = ShardEntry(outcome.doc_id, sha, outcome.origin, outcome.code, outcome.detail, dct)
                 shard.writer.add(entry, outcome.lines or ())
                 shard.seen += 1
                 _record(summary, outcome, tick)
