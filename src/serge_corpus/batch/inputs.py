@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from serge_corpus.corpus import DATE_MODES, MANIFEST_NAME, load_corpus
+from serge_corpus.corpus import DATE_MODES, MANIFEST_NAME, load_corpus, sha256_bytes, sha256_text
 from serge_corpus.date_object import is_edtf
 from serge_corpus.errors import Problem, SergeCorpusError
 
@@ -136,6 +136,20 @@ def count_tasks(spec: SourceSpec) -> int | None:
         return int(pq.ParquetFile(spec.path).metadata.num_rows)
     with spec.path.open("rb") as fp:
         return sum(1 for raw in fp if raw.strip())
+
+
+def source_sha256(task: DocTask) -> str:
+    """The sha256 of the task's source, as the driver and the worker see it ('' when it cannot be read)."""
+    if task.sha256:
+        return task.sha256
+    if task.text is not None:
+        return sha256_text(task.text)
+    if task.path is not None:
+        try:
+            return sha256_bytes(Path(task.path).read_bytes())
+        except OSError:
+            return ""
+    return ""
 
 
 def unsafe_doc_id(doc_id: str) -> str:

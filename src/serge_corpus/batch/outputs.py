@@ -92,6 +92,48 @@ def _last_line(fp: Any) -> bytes:
         step *= 4
 
 
+# ---------------------------------------------------------------- state of outputs in foreign formats
+
+
+STATE_DIR = ".state"  # hidden: folder readers skip it, and no doc_id can reach it (unsafe_doc_id)
+
+
+def state_path(out_dir: Path, doc_id: str) -> Path:
+    """Where a document's state lies: what its outputs (`evaluate`, `export`) were made from, and their names.
+
+    Those outputs cannot record it themselves (a CoNLL file, an evaluation result), so a
+    sidecar does, written after the outputs: a state that exists describes outputs that are complete.
+    """
+    return out_dir / STATE_DIR / f"{doc_id}.json"
+
+
+def write_state(out_dir: Path, doc_id: str, state: dict[str, Any]) -> None:
+    """The state, renamed into place (not fsync'ed, like `write_document`: a truncated one is redone)."""
+    path = state_path(out_dir, doc_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fp:
+            fp.write(json.dumps(state, ensure_ascii=False, separators=(",", ":")) + "\n")
+        os.chmod(tmp, target_mode(path))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def current_state(out_dir: Path, doc_id: str, identity: dict[str, Any]) -> dict[str, Any] | None:
+    """The document's state when it records `identity` (settings, sources) and its outputs exist, else None."""
+    try:
+        state = json.loads(state_path(out_dir, doc_id).read_text(encoding="utf-8"))
+        outputs = [out_dir / name for name in state["outputs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(state, dict) or any(state.get(key) != value for key, value in identity.items()):
+        return None
+    return state if all(path.exists() for path in outputs) else None
+
+
 def remove_stale_temps(out_dir: Path) -> list[Path]:
     """Delete the temp files an interrupted run left under `out_dir` (only names `atomic_open` makes)."""
     if not out_dir.is_dir():

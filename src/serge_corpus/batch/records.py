@@ -11,6 +11,11 @@ so a document gets what the command gives its file alone. Outputs:
   back to the caller, which exports each shard whole;
 - evaluate: `OUT/DOC_ID.json` (the document's evaluation) and its counts back
   to the caller, which adds them up into the pooled result.
+
+After its outputs, an evaluated or exported document's state is written
+(`outputs.write_state`: settings fingerprint, each input file and its sha256,
+the outputs' names, and for evaluate the counts), so a rerun skips it while
+it is up to date and pools its counts from disk.
 """
 
 from __future__ import annotations
@@ -24,9 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from serge_corpus.batch.inputs import DocTask
+from serge_corpus.batch.inputs import DocTask, source_sha256
 from serge_corpus.batch.job import Job, Outcome, failed_outcome
-from serge_corpus.batch.outputs import read_shard_lines
+from serge_corpus.batch.outputs import read_shard_lines, write_state
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import parse_lines, read_raw, target_mode, validate_rows
 from serge_corpus.model import Block
@@ -44,6 +49,12 @@ def process_records(task: DocTask, job: Job) -> Outcome:
         return _evaluate(task, job)
     except Exception as err:  # noqa: BLE001 - reported per document
         return failed_outcome(task, err)
+
+
+def record_identity(task: DocTask, fingerprint: str) -> dict[str, Any]:
+    """What a document's evaluate / export outputs are made from: the settings, each input file and its sha256."""
+    given = [task] if task.pair is None else [task, task.pair]
+    return {"settings": fingerprint, "sources": [[t.path or t.file, source_sha256(t)] for t in given]}
 
 
 def task_rows(task: DocTask) -> tuple[str, Rows]:
@@ -110,6 +121,8 @@ def _export(task: DocTask, job: Job) -> Outcome:
         export_records(blocks, spec.name, tmp, file, corpus, _sources(corpus), **export_options(options))
 
     replace_atomically(target, write, directory=spec.target == "directory")
+    state = record_identity(task, job.fingerprint) | {"outputs": [target.relative_to(job.out_dir).as_posix()]}
+    write_state(Path(job.out_dir), task.doc_id, state)
     return Outcome(task.doc_id, task.origin, blocks=len(blocks), words=_words(rows))
 
 
@@ -143,7 +156,7 @@ def replace_atomically(target: Path, write: Callable[[Path], object], directory:
 
 def _evaluate(task: DocTask, job: Job) -> Outcome:
     from serge_corpus.evaluate.pairing import PREDICTION_TOLERATED, pair_blocks, record_file
-    from serge_corpus.evaluate.pooling import count_pairs, summarize_counts
+    from serge_corpus.evaluate.pooling import count_pairs, counts_to_dict, summarize_counts
     from serge_corpus.segment import tokenize
 
     if task.pair is None:
@@ -168,4 +181,10 @@ def _evaluate(task: DocTask, job: Job) -> Outcome:
         replace_atomically(
             Path(job.out_dir) / f"{task.doc_id}.json", lambda tmp: tmp.write_text(text, encoding="utf-8")
         )
+        # The counts too: a rerun that skips this document pools them from here.
+        state = record_identity(task, job.fingerprint) | {
+            "outputs": [f"{task.doc_id}.json"],
+            "counts": counts_to_dict(counts),
+        }
+        write_state(Path(job.out_dir), task.doc_id, state)
     return Outcome(task.doc_id, task.origin, blocks=len(gold_rows), words=_words(gold_rows), counts=counts)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from serge_corpus.batch.engines import EngineSpec, ordered_results, start_engine
-from serge_corpus.batch.inputs import DocTask, SourceSpec, iter_tasks, paired_tasks
+from serge_corpus.batch.inputs import DocTask, SourceSpec, iter_tasks, paired_tasks, source_sha256
 from serge_corpus.batch.job import BatchSettings, Job, Outcome, document_fingerprint, own_dct
 from serge_corpus.batch.outputs import (
     POOLED_NAME,
@@ -32,11 +32,12 @@ from serge_corpus.batch.outputs import (
     ShardFormat,
     ShardWriter,
     current_shard,
+    current_state,
     document_is_current,
     remove_stale_temps,
+    state_path,
     write_summary,
 )
-from serge_corpus.corpus import sha256_bytes, sha256_text
 from serge_corpus.errors import Problem, SergeCorpusError
 
 if TYPE_CHECKING:  # evaluate is imported lazily (only evaluate runs need it): its types at check time only
@@ -182,20 +183,6 @@ def _check_options(run: BatchRun) -> None:
         raise SergeCorpusError(Problem("E556", f"--max-bytes {run.settings.max_bytes}", field="max_bytes"))
 
 
-def source_sha256(task: DocTask) -> str:
-    """The sha256 of the task's source as the driver sees it ('' when it cannot be read)."""
-    if task.sha256:
-        return task.sha256
-    if task.text is not None:
-        return sha256_text(task.text)
-    if task.path is not None:
-        try:
-            return sha256_bytes(Path(task.path).read_bytes())
-        except OSError:
-            return ""
-    return ""
-
-
 def batches(tasks: Iterable[DocTask], max_docs: int, max_bytes: int) -> Iterator[list[DocTask]]:
     """Consecutive tasks grouped by count and size, so a worker's call is neither tiny nor huge."""
     batch: list[DocTask] = []
@@ -239,30 +226,77 @@ def _export_spec(run: BatchRun) -> Any:
 
 
 def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Progress) -> None:
+    # Input order: None for a document sent to the engine, a Skipped for one up to date that
+    # waits for the documents before it (evaluate pools counts in document order: the bootstrap).
+    waiting: deque[Skipped | None] = deque()
+
     def todo() -> Iterator[DocTask]:
-        resumable = job.settings.task in ("annotate", "segment")  # their outputs record source and settings
         for task in _tasks(run):
             summary.documents += 1
-            if (
-                resumable
-                and not run.force
-                and task.code is None
-                and document_is_current(
-                    run.out_dir,
-                    task.doc_id,
-                    source_sha256(task),
-                    document_fingerprint(job.fingerprint, job.settings, task.dct),
-                )
-            ):
-                summary.skipped += 1
-                tick(1, 0)
-                continue
-            yield task
+            done = None if run.force or task.code is not None else _up_to_date(run, job, task)
+            if done is None:
+                waiting.append(None)
+                yield task
+            elif waiting:
+                waiting.append(done)
+            else:
+                _skip(summary, done, tick)
 
     work = batches(todo(), run.batch_docs, run.batch_bytes)
     for outcomes in ordered_results(engine, work, job, on_lost=_lost):
         for outcome in outcomes:
+            while waiting[0] is not None:
+                _skip(summary, waiting.popleft(), tick)  # type: ignore[arg-type]
+            waiting.popleft()
             _record(summary, outcome, tick)
+        while waiting and waiting[0] is not None:
+            _skip(summary, waiting.popleft(), tick)  # type: ignore[arg-type]
+    for done in waiting:
+        assert done is not None, "every document sent came back"
+        _skip(summary, done, tick)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A document whose output is up to date; `state`: where its counts lie (evaluate)."""
+
+    doc_id: str
+    origin: str
+    state: Path | None = None
+
+
+def _up_to_date(run: BatchRun, job: Job, task: DocTask) -> Skipped | None:
+    """The document as skipped when its output is complete and records this source and these settings."""
+    task_name = job.settings.task
+    if task_name in ("annotate", "segment"):  # their records carry source and settings (meta)
+        own = document_fingerprint(job.fingerprint, job.settings, task.dct)
+        current = document_is_current(run.out_dir, task.doc_id, source_sha256(task), own)
+        return Skipped(task.doc_id, task.origin) if current else None
+    if task_name not in ("evaluate", "export") or (task.pair is not None and task.pair.code is not None):
+        return None  # validate writes nothing; a document without predictions fails again
+    from serge_corpus.batch.records import record_identity
+
+    state = current_state(run.out_dir, task.doc_id, record_identity(task, job.fingerprint))
+    if state is None or (task_name == "evaluate" and "counts" not in state):
+        return None
+    return Skipped(task.doc_id, task.origin, state_path(run.out_dir, task.doc_id) if task_name == "evaluate" else None)
+
+
+def _skip(summary: RunSummary, done: Skipped, tick: Progress) -> None:
+    """Count an up-to-date document; evaluate adds its counts from its state (read now, in document order)."""
+    if done.state is not None and summary.counts is not None:
+        from serge_corpus.evaluate.pooling import add_counts, counts_from_dict
+
+        try:
+            counts = counts_from_dict(json.loads(done.state.read_text(encoding="utf-8"))["counts"])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            detail = f"its state {done.state} could not be read again ({type(err).__name__}); rerun with --force"
+            summary.add_failure(done.doc_id, done.origin, "E555", detail)
+            tick(1, 0)
+            return
+        add_counts(summary.counts, counts)
+    summary.skipped += 1
+    tick(1, 0)
 
 
 @dataclass
