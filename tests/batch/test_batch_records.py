@@ -367,3 +367,67 @@ def test_a_corpus_given_to_a_records_command_is_a_catalogue_error(tmp_path):
     for args in (["validate", str(corpus)], ["export", str(corpus), "--to", "conll", "-o", str(tmp_path / "o")]):
         result = invoke(*args)
         assert result.exit_code != 0 and "E569" in result.output and str(corpus) in result.output
+
+
+# ---------------------------------------------------------------- validate: record ids across documents
+
+
+def test_validate_finds_a_record_id_reused_by_another_document_naming_both_places(records, tmp_path):
+    folder = copy_folder(records["gold"], tmp_path / "recs")
+    first = sorted(folder.glob("*.jsonl"))[0]
+    copy = folder / "zz-copy.jsonl"  # the same document's records twice: a shard copied into the run again
+    copy.write_bytes(first.read_bytes())
+    lines = len(first.read_text().splitlines())
+
+    result = invoke("validate", str(folder), "--summary", str(tmp_path / "summary.json"))
+    assert result.exit_code == 1
+    reported = [line for line in result.stderr.splitlines() if "E568" in line]
+    assert len(reported) == lines
+    assert reported[0].startswith(f"{copy}:1: record ") and f"at {first}:1)" in reported[0]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert (summary["documents"], summary["processed"], summary["failed"]) == (N + 1, N, 1)
+    assert summary["failures"][0]["doc_id"] == "zz-copy" and summary["failures"][0]["code"] == "E568"
+
+
+def test_validate_by_document_finds_an_id_reused_in_a_later_document_where_validate_file_does(records, tmp_path):
+    lines = records["all_gold"].read_text().splitlines()
+    reused = json.loads(lines[1])["id"]  # a record of the first document
+    record = json.loads(lines[-1])
+    record["id"] = reused
+    lines[-1] = json.dumps(record)
+    big = tmp_path / "all.jsonl"
+    big.write_text("\n".join(lines) + "\n")
+    whole = [p for p in validate_file(big) if p.code == "E014"]  # the whole file at once: the same line
+    assert [(p.line, p.record_id) for p in whole] == [(len(lines), reused)]
+
+    result = invoke("validate", str(big), "--by-document")
+    assert result.exit_code == 1
+    reported = [line for line in result.stderr.splitlines() if ": E" in line and "E558" not in line]
+    assert len(reported) == 1 and reported[0].startswith(f"{big}:{len(lines)}: record {reused}: field id: E568")
+    assert f"at {big}:2)" in reported[0]
+
+
+def test_ids_that_only_share_a_hash_are_not_reported(records, tmp_path, monkeypatch):
+    import numpy as np
+
+    from serge_corpus.batch import record_ids
+
+    monkeypatch.setattr(record_ids, "id_hashes", lambda ids: np.array([7] if list(ids) else [], dtype=np.uint64))
+    monkeypatch.setattr(record_ids, "_CHUNK", 3)  # many chunks: their joining is exercised too
+    result = invoke("validate", str(records["gold"]))
+    assert result.exit_code == 0, result.output
+
+
+def test_the_id_register_finds_hashes_held_by_two_documents_only():
+    import numpy as np
+
+    from serge_corpus.batch.record_ids import IdRegister, id_hashes
+
+    register = IdRegister()
+    documents = [["a:1", "a:2"], ["b:1", "a:2"], ["c:1"], ["c:1", "d:1", "b:1"]]
+    for index, ids in enumerate(documents):
+        register.add(index, id_hashes(ids))
+    shared = register.shared()
+    expected = {int(id_hashes([i])[0]): docs for i, docs in (("a:2", {0, 1}), ("b:1", {1, 3}), ("c:1", {2, 3}))}
+    assert shared == expected
+    assert len(id_hashes(["x", "x", "y"])) == 2 and id_hashes([]).dtype == np.uint64

@@ -81,6 +81,7 @@ class Outcome:
     lines: tuple[str, ...] | None = None  # the records as JSON lines, when the caller writes them
     problems: tuple[str, ...] = ()  # validate: every problem of the document, as printed
     counts: Any = None  # evaluate: the document's `evaluate.pooling.EvaluationCounts`
+    ids: Any = None  # validate: the 64-bit hashes of its record ids (`record_ids.id_hashes`, a numpy array)
 
     @property
     def ok(self) -> bool:

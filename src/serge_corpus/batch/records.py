@@ -25,6 +25,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -81,14 +82,21 @@ def _sources(corpus: str) -> dict[str, str]:
 
 
 def _validate(task: DocTask, job: Job) -> Outcome:
+    from serge_corpus.batch.record_ids import id_hashes
+
     try:
         file, rows = task_rows(task)
     except SergeCorpusError as err:
         return failed_outcome(task, err)
     problems = validate_rows(rows, file=file, sources=_sources(job.settings.options.get("corpus", "corpus")))
+    ids = id_hashes(record_ids(rows))  # for the check across documents (runner, record_ids)
     if problems:
-        return failed_outcome(task, SergeCorpusError(problems))
-    return Outcome(task.doc_id, task.origin, blocks=len(rows), words=_words(rows))
+        return replace(failed_outcome(task, SergeCorpusError(problems)), ids=ids)
+    return Outcome(task.doc_id, task.origin, blocks=len(rows), words=_words(rows), ids=ids)
+
+
+def record_ids(rows: Rows) -> list[str]:
+    return [obj["id"] for _, obj in rows if isinstance(obj, dict) and isinstance(obj.get("id"), str)]
 
 
 def _valid_blocks(task: DocTask, job: Job) -> tuple[str, Rows, list[Block]]:

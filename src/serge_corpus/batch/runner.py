@@ -81,6 +81,8 @@ class RunSummary:
     pooled: Evaluation | None = None  # evaluate: the result of every document's records together
     pooled_path: str = ""
     counts: Any = None  # evaluate: the documents' counts added up so far (evaluate.pooling)
+    ids: Any = None  # validate: every document's record id hashes (record_ids.IdRegister)
+    recorded: int = 0  # outcomes recorded so far: the input index of the next document
 
     def add_failure(self, doc_id: str, origin: str, code: str, detail: str, problems: tuple[str, ...] = ()) -> None:
         self.failed += 1
@@ -116,6 +118,10 @@ def run_batch(run: BatchRun, progress: Progress | None = None) -> RunSummary:
         from serge_corpus.evaluate.pooling import empty_counts
 
         summary.counts = empty_counts()
+    if settings.task == "validate":
+        from serge_corpus.batch.record_ids import IdRegister
+
+        summary.ids = IdRegister()
     try:
         if run.shard_size is None:
             job = Job(settings, fingerprint, out_dir=str(run.out_dir))
@@ -124,6 +130,8 @@ def run_batch(run: BatchRun, progress: Progress | None = None) -> RunSummary:
             _sharded(run, Job(settings, fingerprint), engine, summary, tick)
     finally:
         engine.close()
+    if summary.ids is not None:
+        _check_ids_across_documents(run, summary)
     summary.seconds = time.perf_counter() - started
     if summary.counts is not None:
         _write_pooled(run, summary)
@@ -203,6 +211,9 @@ def _lost(tasks: list[DocTask], err: BaseException) -> list[Outcome]:
 
 
 def _record(summary: RunSummary, outcome: Outcome, tick: Progress) -> None:
+    if outcome.ids is not None and summary.ids is not None:
+        summary.ids.add(summary.recorded, outcome.ids)
+    summary.recorded += 1
     if outcome.ok:
         summary.processed += 1
         summary.words += outcome.words
@@ -213,6 +224,46 @@ def _record(summary: RunSummary, outcome: Outcome, tick: Progress) -> None:
     else:
         summary.add_failure(outcome.doc_id, outcome.origin, outcome.code or "E555", outcome.detail, outcome.problems)
     tick(1, outcome.words)
+
+
+def _check_ids_across_documents(run: BatchRun, summary: RunSummary) -> None:
+    """validate: an id reused by another document fails the later one (E568), both places named.
+
+    The documents that share an id hash are read again (only they), in input order.
+    """
+    from serge_corpus.batch.record_ids import IdPlace, reused_ids
+    from serge_corpus.batch.records import task_rows
+
+    shared = summary.ids.shared()
+    summary.ids = None  # the hashes are no longer needed
+    if not shared:
+        return
+    wanted = set().union(*shared.values())
+
+    def places() -> Iterator[tuple[str, IdPlace]]:
+        from serge_corpus.batch.record_ids import id_hashes
+
+        for index, task in enumerate(_tasks(run)):
+            if index not in wanted:
+                continue
+            try:
+                file, rows = task_rows(task)
+            except SergeCorpusError:
+                continue  # its own failure is already reported
+            for line, obj in rows:
+                record_id = obj.get("id") if isinstance(obj, dict) else None
+                if isinstance(record_id, str) and int(id_hashes([record_id])[0]) in shared:
+                    yield record_id, IdPlace(index, task.doc_id, file, line)
+
+    failures = {f["doc_id"]: f for f in summary.failures}
+    for place, problem in reused_ids(places()):
+        failure = failures.get(place.doc_id)
+        if failure is None:
+            summary.processed -= 1  # it passed its own checks: it fails this one
+            summary.add_failure(place.doc_id, f"{place.file}:{place.line}", problem.code, problem.detail)
+            failure = failures[place.doc_id] = summary.failures[-1]
+            failure["problems"] = []
+        failure.setdefault("problems", [failure["message"]]).append(str(problem))
 
 
 def _tasks(run: BatchRun) -> Iterator[DocTask]:
