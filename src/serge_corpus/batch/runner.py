@@ -278,8 +278,11 @@ def _export_spec(run: BatchRun) -> Any:
 
 def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Progress) -> None:
     # Input order: None for a document sent to the engine, a Skipped for one up to date that
-    # waits for the documents before it (evaluate pools counts in document order: the bootstrap).
+    # waits for the documents before it: evaluate pools counts in document order (the bootstrap
+    # resamples blocks in that order). Other tasks count a skipped document at once, so that a
+    # long run of them behind one document in flight holds nothing.
     waiting: deque[Skipped | None] = deque()
+    in_order = job.settings.task == "evaluate"
 
     def todo() -> Iterator[DocTask]:
         for task in _tasks(run):
@@ -288,7 +291,7 @@ def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tic
             if done is None:
                 waiting.append(None)
                 yield task
-            elif waiting:
+            elif waiting and in_order:
                 waiting.append(done)
             else:
                 _skip(summary, done, tick)
