@@ -12,8 +12,10 @@ places, file and line, and rules out hash collisions (the ids are compared).
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
@@ -34,22 +36,21 @@ class IdRegister:
 
     hashes: list[np.ndarray] = field(default_factory=list)
     documents: list[np.ndarray] = field(default_factory=list)
-    _pending: list[tuple[int, np.ndarray]] = field(default_factory=list)
-    _pending_size: int = 0
+    # The latest hashes, in flat buffers (no object per document) until a chunk is full.
+    _pending: array = field(default_factory=lambda: array("Q"))
+    _pending_documents: array = field(default_factory=lambda: array("I"))
 
     def add(self, document: int, hashes: np.ndarray) -> None:
-        self._pending.append((document, hashes))
-        self._pending_size += len(hashes)
-        if self._pending_size >= _CHUNK:
+        self._pending.frombytes(hashes.astype(np.uint64, copy=False).tobytes())
+        self._pending_documents.extend(repeat(document, len(hashes)))
+        if len(self._pending) >= _CHUNK:
             self._flush()
 
     def _flush(self) -> None:
         if self._pending:
-            self.hashes.append(np.concatenate([h for _, h in self._pending]))
-            self.documents.append(
-                np.concatenate([np.full(len(h), d, dtype=np.uint32) for d, h in self._pending]),
-            )
-        self._pending, self._pending_size = [], 0
+            self.hashes.append(np.frombuffer(self._pending, dtype=np.uint64).copy())
+            self.documents.append(np.frombuffer(self._pending_documents, dtype=np.uint32).copy())
+        self._pending, self._pending_documents = array("Q"), array("I")
         if len(self.hashes) >= 64:  # chunks joined, so that a long run keeps a few arrays
             self.hashes, self.documents = [np.concatenate(self.hashes)], [np.concatenate(self.documents)]
 
