@@ -179,11 +179,13 @@ def annotate(
     progress: Progress | None = None,
     patterns: str | Path | None = None,
     dct: str | None = None,
+    paragraphs: str | None = None,
 ) -> Annotated:
     """Annotate one source (see module docstring). A corpus document gets its corpus's patterns
     unless `patterns` names others; any other source only the `patterns` given. `dct` (EDTF) fixes
-    "today", "last week" (news mode); without it a corpus document in news mode uses its manifest `dct`."""
-    blocks = load_blocks(source, corpus)
+    "today", "last week" (news mode); without it a corpus document in news mode uses its manifest `dct`.
+    `paragraphs` (auto, blank-line, line) overrides the cues' paragraph mode for text input."""
+    blocks = load_blocks(source, corpus, paragraphs)
     chosen = patterns if patterns is not None else corpus_patterns(corpus, blocks)
     return annotate_blocks(blocks, ner=ner, progress=progress, patterns=chosen, dct=dct or news_dct(source))
 

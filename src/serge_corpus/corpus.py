@@ -208,6 +208,6 @@ def corpus_sources(root: str | Path = "corpus") -> dict[str, str]:
     Validation uses it to check record text against the shipped source; a
     record of a document outside the corpus is checked on its own.
     """
-    if not (Path(root) / MANIFEST_NAME).is_file():
+    if not (Path(root).is_file() or (Path(root) / MANIFEST_NAME).is_file()):
         return {}
     return load_corpus(root).sources()

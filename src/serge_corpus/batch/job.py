@@ -242,9 +242,9 @@ def _stamp(root: str) -> tuple[int, int]:
 def run_task(document: Document, settings: BatchSettings) -> list[Block]:
     """The library call the settings name, on one document."""
     if settings.task == "segment":
-        from serge_corpus.segment import segment_document
+        from serge_corpus.segment import segment
 
-        return segment_document(document)
+        return segment(document, paragraphs=settings.options.get("paragraphs"))
     from serge_corpus.annotate import annotate
 
     return annotate(document, ner=settings.backend, **settings.options).blocks

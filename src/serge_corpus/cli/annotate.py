@@ -88,7 +88,7 @@ def annotate_command(
     document with its manifest dct and date_mode), a JSONL of {id, text[, dct, date_mode]} documents or a
     Parquet file runs as a batch: streamed, resumable, in parallel (docs/scale.md).
     """
-    from serge_corpus.segment import oversized_blocks
+    from serge_corpus.segment import load_cues, oversized_blocks, with_paragraphs
 
     kind = source_kind(source)
     if kind is not None:
@@ -98,6 +98,9 @@ def annotate_command(
             options["patterns"] = str(chosen)
         if dct is not None:
             options["dct"] = dct
+        if paragraphs is not None:
+            with_paragraphs(load_cues(), paragraphs)  # a wrong mode fails here, not once per document
+            options["paragraphs"] = paragraphs
         settings = BatchSettings(task="annotate", backend=ner, options=options, max_bytes=batch.max_bytes)
         batch_command(source, kind, output, settings, batch)
         return

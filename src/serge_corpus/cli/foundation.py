@@ -23,7 +23,7 @@ from serge_corpus.corpus import corpus_sources, load_corpus
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_raw, read_records, refuse_overwriting_inputs, validate_file, write_records
 from serge_corpus.mentions import read_mentions, spans_from_mentions
-from serge_corpus.segment import load_cues, oversized_blocks, segment
+from serge_corpus.segment import load_cues, oversized_blocks, segment, with_paragraphs
 
 CorpusOption = Annotated[Path, typer.Option("--corpus", help="Corpus folder holding manifest.json.")]
 
@@ -52,7 +52,11 @@ def segment_command(
     if kind is not None:
         if cues is not None:
             raise SergeCorpusError(Problem("E556", "--cues is not available for batch sources yet", field="cues"))
-        batch_command(source, kind, output, BatchSettings(task="segment", max_bytes=batch.max_bytes), batch)
+        options = {} if paragraphs is None else {"paragraphs": paragraphs}
+        if paragraphs is not None:
+            with_paragraphs(load_cues(), paragraphs)  # a wrong mode fails here, not once per document
+        settings = BatchSettings(task="segment", options=options, max_bytes=batch.max_bytes)
+        batch_command(source, kind, output, settings, batch)
         return
     refuse_overwriting_inputs(output, [source, cues])
     known = load_corpus(corpus) if (corpus / "manifest.json").is_file() else None
