@@ -77,6 +77,7 @@ class Corpus:
 
     root: Path
     entries: tuple[dict[str, Any], ...]
+    manifest: Path | None = None  # the manifest file, when it is not root/manifest.json
 
     @property
     def doc_ids(self) -> list[str]:
@@ -87,8 +88,12 @@ class Corpus:
             if e["doc_id"] == doc_id:
                 return e
         raise SergeCorpusError(
-            Problem("E061", f"{doc_id!r}; known: {', '.join(self.doc_ids)}", file=str(self.root / MANIFEST_NAME))
+            Problem("E061", f"{doc_id!r}; known: {', '.join(self.doc_ids)}", file=str(self.manifest_path))
         )
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.manifest or self.root / MANIFEST_NAME
 
     def load(self, doc_id: str) -> Document:
         """Load a document, verifying its sha256 against the manifest."""
@@ -185,7 +190,7 @@ def load_corpus(root: str | Path = "corpus") -> Corpus:
     ]
     if problems:
         raise SergeCorpusError(problems)
-    return Corpus(root=root, entries=tuple(docs))
+    return Corpus(root=root, entries=tuple(docs), manifest=manifest if manifest.name != MANIFEST_NAME else None)
 
 
 def _kind(kind: type) -> str:

@@ -118,6 +118,8 @@ def run_batch(run: BatchRun, progress: Progress | None = None) -> RunSummary:
         from serge_corpus.evaluate.pooling import empty_counts
 
         summary.counts = empty_counts()
+        # Written again at the end: until then (and after an interrupted run) there is none to mistake for this run's.
+        (run.out_dir / POOLED_NAME).unlink(missing_ok=True)
     if settings.task == "validate":
         from serge_corpus.batch.record_ids import IdRegister
 
