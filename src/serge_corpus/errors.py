@@ -394,7 +394,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "E569": (
         "a corpus is texts, not records",
-        "annotate or segment the corpus first, then give the folder of their records (or --corpus to check texts)",
+        "annotate or segment the corpus first and give the folder of their records (validate CORPUS checks a corpus)",
     ),
 }
 

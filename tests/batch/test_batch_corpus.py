@@ -136,3 +136,21 @@ def test_a_broken_manifest_is_a_catalogue_error_with_the_field(tmp_path):
     result = CliRunner().invoke(app, ["annotate", str(manifest), "-o", str(tmp_path / "out"), "--ner", "rules"])
     assert result.exit_code != 0
     assert "E060" in result.output and "dct" in result.output and str(manifest) in result.output
+
+
+def test_validate_checks_a_corpus_manifest_and_every_text_as_a_batch(tmp_path):
+    manifest = write_corpus(tmp_path / "corpus", name="corpus.json")
+    runner = CliRunner()
+    for given in (manifest, write_corpus(tmp_path / "other").parent):  # a manifest file, a corpus folder
+        result = runner.invoke(app, ["validate", str(given)])
+        assert result.exit_code == 0, result.output
+    (manifest.parent / "story.txt").write_text(NEWS + "An edit after the manifest was written.\n", encoding="utf-8")
+    (manifest.parent / "undated.txt").write_bytes(b"\xef\xbb\xbfVictor Serge.\n")
+    result = runner.invoke(app, ["validate", str(manifest), "--summary", str(tmp_path / "summary.json")])
+    assert result.exit_code == 1
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert [(f["doc_id"], f["code"], f["origin"]) for f in summary["failures"]] == [
+        ("story", "E062", str(manifest.parent / "story.txt")),
+        ("undated", "E003", str(manifest.parent / "undated.txt")),
+    ]
+    assert (summary["processed"], summary["failed"]) == (len(DOCS) - 2, 2)

@@ -364,7 +364,10 @@ def test_a_corpus_given_to_a_records_command_is_a_catalogue_error(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "manifest.json").write_text('{"documents": []}')
-    for args in (["validate", str(corpus)], ["export", str(corpus), "--to", "conll", "-o", str(tmp_path / "o")]):
+    for args in (
+        ["export", str(corpus), "--to", "conll", "-o", str(tmp_path / "o")],
+        ["evaluate", "--gold", str(corpus), "--pred", str(corpus), "-o", str(tmp_path / "e")],
+    ):
         result = invoke(*args)
         assert result.exit_code != 0 and "E569" in result.output and str(corpus) in result.output
 

@@ -5,7 +5,8 @@ JSONL / Parquet file; see `inputs`) and calls the library function the
 single-file command calls (`validate_rows`, `evaluate.pooling`, `export_records`),
 so a document gets what the command gives its file alone. Outputs:
 
-- validate: nothing but the outcome (every problem, file:line, in the summary);
+- validate: nothing but the outcome (every problem, file:line, in the summary); a corpus
+  document (a text of a manifest) is read and checked as `annotate` reads it;
 - export: `OUT/DOC_ID.SUFFIX` (or the folder `OUT/DOC_ID/` for brat, hf, timeml),
   written to a hidden temp beside it and renamed; with shards the records go
   back to the caller, which exports each shard whole;
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from serge_corpus.batch.inputs import DocTask, source_sha256
-from serge_corpus.batch.job import Job, Outcome, failed_outcome
+from serge_corpus.batch.job import Job, Outcome, failed_outcome, load_document
 from serge_corpus.batch.outputs import read_shard_lines, write_state
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import parse_lines, read_raw, target_mode, validate_rows
@@ -84,6 +85,9 @@ def _sources(corpus: str) -> dict[str, str]:
 def _validate(task: DocTask, job: Job) -> Outcome:
     from serge_corpus.batch.record_ids import id_hashes
 
+    if task.corpus_root is not None:  # a corpus document: its text as `annotate` would read it, sha256-checked
+        document = load_document(task)
+        return Outcome(task.doc_id, task.origin, sha256=document.sha256, words=len(document.text.split()))
     try:
         file, rows = task_rows(task)
     except SergeCorpusError as err:
