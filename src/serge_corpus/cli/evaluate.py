@@ -47,6 +47,7 @@ def evaluate_command(
     scored on its own and all of them pooled. With -o OUT, documents are read and scored one at a time
     (two folders, two Parquet files, or two JSONL files of many documents in the same order), each
     result written to OUT as it comes, and the pooled result from counts that add up (no full load).
+    A rerun skips documents whose result is up to date and pools their counts from OUT/.state (--force redoes).
     """
     if output is not None:
         if report is not None:
