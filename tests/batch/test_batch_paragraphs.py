@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -43,3 +44,23 @@ def test_segment_and_annotate_batches_cut_paragraphs_as_asked(tmp_path):
     assert result.exit_code == 0 and len(read_records(tmp_path / "s" / "a.jsonl")) == 2
     result = runner.invoke(app, ["segment", str(folder), "-o", str(tmp_path / "x"), "--paragraphs", "lines"])
     assert result.exit_code != 0 and "E300" in result.output and not (tmp_path / "x").exists()
+
+
+def test_a_batch_warns_of_an_oversized_block_as_segment_file_does(tmp_path):
+    from serge_corpus.segment import oversized_blocks
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "short.txt").write_text(LINES, encoding="utf-8")
+    huge = folder / "huge.txt"
+    huge.write_text(" ".join(["Serge wrote in Paris."] * 1600) + "\n", encoding="utf-8")  # one 6,400-word paragraph
+    expected = oversized_blocks(segment(huge))
+    assert len(expected) == 1 and "6,400 words" in expected[0]
+
+    result = runner.invoke(app, ["segment", str(folder), "-o", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == [
+        f"warning: {huge}: {expected[0]}"
+    ]
+    summary = json.loads((tmp_path / "s" / "run-summary.json").read_text())
+    assert summary["warnings"] == [{"doc_id": "huge", "origin": str(huge), "warning": expected[0]}]

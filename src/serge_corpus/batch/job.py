@@ -82,6 +82,7 @@ class Outcome:
     problems: tuple[str, ...] = ()  # validate: every problem of the document, as printed
     counts: Any = None  # evaluate: the document's `evaluate.pooling.EvaluationCounts`
     ids: Any = None  # validate: the 64-bit hashes of its record ids (`record_ids.id_hashes`, a numpy array)
+    warnings: tuple[str, ...] = ()  # annotate, segment: what `annotate FILE` would warn of (an oversized block)
 
     @property
     def ok(self) -> bool:
@@ -141,6 +142,8 @@ def document_fingerprint(fingerprint: str, settings: BatchSettings, dct: str | N
 
 
 def _finish(task: DocTask, document: Document, blocks: list[Block], job: Job) -> Outcome:
+    from serge_corpus.segment import oversized_blocks
+
     own = document_fingerprint(job.fingerprint, job.settings, document.dct if document.date_mode == "news" else None)
     stamped = [b.with_meta(settings=own) for b in blocks]
     lines = tuple(json.dumps(b.to_dict(), ensure_ascii=False) for b in stamped)
@@ -153,6 +156,7 @@ def _finish(task: DocTask, document: Document, blocks: list[Block], job: Job) ->
         blocks=len(blocks),
         words=len(document.text.split()),
         lines=None if job.out_dir is not None else lines,
+        warnings=tuple(oversized_blocks(blocks)),
     )
 
 

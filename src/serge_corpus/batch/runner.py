@@ -77,6 +77,7 @@ class RunSummary:
     words: int = 0
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # documents done, with a warning (oversized block)
     summary_path: str = ""
     pooled: Evaluation | None = None  # evaluate: the result of every document's records together
     pooled_path: str = ""
@@ -216,6 +217,7 @@ def _record(summary: RunSummary, outcome: Outcome, tick: Progress) -> None:
     if outcome.ids is not None and summary.ids is not None:
         summary.ids.add(summary.recorded, outcome.ids)
     summary.recorded += 1
+    summary.warnings += [{"doc_id": outcome.doc_id, "origin": outcome.origin, "warning": w} for w in outcome.warnings]
     if outcome.ok:
         summary.processed += 1
         summary.words += outcome.words
@@ -448,4 +450,5 @@ def _summary_dict(run: BatchRun, settings: BatchSettings, fingerprint: str, s: R
         "seconds": round(s.seconds, 3),
         "words_per_second": round(s.words / s.seconds, 1) if s.seconds > 0 else None,
         "failures": s.failures,
+        "warnings": s.warnings,
     } | ({"pooled": s.pooled_path} if s.pooled_path else {})

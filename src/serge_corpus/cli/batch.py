@@ -186,6 +186,10 @@ def batch_command(
     )
     if summary.pooled_path:
         typer.echo(f"pooled result of every document: {summary.pooled_path}")
+    for warning in summary.warnings[:20]:
+        typer.echo(f"warning: {warning['origin']}: {warning['warning']}", err=True)
+    if len(summary.warnings) > 20:
+        typer.echo(f"warning: {len(summary.warnings) - 20} more in the summary {summary.summary_path}", err=True)
     if summary.failed:
         kept = not scratch or opts.summary is not None
         shown = [] if settings.task == "validate" else summary.problems()[:20]
