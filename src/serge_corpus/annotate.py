@@ -8,7 +8,7 @@ the guidelines, every DATE span carrying its normalised `date` object.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -132,11 +132,13 @@ def annotate_blocks(
     progress: Progress | None = None,
     patterns: str | Path | None = None,
     dct: str | None = None,
+    dcts: Mapping[str, str | None] | None = None,
 ) -> Annotated:
     """NER on every annotatable block, then date detection and normalisation.
 
     `patterns`: a patterns file for the rules (see `corpus_patterns`); without
     it the generic pipeline runs. `dct`: the document creation time (news mode).
+    `dcts`: doc_id -> DCT when the blocks are several documents' (a batch); a document it does not name gets `dct`.
     """
     from serge_corpus.dates import apply_dates
     from serge_corpus.ner.consistency import document_consistency
@@ -161,7 +163,12 @@ def annotate_blocks(
     ]
     doc_id = blocks[0].doc_id if blocks else ""
     # The date pass per document: a reference time never flows from one document into the next.
-    dated = [b for _, group in groupby(with_ner, key=lambda b: b.doc_id) for b in apply_dates(list(group), dct=dct)]
+    chosen = dcts or {}
+    dated = [
+        b
+        for doc, group in groupby(with_ner, key=lambda b: b.doc_id)
+        for b in apply_dates(list(group), dct=chosen.get(doc, dct))
+    ]
     return Annotated(doc_id=doc_id, backend=name, blocks=pieces.join(dated))
 
 
@@ -172,11 +179,13 @@ def annotate(
     progress: Progress | None = None,
     patterns: str | Path | None = None,
     dct: str | None = None,
+    paragraphs: str | None = None,
 ) -> Annotated:
     """Annotate one source (see module docstring). A corpus document gets its corpus's patterns
     unless `patterns` names others; any other source only the `patterns` given. `dct` (EDTF) fixes
-    "today", "last week" (news mode); without it a corpus document in news mode uses its manifest `dct`."""
-    blocks = load_blocks(source, corpus)
+    "today", "last week" (news mode); without it a corpus document in news mode uses its manifest `dct`.
+    `paragraphs` (auto, blank-line, line) overrides the cues' paragraph mode for text input."""
+    blocks = load_blocks(source, corpus, paragraphs)
     chosen = patterns if patterns is not None else corpus_patterns(corpus, blocks)
     return annotate_blocks(blocks, ner=ner, progress=progress, patterns=chosen, dct=dct or news_dct(source))
 

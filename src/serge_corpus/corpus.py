@@ -77,6 +77,7 @@ class Corpus:
 
     root: Path
     entries: tuple[dict[str, Any], ...]
+    manifest: Path | None = None  # the manifest file, when it is not root/manifest.json
 
     @property
     def doc_ids(self) -> list[str]:
@@ -87,8 +88,12 @@ class Corpus:
             if e["doc_id"] == doc_id:
                 return e
         raise SergeCorpusError(
-            Problem("E061", f"{doc_id!r}; known: {', '.join(self.doc_ids)}", file=str(self.root / MANIFEST_NAME))
+            Problem("E061", f"{doc_id!r}; known: {', '.join(self.doc_ids)}", file=str(self.manifest_path))
         )
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.manifest or self.root / MANIFEST_NAME
 
     def load(self, doc_id: str) -> Document:
         """Load a document, verifying its sha256 against the manifest."""
@@ -132,9 +137,10 @@ class Corpus:
 
 
 def load_corpus(root: str | Path = "corpus") -> Corpus:
-    """Read and check `root/manifest.json`."""
+    """Read and check `root/manifest.json` (or the manifest file `root`: paths are relative to its folder)."""
     root = Path(root)
-    manifest = root / MANIFEST_NAME
+    manifest = root if root.is_file() else root / MANIFEST_NAME
+    root = manifest.parent
     if not manifest.is_file():
         raise SergeCorpusError(Problem("E001", "corpus manifest", file=str(manifest)))
     try:
@@ -184,7 +190,7 @@ def load_corpus(root: str | Path = "corpus") -> Corpus:
     ]
     if problems:
         raise SergeCorpusError(problems)
-    return Corpus(root=root, entries=tuple(docs))
+    return Corpus(root=root, entries=tuple(docs), manifest=manifest if manifest.name != MANIFEST_NAME else None)
 
 
 def _kind(kind: type) -> str:
@@ -207,6 +213,6 @@ def corpus_sources(root: str | Path = "corpus") -> dict[str, str]:
     Validation uses it to check record text against the shipped source; a
     record of a document outside the corpus is checked on its own.
     """
-    if not (Path(root) / MANIFEST_NAME).is_file():
+    if not (Path(root).is_file() or (Path(root) / MANIFEST_NAME).is_file()):
         return {}
     return load_corpus(root).sources()

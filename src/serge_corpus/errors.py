@@ -383,6 +383,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "folder holds no record files",
         "put DOC_ID.jsonl (or .parquet) record files in it, or give a --glob that matches them",
     ),
+    # E567-E575: batch inputs (corpus manifests, per-document metadata) and checks across documents
+    "E567": (
+        "document's dct or date_mode field is invalid",
+        "give dct as an EDTF date (e.g. 2013-03-15) or null, and date_mode as news or narrative",
+    ),
+    "E568": (
+        "record id is used by two documents",
+        "give each record an id of its own document (DOC_ID:NNN); the message names both places",
+    ),
+    "E569": (
+        "a corpus is texts, not records",
+        "annotate or segment the corpus first and give the folder of their records (validate CORPUS checks a corpus)",
+    ),
 }
 
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_corpus import ROOT, cli_command, cli_env, tree, write_folder, write_jsonl
+from batch_corpus import ROOT, cli_command, cli_env, run_cli, tree, write_folder, write_jsonl
 
 from serge_corpus.batch import BatchRun, BatchSettings, EngineSpec, SourceSpec, run_batch
 
@@ -103,6 +103,63 @@ def test_a_run_killed_with_sigkill_resumes_and_equals_a_clean_run(tmp_path):
     assert report["skipped"] == len(written) and report["processed"] == 600 - len(written)
     assert tree(out) == expected
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp file left behind
+
+
+def span_records(folder: Path, out: Path, keep_every: int) -> Path:
+    """The segment records of `folder` with a PERSON span on each block's first token, kept on every
+    `keep_every`-th block only (1: all): gold and predictions that differ."""
+    out.mkdir()
+    for path in sorted(folder.glob("*.jsonl")):
+        lines = []
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            record = json.loads(line)
+            start, end = record["tokens"][0]
+            if i % keep_every == 0:
+                record["spans"] = [{"start": start, "end": end, "label": "PERSON", "text": record["text"][start:end]}]
+            lines.append(json.dumps(record, ensure_ascii=False))
+        (out / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def test_an_evaluation_killed_with_sigkill_resumes_and_equals_a_clean_run(tmp_path):
+    folder = write_folder(tmp_path / "in", 400)
+    segments = tmp_path / "segments"
+    run_batch(BatchRun(source=SourceSpec(folder, "folder"), out_dir=segments, settings=BatchSettings(task="segment")))
+    gold, pred = span_records(segments, tmp_path / "gold", 1), span_records(segments, tmp_path / "pred", 3)
+    out = tmp_path / "out"
+    args = ("evaluate", "--gold", str(gold), "--pred", str(pred), "--bootstrap", "50")
+    process = subprocess.Popen(
+        cli_command(*args, "-o", str(out)),
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if out.is_dir() and sum(1 for _ in out.glob("doc*.json")) >= 20:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the run ended before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    written, states = tree(out, "doc*.json"), tree(out / ".state", "*.json")
+    assert 20 <= len(written) < 400 and not (out / "pooled.json").exists()
+    clean = tmp_path / "clean"
+    assert run_cli(*args, "-o", str(clean)).returncode == 0
+    expected = tree(clean, "doc*.json")
+    assert all(written[name] == expected[name] for name in written)  # every result that exists is complete
+    assert all(json.loads(data)["outputs"] == [name] for name, data in states.items())  # a state only after
+
+    resumed = run_cli(*args, "-o", str(out))
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads((out / "run-summary.json").read_text())
+    assert report["skipped"] == len(states) and report["processed"] == 400 - len(states)
+    results = {name: data for name, data in tree(out, "*.json").items() if name != "run-summary.json"}
+    assert results == {name: tree(clean, "*.json")[name] for name in results} and "pooled.json" in results
+    assert len(results) == 401
+    assert tree(out / ".state", "*.json") == tree(clean / ".state", "*.json")
+    assert not [p for p in out.rglob(".*.tmp")]  # no temp file left behind
 
 
 # This process's own peak (VmHWM): ru_maxrss would also count the parent's peak, which a child inherits at fork.

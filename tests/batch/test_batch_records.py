@@ -270,3 +270,167 @@ def test_per_document_outputs_get_the_mode_a_plain_write_gives(records, tmp_path
     ]
     assert len(written) == 2 + 2 * N
     assert {p.stat().st_mode & 0o777 for p in written} == {expected}
+
+
+# ---------------------------------------------------------------- resuming evaluate -o and export
+
+
+def copy_folder(source: Path, target: Path) -> Path:
+    target.mkdir(parents=True)
+    for path in sorted(source.glob("*.jsonl")):
+        (target / path.name).write_bytes(path.read_bytes())
+    return target
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    """Every file written, the hidden state included (the run summary aside: it holds timings)."""
+    return {name: data for name, data in tree(folder, "**/*").items() if name != "run-summary.json"}
+
+
+def drop_a_span(path: Path) -> None:
+    lines = path.read_text().splitlines()
+    for i, line in enumerate(lines):
+        record = json.loads(line)
+        if record["spans"]:
+            record["spans"] = record["spans"][:-1]
+            lines[i] = json.dumps(record, ensure_ascii=False)
+            break
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_evaluate_rerun_skips_up_to_date_documents_and_pools_their_counts_from_disk(records, tmp_path):
+    gold, pred = records["gold"], copy_folder(records["pred"], tmp_path / "pred")
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    args = ["--gold", str(gold), "--pred", str(pred), "--bootstrap", "50"]
+    assert invoke("evaluate", *args, "-o", str(out)).exit_code == 0
+    first = outputs(out)
+    assert invoke("evaluate", *args, "-o", str(out)).exit_code == 0
+    summary = json.loads((out / "run-summary.json").read_text())
+    assert (summary["processed"], summary["skipped"]) == (0, N)
+    assert outputs(out) == first  # pooled from the counts on disk: the same bytes
+
+    # Change one document's predictions and lose another's result: those two are redone, in document order.
+    names = sorted(p.name for p in pred.glob("*.jsonl"))
+    drop_a_span(pred / names[2])
+    (out / names[5].replace(".jsonl", ".json")).unlink()
+    assert invoke("evaluate", *args, "-o", str(out)).exit_code == 0
+    summary = json.loads((out / "run-summary.json").read_text())
+    assert (summary["processed"], summary["skipped"]) == (2, N - 2)
+    assert invoke("evaluate", *args, "-o", str(clean)).exit_code == 0
+    assert outputs(out)["pooled.json"] != first["pooled.json"]  # the change shows
+    assert outputs(out) == outputs(clean)  # per-document results and pooled.json, CIs included, byte for byte
+
+    # Other settings redo everything; so does --force.
+    assert invoke("evaluate", *args[:-1], "20", "-o", str(out)).exit_code == 0
+    assert json.loads((out / "run-summary.json").read_text())["processed"] == N
+    assert invoke("evaluate", *args[:-1], "20", "-o", str(out), "--force").exit_code == 0
+    assert json.loads((out / "run-summary.json").read_text())["skipped"] == 0
+
+
+def test_evaluate_of_two_jsonl_files_resumes_too(records, tmp_path):
+    out = tmp_path / "out"
+    args = ["evaluate", "--gold", str(records["all_gold"]), "--pred", str(records["all_pred"]), "-o", str(out)]
+    assert invoke(*args).exit_code == 0
+    first = outputs(out)
+    assert invoke(*args).exit_code == 0
+    assert json.loads((out / "run-summary.json").read_text())["skipped"] == N
+    assert outputs(out) == first
+
+
+@pytest.mark.parametrize("fmt", ["conll", "brat"])
+def test_export_rerun_skips_up_to_date_documents(records, tmp_path, fmt):
+    source, out = copy_folder(records["gold"], tmp_path / "gold"), tmp_path / "out"
+    args = ["export", str(source), "--to", fmt, "-o", str(out)]
+    assert invoke(*args).exit_code == 0
+    first = outputs(out)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.name != "run-summary.json"}
+    assert invoke(*args).exit_code == 0
+    summary = json.loads((out / "run-summary.json").read_text())
+    assert (summary["processed"], summary["skipped"]) == (0, N)
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps  # nothing rewritten
+
+    name = sorted(source.glob("*.jsonl"))[3].name
+    drop_a_span(source / name)
+    assert invoke(*args).exit_code == 0
+    assert json.loads((out / "run-summary.json").read_text())["processed"] == 1
+    clean = tmp_path / "clean"
+    assert invoke("export", str(source), "--to", fmt, "-o", str(clean)).exit_code == 0
+    assert outputs(out) == outputs(clean) != first
+    assert invoke(*args, "--force").exit_code == 0
+    assert json.loads((out / "run-summary.json").read_text())["processed"] == N
+
+
+def test_a_corpus_given_to_a_records_command_is_a_catalogue_error(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "manifest.json").write_text('{"documents": []}')
+    for args in (
+        ["export", str(corpus), "--to", "conll", "-o", str(tmp_path / "o")],
+        ["evaluate", "--gold", str(corpus), "--pred", str(corpus), "-o", str(tmp_path / "e")],
+    ):
+        result = invoke(*args)
+        assert result.exit_code != 0 and "E569" in result.output and str(corpus) in result.output
+
+
+# ---------------------------------------------------------------- validate: record ids across documents
+
+
+def test_validate_finds_a_record_id_reused_by_another_document_naming_both_places(records, tmp_path):
+    folder = copy_folder(records["gold"], tmp_path / "recs")
+    first = sorted(folder.glob("*.jsonl"))[0]
+    copy = folder / "zz-copy.jsonl"  # the same document's records twice: a shard copied into the run again
+    copy.write_bytes(first.read_bytes())
+    lines = len(first.read_text().splitlines())
+
+    result = invoke("validate", str(folder), "--summary", str(tmp_path / "summary.json"))
+    assert result.exit_code == 1
+    reported = [line for line in result.stderr.splitlines() if "E568" in line]
+    assert len(reported) == lines
+    assert reported[0].startswith(f"{copy}:1: record ") and f"at {first}:1)" in reported[0]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert (summary["documents"], summary["processed"], summary["failed"]) == (N + 1, N, 1)
+    assert summary["failures"][0]["doc_id"] == "zz-copy" and summary["failures"][0]["code"] == "E568"
+
+
+def test_validate_by_document_finds_an_id_reused_in_a_later_document_where_validate_file_does(records, tmp_path):
+    lines = records["all_gold"].read_text().splitlines()
+    reused = json.loads(lines[1])["id"]  # a record of the first document
+    record = json.loads(lines[-1])
+    record["id"] = reused
+    lines[-1] = json.dumps(record)
+    big = tmp_path / "all.jsonl"
+    big.write_text("\n".join(lines) + "\n")
+    whole = [p for p in validate_file(big) if p.code == "E014"]  # the whole file at once: the same line
+    assert [(p.line, p.record_id) for p in whole] == [(len(lines), reused)]
+
+    result = invoke("validate", str(big), "--by-document")
+    assert result.exit_code == 1
+    reported = [line for line in result.stderr.splitlines() if ": E" in line and "E558" not in line]
+    assert len(reported) == 1 and reported[0].startswith(f"{big}:{len(lines)}: record {reused}: field id: E568")
+    assert f"at {big}:2)" in reported[0]
+
+
+def test_ids_that_only_share_a_hash_are_not_reported(records, tmp_path, monkeypatch):
+    import numpy as np
+
+    from serge_corpus.batch import record_ids
+
+    monkeypatch.setattr(record_ids, "id_hashes", lambda ids: np.array([7] if list(ids) else [], dtype=np.uint64))
+    monkeypatch.setattr(record_ids, "_CHUNK", 3)  # many chunks: their joining is exercised too
+    result = invoke("validate", str(records["gold"]))
+    assert result.exit_code == 0, result.output
+
+
+def test_the_id_register_finds_hashes_held_by_two_documents_only():
+    import numpy as np
+
+    from serge_corpus.batch.record_ids import IdRegister, id_hashes
+
+    register = IdRegister()
+    documents = [["a:1", "a:2"], ["b:1", "a:2"], ["c:1"], ["c:1", "d:1", "b:1"]]
+    for index, ids in enumerate(documents):
+        register.add(index, id_hashes(ids))
+    shared = register.shared()
+    expected = {int(id_hashes([i])[0]): docs for i, docs in (("a:2", {0, 1}), ("b:1", {1, 3}), ("c:1", {2, 3}))}
+    assert shared == expected
+    assert len(id_hashes(["x", "x", "y"])) == 2 and id_hashes([]).dtype == np.uint64

@@ -1,8 +1,11 @@
 """Batch sources, read lazily: one `DocTask` per document, in a stable order.
 
-Texts (`annotate`, `segment`): a folder (recursive, `--glob`), a corpus folder
-(manifest.json), a JSONL file of `{"id": …, "text": …}` records, or a Parquet
-file with the same two columns.
+Texts (`annotate`, `segment`): a folder (recursive, `--glob`), a corpus (its
+folder holding manifest.json, or the manifest file itself), a JSONL file of
+`{"id": …, "text": …}` records, or a Parquet file with the same two columns.
+A document's DCT (`dct`, `date_mode`: the manifest's fields, or the same
+optional fields of a JSONL / Parquet record) travels with its task, as the
+single-document `annotate` takes it from the manifest.
 
 Records (`validate`, `evaluate`, `export`), kind "records": a folder of record
 files (`DOC_ID.jsonl`, or the shards a batch wrote, `.jsonl` or `.parquet`;
@@ -23,7 +26,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from serge_corpus.corpus import MANIFEST_NAME, load_corpus
+from serge_corpus.corpus import DATE_MODES, MANIFEST_NAME, load_corpus, sha256_bytes, sha256_text
+from serge_corpus.date_object import is_edtf
 from serge_corpus.errors import Problem, SergeCorpusError
 
 SourceKind = Literal["folder", "corpus", "jsonl", "parquet", "records"]
@@ -47,6 +51,7 @@ class DocTask:
     file: str = ""  # records: the file the lines come from (named in validation messages)
     first_line: int = 1  # records: the line (or Parquet row) number of the first of `text`'s lines
     pair: DocTask | None = None  # evaluate: the predictions of this (gold) document
+    dct: str | None = None  # the DCT its dates resolve against (news mode; None in narrative mode or unknown)
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,29 @@ def source_kind(path: Path) -> SourceKind | None:
     """The batch kind of `path`, or None for a single document (text file, segments JSONL)."""
     if path.is_dir():
         return "corpus" if (path / MANIFEST_NAME).is_file() else "folder"
+    if path.suffix == ".json" and path.is_file() and _is_manifest(path):
+        return "corpus"
     if path.suffix == ".parquet":
         return "parquet"
     if path.suffix == ".jsonl" and path.is_file() and _first_record_is_document(path):
         return "jsonl"
     return None
+
+
+def _is_manifest(path: Path) -> bool:
+    """A corpus manifest: a JSON object with a list of `documents` (load_corpus checks the rest)."""
+    if path.name == MANIFEST_NAME:
+        return True
+    try:
+        data = json.loads(path.read_bytes())
+    except ValueError:
+        return False
+    return isinstance(data, dict) and isinstance(data.get("documents"), list)
+
+
+def news_dct(dct: object, date_mode: object) -> str | None:
+    """The DCT a document's dates resolve against: its own, in news mode (the default) only (D168)."""
+    return dct if isinstance(dct, str) and date_mode in (None, "news") else None
 
 
 def _first_record_is_document(path: Path) -> bool:
@@ -113,6 +136,20 @@ def count_tasks(spec: SourceSpec) -> int | None:
         return int(pq.ParquetFile(spec.path).metadata.num_rows)
     with spec.path.open("rb") as fp:
         return sum(1 for raw in fp if raw.strip())
+
+
+def source_sha256(task: DocTask) -> str:
+    """The sha256 of the task's source, as the driver and the worker see it ('' when it cannot be read)."""
+    if task.sha256:
+        return task.sha256
+    if task.text is not None:
+        return sha256_text(task.text)
+    if task.path is not None:
+        try:
+            return sha256_bytes(Path(task.path).read_bytes())
+        except OSError:
+            return ""
+    return ""
 
 
 def unsafe_doc_id(doc_id: str) -> str:
@@ -170,9 +207,10 @@ def _corpus(spec: SourceSpec) -> Iterator[DocTask]:
             doc_id=entry["doc_id"],
             origin=str(path),
             path=str(path),
-            corpus_root=str(corpus.root),
+            corpus_root=str(spec.path),
             sha256=entry["sha256"],
             size=size,
+            dct=news_dct(entry.get("dct"), entry.get("date_mode")),
         )
 
 
@@ -209,7 +247,8 @@ def _parquet(spec: SourceSpec) -> Iterator[DocTask]:
             Problem("E552", f"no column {', '.join(missing)}; columns: {', '.join(sorted(names))}", file=str(spec.path))
         )
     row = 0
-    for batch in table.iter_batches(batch_size=256, columns=[spec.id_field, spec.text_field]):
+    columns = [spec.id_field, spec.text_field] + [c for c in ("dct", "date_mode") if c in names]
+    for batch in table.iter_batches(batch_size=256, columns=columns):
         for obj in batch.to_pylist():
             row += 1
             yield _record_task(obj, f"{spec.path}:row {row}", f"row-{row}", spec)
@@ -227,7 +266,14 @@ def _record_task(obj: object, origin: str, fallback_id: str, spec: SourceSpec) -
             code="E552",
             detail=f"field {bad!r} missing or not a string",
         )
-    return DocTask(doc_id=doc_id, origin=origin, text=text, size=len(text.encode("utf-8")))
+    dct, mode = obj.get("dct"), obj.get("date_mode")
+    if (dct is not None and not (isinstance(dct, str) and is_edtf(dct))) or (
+        mode is not None and mode not in DATE_MODES
+    ):
+        bad = "dct" if dct is not None and not (isinstance(dct, str) and is_edtf(dct)) else "date_mode"
+        value = json.dumps(obj.get(bad), ensure_ascii=False)
+        return DocTask(doc_id=doc_id, origin=origin, code="E567", detail=f"field {bad!r}: {value}")
+    return DocTask(doc_id=doc_id, origin=origin, text=text, size=len(text.encode("utf-8")), dct=news_dct(dct, mode))
 
 
 # ---------------------------------------------------------------- records (validate, evaluate, export)

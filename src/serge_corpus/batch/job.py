@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from serge_corpus.batch.inputs import DocTask
 from serge_corpus.batch.outputs import write_document
-from serge_corpus.corpus import Corpus, load_corpus, read_source_text, sha256_text
+from serge_corpus.corpus import MANIFEST_NAME, Corpus, load_corpus, read_source_text, sha256_text
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.model import Block, Document
 
@@ -81,6 +81,8 @@ class Outcome:
     lines: tuple[str, ...] | None = None  # the records as JSON lines, when the caller writes them
     problems: tuple[str, ...] = ()  # validate: every problem of the document, as printed
     counts: Any = None  # evaluate: the document's `evaluate.pooling.EvaluationCounts`
+    ids: Any = None  # validate: the 64-bit hashes of its record ids (`record_ids.id_hashes`, a numpy array)
+    warnings: tuple[str, ...] = ()  # annotate, segment: what `annotate FILE` would warn of (an oversized block)
 
     @property
     def ok(self) -> bool:
@@ -123,8 +125,27 @@ def process_batch(tasks: Sequence[DocTask], job: Job) -> list[Outcome]:
         return [outcomes[i] for i in range(len(tasks))]
 
 
+def own_dct(settings: BatchSettings, dct: str | None) -> str | None:
+    """A document's own DCT where it decides its output: annotate without --dct (which overrides it)."""
+    return dct if settings.task == "annotate" and "dct" not in settings.options else None
+
+
+def document_fingerprint(fingerprint: str, settings: BatchSettings, dct: str | None) -> str:
+    """The settings fingerprint of one document: its own DCT changes its dates, so a new DCT redoes it.
+
+    Without a DCT (or with --dct, which the run's options hold) it is the run's fingerprint.
+    """
+    own = own_dct(settings, dct)
+    if own is None:
+        return fingerprint
+    return hashlib.sha256(f"{fingerprint}\0dct={own}".encode()).hexdigest()[:16]
+
+
 def _finish(task: DocTask, document: Document, blocks: list[Block], job: Job) -> Outcome:
-    stamped = [b.with_meta(settings=job.fingerprint) for b in blocks]
+    from serge_corpus.segment import oversized_blocks
+
+    own = document_fingerprint(job.fingerprint, job.settings, document.dct if document.date_mode == "news" else None)
+    stamped = [b.with_meta(settings=own) for b in blocks]
     lines = tuple(json.dumps(b.to_dict(), ensure_ascii=False) for b in stamped)
     if job.out_dir is not None:
         write_document(Path(job.out_dir), task.doc_id, lines)
@@ -135,6 +156,7 @@ def _finish(task: DocTask, document: Document, blocks: list[Block], job: Job) ->
         blocks=len(blocks),
         words=len(document.text.split()),
         lines=None if job.out_dir is not None else lines,
+        warnings=tuple(oversized_blocks(blocks)),
     )
 
 
@@ -160,12 +182,13 @@ def annotate_together(documents: Sequence[Document], settings: BatchSettings) ->
     """
     if settings.task != "annotate" or settings.options or len(documents) < 2:
         return None
-    from serge_corpus.annotate import annotate_blocks
+    from serge_corpus.annotate import annotate_blocks, news_dct
     from serge_corpus.segment import segment_document
 
     try:
         blocks = [b for document in documents for b in segment_document(document)]
-        annotated = annotate_blocks(blocks, ner=settings.backend).blocks
+        dcts = {d.doc_id: news_dct(d) for d in documents}  # each its own DCT, as `annotate()` gives it alone
+        annotated = annotate_blocks(blocks, ner=settings.backend, dcts=dcts).blocks
     except Exception:  # noqa: BLE001 - retried one document at a time
         return None
     by_document: dict[str, list[Block]] = {d.doc_id: [] for d in documents}
@@ -185,12 +208,12 @@ def _check(task: DocTask, settings: BatchSettings) -> Outcome | None:
 def load_document(task: DocTask) -> Document:
     """The task's document: through the manifest, from its file, or from its text."""
     if task.corpus_root is not None:
-        return _corpus(task.corpus_root).load(task.doc_id)
+        return _corpus(task.corpus_root, _stamp(task.corpus_root)).load(task.doc_id)
     if task.path is not None:
         text = read_source_text(task.path)
-        return Document(doc_id=task.doc_id, text=text, sha256=sha256_text(text), path=task.path)
+        return Document(doc_id=task.doc_id, text=text, sha256=sha256_text(text), path=task.path, dct=task.dct)
     text = checked_text(task.text or "", task.origin)
-    return Document(doc_id=task.doc_id, text=text, sha256=sha256_text(text))
+    return Document(doc_id=task.doc_id, text=text, sha256=sha256_text(text), dct=task.dct)
 
 
 def checked_text(text: str, origin: str) -> str:
@@ -206,16 +229,26 @@ def checked_text(text: str, origin: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _corpus(root: str) -> Corpus:
+def _corpus(root: str, stamp: tuple[int, int]) -> Corpus:
+    """The corpus, read once per process and manifest version (`stamp`: an edited manifest is read again)."""
     return load_corpus(root)
+
+
+def _stamp(root: str) -> tuple[int, int]:
+    path = Path(root)
+    try:
+        found = (path if path.is_file() else path / MANIFEST_NAME).stat()
+    except OSError:
+        return (0, 0)  # load_corpus names the missing manifest
+    return (found.st_mtime_ns, found.st_size)
 
 
 def run_task(document: Document, settings: BatchSettings) -> list[Block]:
     """The library call the settings name, on one document."""
     if settings.task == "segment":
-        from serge_corpus.segment import segment_document
+        from serge_corpus.segment import segment
 
-        return segment_document(document)
+        return segment(document, paragraphs=settings.options.get("paragraphs"))
     from serge_corpus.annotate import annotate
 
     return annotate(document, ner=settings.backend, **settings.options).blocks

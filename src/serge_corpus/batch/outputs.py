@@ -92,6 +92,48 @@ def _last_line(fp: Any) -> bytes:
         step *= 4
 
 
+# ---------------------------------------------------------------- state of outputs in foreign formats
+
+
+STATE_DIR = ".state"  # hidden: folder readers skip it, and no doc_id can reach it (unsafe_doc_id)
+
+
+def state_path(out_dir: Path, doc_id: str) -> Path:
+    """Where a document's state lies: what its outputs (`evaluate`, `export`) were made from, and their names.
+
+    Those outputs cannot record it themselves (a CoNLL file, an evaluation result), so a
+    sidecar does, written after the outputs: a state that exists describes outputs that are complete.
+    """
+    return out_dir / STATE_DIR / f"{doc_id}.json"
+
+
+def write_state(out_dir: Path, doc_id: str, state: dict[str, Any]) -> None:
+    """The state, renamed into place (not fsync'ed, like `write_document`: a truncated one is redone)."""
+    path = state_path(out_dir, doc_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fp:
+            fp.write(json.dumps(state, ensure_ascii=False, separators=(",", ":")) + "\n")
+        os.chmod(tmp, target_mode(path))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def current_state(out_dir: Path, doc_id: str, identity: dict[str, Any]) -> dict[str, Any] | None:
+    """The document's state when it records `identity` (settings, sources) and its outputs exist, else None."""
+    try:
+        state = json.loads(state_path(out_dir, doc_id).read_text(encoding="utf-8"))
+        outputs = [out_dir / name for name in state["outputs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(state, dict) or any(state.get(key) != value for key, value in identity.items()):
+        return None
+    return state if all(path.exists() for path in outputs) else None
+
+
 def remove_stale_temps(out_dir: Path) -> list[Path]:
     """Delete the temp files an interrupted run left under `out_dir` (only names `atomic_open` makes)."""
     if not out_dir.is_dir():
@@ -117,6 +159,7 @@ class ShardEntry:
     origin: str = ""
     code: str | None = None  # the failure code, None when the document is in the shard
     detail: str = ""
+    dct: str | None = None  # the document's own DCT (manifest, news mode): a new one redoes the shard
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,7 +168,7 @@ class ShardEntry:
             "origin": self.origin,
             "code": self.code,
             "detail": self.detail,
-        }
+        } | ({"dct": self.dct} if self.dct is not None else {})
 
 
 def shard_path(out_dir: Path, index: int, fmt: ShardFormat) -> Path:
@@ -137,11 +180,11 @@ def shard_index_path(out_dir: Path, index: int) -> Path:
 
 
 def current_shard(
-    out_dir: Path, index: int, fmt: ShardFormat, expected: Sequence[tuple[str, str]], fingerprint: str
+    out_dir: Path, index: int, fmt: ShardFormat, expected: Sequence[tuple[str, str, str | None]], fingerprint: str
 ) -> list[ShardEntry] | None:
     """The shard's recorded entries when the shard is complete and up to date, else None.
 
-    `expected` is the (doc_id, sha256) of each document the input now puts in this shard.
+    `expected` is the (doc_id, sha256, DCT) of each document the input now puts in this shard.
     """
     index_path = shard_index_path(out_dir, index)
     if not shard_path(out_dir, index, fmt).is_file():
@@ -153,7 +196,7 @@ def current_shard(
         return None
     if data.get("settings") != fingerprint or data.get("format") != fmt:
         return None
-    if [(e.doc_id, e.sha256) for e in entries] != list(expected):
+    if [(e.doc_id, e.sha256, e.dct) for e in entries] != list(expected):
         return None
     return entries
 

@@ -5,12 +5,18 @@ JSONL / Parquet file; see `inputs`) and calls the library function the
 single-file command calls (`validate_rows`, `evaluate.pooling`, `export_records`),
 so a document gets what the command gives its file alone. Outputs:
 
-- validate: nothing but the outcome (every problem, file:line, in the summary);
+- validate: nothing but the outcome (every problem, file:line, in the summary); a corpus
+  document (a text of a manifest) is read and checked as `annotate` reads it;
 - export: `OUT/DOC_ID.SUFFIX` (or the folder `OUT/DOC_ID/` for brat, hf, timeml),
   written to a hidden temp beside it and renamed; with shards the records go
   back to the caller, which exports each shard whole;
 - evaluate: `OUT/DOC_ID.json` (the document's evaluation) and its counts back
   to the caller, which adds them up into the pooled result.
+
+After its outputs, an evaluated or exported document's state is written
+(`outputs.write_state`: settings fingerprint, each input file and its sha256,
+the outputs' names, and for evaluate the counts), so a rerun skips it while
+it is up to date and pools its counts from disk.
 """
 
 from __future__ import annotations
@@ -20,13 +26,14 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from serge_corpus.batch.inputs import DocTask
-from serge_corpus.batch.job import Job, Outcome, failed_outcome
-from serge_corpus.batch.outputs import read_shard_lines
+from serge_corpus.batch.inputs import DocTask, source_sha256
+from serge_corpus.batch.job import Job, Outcome, failed_outcome, load_document
+from serge_corpus.batch.outputs import read_shard_lines, write_state
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import parse_lines, read_raw, target_mode, validate_rows
 from serge_corpus.model import Block
@@ -44,6 +51,12 @@ def process_records(task: DocTask, job: Job) -> Outcome:
         return _evaluate(task, job)
     except Exception as err:  # noqa: BLE001 - reported per document
         return failed_outcome(task, err)
+
+
+def record_identity(task: DocTask, fingerprint: str) -> dict[str, Any]:
+    """What a document's evaluate / export outputs are made from: the settings, each input file and its sha256."""
+    given = [task] if task.pair is None else [task, task.pair]
+    return {"settings": fingerprint, "sources": [[t.path or t.file, source_sha256(t)] for t in given]}
 
 
 def task_rows(task: DocTask) -> tuple[str, Rows]:
@@ -70,14 +83,24 @@ def _sources(corpus: str) -> dict[str, str]:
 
 
 def _validate(task: DocTask, job: Job) -> Outcome:
+    from serge_corpus.batch.record_ids import id_hashes
+
+    if task.corpus_root is not None:  # a corpus document: its text as `annotate` would read it, sha256-checked
+        document = load_document(task)
+        return Outcome(task.doc_id, task.origin, sha256=document.sha256, words=len(document.text.split()))
     try:
         file, rows = task_rows(task)
     except SergeCorpusError as err:
         return failed_outcome(task, err)
     problems = validate_rows(rows, file=file, sources=_sources(job.settings.options.get("corpus", "corpus")))
+    ids = id_hashes(record_ids(rows))  # for the check across documents (runner, record_ids)
     if problems:
-        return failed_outcome(task, SergeCorpusError(problems))
-    return Outcome(task.doc_id, task.origin, blocks=len(rows), words=_words(rows))
+        return replace(failed_outcome(task, SergeCorpusError(problems)), ids=ids)
+    return Outcome(task.doc_id, task.origin, blocks=len(rows), words=_words(rows), ids=ids)
+
+
+def record_ids(rows: Rows) -> list[str]:
+    return [obj["id"] for _, obj in rows if isinstance(obj, dict) and isinstance(obj.get("id"), str)]
 
 
 def _valid_blocks(task: DocTask, job: Job) -> tuple[str, Rows, list[Block]]:
@@ -110,6 +133,8 @@ def _export(task: DocTask, job: Job) -> Outcome:
         export_records(blocks, spec.name, tmp, file, corpus, _sources(corpus), **export_options(options))
 
     replace_atomically(target, write, directory=spec.target == "directory")
+    state = record_identity(task, job.fingerprint) | {"outputs": [target.relative_to(job.out_dir).as_posix()]}
+    write_state(Path(job.out_dir), task.doc_id, state)
     return Outcome(task.doc_id, task.origin, blocks=len(blocks), words=_words(rows))
 
 
@@ -143,7 +168,7 @@ def replace_atomically(target: Path, write: Callable[[Path], object], directory:
 
 def _evaluate(task: DocTask, job: Job) -> Outcome:
     from serge_corpus.evaluate.pairing import PREDICTION_TOLERATED, pair_blocks, record_file
-    from serge_corpus.evaluate.pooling import count_pairs, summarize_counts
+    from serge_corpus.evaluate.pooling import count_pairs, counts_to_dict, summarize_counts
     from serge_corpus.segment import tokenize
 
     if task.pair is None:
@@ -168,4 +193,10 @@ def _evaluate(task: DocTask, job: Job) -> Outcome:
         replace_atomically(
             Path(job.out_dir) / f"{task.doc_id}.json", lambda tmp: tmp.write_text(text, encoding="utf-8")
         )
+        # The counts too: a rerun that skips this document pools them from here.
+        state = record_identity(task, job.fingerprint) | {
+            "outputs": [f"{task.doc_id}.json"],
+            "counts": counts_to_dict(counts),
+        }
+        write_state(Path(job.out_dir), task.doc_id, state)
     return Outcome(task.doc_id, task.origin, blocks=len(gold_rows), words=_words(gold_rows), counts=counts)

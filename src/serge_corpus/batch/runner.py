@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from serge_corpus.batch.engines import EngineSpec, ordered_results, start_engine
-from serge_corpus.batch.inputs import DocTask, SourceSpec, iter_tasks, paired_tasks
-from serge_corpus.batch.job import BatchSettings, Job, Outcome
+from serge_corpus.batch.inputs import DocTask, SourceSpec, iter_tasks, paired_tasks, source_sha256
+from serge_corpus.batch.job import BatchSettings, Job, Outcome, document_fingerprint, own_dct
 from serge_corpus.batch.outputs import (
     POOLED_NAME,
     SUMMARY_NAME,
@@ -32,11 +32,12 @@ from serge_corpus.batch.outputs import (
     ShardFormat,
     ShardWriter,
     current_shard,
+    current_state,
     document_is_current,
     remove_stale_temps,
+    state_path,
     write_summary,
 )
-from serge_corpus.corpus import sha256_bytes, sha256_text
 from serge_corpus.errors import Problem, SergeCorpusError
 
 if TYPE_CHECKING:  # evaluate is imported lazily (only evaluate runs need it): its types at check time only
@@ -77,10 +78,13 @@ class RunSummary:
     words: int = 0
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # documents done, with a warning (oversized block)
     summary_path: str = ""
     pooled: Evaluation | None = None  # evaluate: the result of every document's records together
     pooled_path: str = ""
     counts: Any = None  # evaluate: the documents' counts added up so far (evaluate.pooling)
+    ids: Any = None  # validate: every document's record id hashes (record_ids.IdRegister)
+    recorded: int = 0  # outcomes recorded so far: the input index of the next document
 
     def add_failure(self, doc_id: str, origin: str, code: str, detail: str, problems: tuple[str, ...] = ()) -> None:
         self.failed += 1
@@ -116,6 +120,12 @@ def run_batch(run: BatchRun, progress: Progress | None = None) -> RunSummary:
         from serge_corpus.evaluate.pooling import empty_counts
 
         summary.counts = empty_counts()
+        # Written again at the end: until then (and after an interrupted run) there is none to mistake for this run's.
+        (run.out_dir / POOLED_NAME).unlink(missing_ok=True)
+    if settings.task == "validate":
+        from serge_corpus.batch.record_ids import IdRegister
+
+        summary.ids = IdRegister()
     try:
         if run.shard_size is None:
             job = Job(settings, fingerprint, out_dir=str(run.out_dir))
@@ -124,6 +134,8 @@ def run_batch(run: BatchRun, progress: Progress | None = None) -> RunSummary:
             _sharded(run, Job(settings, fingerprint), engine, summary, tick)
     finally:
         engine.close()
+    if summary.ids is not None:
+        _check_ids_across_documents(run, summary)
     summary.seconds = time.perf_counter() - started
     if summary.counts is not None:
         _write_pooled(run, summary)
@@ -185,20 +197,6 @@ def _check_options(run: BatchRun) -> None:
         raise SergeCorpusError(Problem("E556", f"--max-bytes {run.settings.max_bytes}", field="max_bytes"))
 
 
-def source_sha256(task: DocTask) -> str:
-    """The sha256 of the task's source as the driver sees it ('' when it cannot be read)."""
-    if task.sha256:
-        return task.sha256
-    if task.text is not None:
-        return sha256_text(task.text)
-    if task.path is not None:
-        try:
-            return sha256_bytes(Path(task.path).read_bytes())
-        except OSError:
-            return ""
-    return ""
-
-
 LOCAL_BATCH_DOCS = 16
 DASK_BATCH_DOCS = (16, 64)  # the smallest and the largest batch sent to Dask
 DASK_BATCHES_PER_SLOT = 16
@@ -242,6 +240,10 @@ def _lost(tasks: list[DocTask], err: BaseException) -> list[Outcome]:
 
 
 def _record(summary: RunSummary, outcome: Outcome, tick: Progress) -> None:
+    if outcome.ids is not None and summary.ids is not None:
+        summary.ids.add(summary.recorded, outcome.ids)
+    summary.recorded += 1
+    summary.warnings += [{"doc_id": outcome.doc_id, "origin": outcome.origin, "warning": w} for w in outcome.warnings]
     if outcome.ok:
         summary.processed += 1
         summary.words += outcome.words
@@ -252,6 +254,46 @@ def _record(summary: RunSummary, outcome: Outcome, tick: Progress) -> None:
     else:
         summary.add_failure(outcome.doc_id, outcome.origin, outcome.code or "E555", outcome.detail, outcome.problems)
     tick(1, outcome.words)
+
+
+def _check_ids_across_documents(run: BatchRun, summary: RunSummary) -> None:
+    """validate: an id reused by another document fails the later one (E568), both places named.
+
+    The documents that share an id hash are read again (only they), in input order.
+    """
+    from serge_corpus.batch.record_ids import IdPlace, reused_ids
+    from serge_corpus.batch.records import task_rows
+
+    shared = summary.ids.shared()
+    summary.ids = None  # the hashes are no longer needed
+    if not shared:
+        return
+    wanted = set().union(*shared.values())
+
+    def places() -> Iterator[tuple[str, IdPlace]]:
+        from serge_corpus.batch.record_ids import id_hashes
+
+        for index, task in enumerate(_tasks(run)):
+            if index not in wanted:
+                continue
+            try:
+                file, rows = task_rows(task)
+            except SergeCorpusError:
+                continue  # its own failure is already reported
+            for line, obj in rows:
+                record_id = obj.get("id") if isinstance(obj, dict) else None
+                if isinstance(record_id, str) and int(id_hashes([record_id])[0]) in shared:
+                    yield record_id, IdPlace(index, task.doc_id, file, line)
+
+    failures = {f["doc_id"]: f for f in summary.failures}
+    for place, problem in reused_ids(places()):
+        failure = failures.get(place.doc_id)
+        if failure is None:
+            summary.processed -= 1  # it passed its own checks: it fails this one
+            summary.add_failure(place.doc_id, f"{place.file}:{place.line}", problem.code, problem.detail)
+            failure = failures[place.doc_id] = summary.failures[-1]
+            failure["problems"] = []
+        failure.setdefault("problems", [failure["message"]]).append(str(problem))
 
 
 def _tasks(run: BatchRun) -> Iterator[DocTask]:
@@ -265,31 +307,86 @@ def _export_spec(run: BatchRun) -> Any:
 
 
 def _per_document(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Progress) -> None:
+    # Input order: None for a document sent to the engine, a Skipped for one up to date that
+    # waits for the documents before it: evaluate pools counts in document order (the bootstrap
+    # resamples blocks in that order). Other tasks count a skipped document at once, so that a
+    # long run of them behind one document in flight holds nothing.
+    waiting: deque[Skipped | None] = deque()
+    in_order = job.settings.task == "evaluate"
+
     def todo() -> Iterator[DocTask]:
-        resumable = job.settings.task in ("annotate", "segment")  # their outputs record source and settings
         for task in _tasks(run):
             summary.documents += 1
-            if (
-                resumable
-                and not run.force
-                and task.code is None
-                and document_is_current(run.out_dir, task.doc_id, source_sha256(task), job.fingerprint)
-            ):
-                summary.skipped += 1
-                tick(1, 0)
-                continue
-            yield task
+            done = None if run.force or task.code is not None else _up_to_date(run, job, task)
+            if done is None:
+                waiting.append(None)
+                yield task
+            elif waiting and in_order:
+                waiting.append(done)
+            else:
+                _skip(summary, done, tick)
 
     work = batches(todo(), batch_size(run, engine.slots), run.batch_bytes)
     for outcomes in ordered_results(engine, work, job, on_lost=_lost):
         for outcome in outcomes:
+            while waiting[0] is not None:
+                _skip(summary, waiting.popleft(), tick)  # type: ignore[arg-type]
+            waiting.popleft()
             _record(summary, outcome, tick)
+        while waiting and waiting[0] is not None:
+            _skip(summary, waiting.popleft(), tick)  # type: ignore[arg-type]
+    for done in waiting:
+        assert done is not None, "every document sent came back"
+        _skip(summary, done, tick)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A document whose output is up to date; `state`: where its counts lie (evaluate)."""
+
+    doc_id: str
+    origin: str
+    state: Path | None = None
+
+
+def _up_to_date(run: BatchRun, job: Job, task: DocTask) -> Skipped | None:
+    """The document as skipped when its output is complete and records this source and these settings."""
+    task_name = job.settings.task
+    if task_name in ("annotate", "segment"):  # their records carry source and settings (meta)
+        own = document_fingerprint(job.fingerprint, job.settings, task.dct)
+        current = document_is_current(run.out_dir, task.doc_id, source_sha256(task), own)
+        return Skipped(task.doc_id, task.origin) if current else None
+    if task_name not in ("evaluate", "export") or (task.pair is not None and task.pair.code is not None):
+        return None  # validate writes nothing; a document without predictions fails again
+    from serge_corpus.batch.records import record_identity
+
+    state = current_state(run.out_dir, task.doc_id, record_identity(task, job.fingerprint))
+    if state is None or (task_name == "evaluate" and "counts" not in state):
+        return None
+    return Skipped(task.doc_id, task.origin, state_path(run.out_dir, task.doc_id) if task_name == "evaluate" else None)
+
+
+def _skip(summary: RunSummary, done: Skipped, tick: Progress) -> None:
+    """Count an up-to-date document; evaluate adds its counts from its state (read now, in document order)."""
+    if done.state is not None and summary.counts is not None:
+        from serge_corpus.evaluate.pooling import add_counts, counts_from_dict
+
+        try:
+            counts = counts_from_dict(json.loads(done.state.read_text(encoding="utf-8"))["counts"])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            detail = f"its state {done.state} could not be read again ({type(err).__name__}); rerun with --force"
+            summary.add_failure(done.doc_id, done.origin, "E555", detail)
+            tick(1, 0)
+            return
+        add_counts(summary.counts, counts)
+    summary.skipped += 1
+    tick(1, 0)
 
 
 @dataclass
 class _OpenShard:
     index: int
-    expected: list[tuple[str, str]]
+    expected: list[tuple[str, str, str | None]]
     writer: ShardWriter | None = None
     seen: int = 0
 
@@ -305,7 +402,7 @@ def _sharded(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Pr
         index = 0
         while group := list(islice(tasks, run.shard_size)):
             summary.documents += len(group)
-            expected = [(t.doc_id, source_sha256(t)) for t in group]
+            expected = [(t.doc_id, source_sha256(t), own_dct(job.settings, t.dct)) for t in group]
             entries = None if run.force else current_shard(run.out_dir, index, fmt, expected, job.fingerprint)
             if entries is not None and all(e.code is None or e.code in INPUT_PROBLEMS for e in entries):
                 for entry in entries:
@@ -325,8 +422,8 @@ def _sharded(run: BatchRun, job: Job, engine: Any, summary: RunSummary, tick: Pr
                 shard = opened[0]
                 if shard.writer is None:
                     shard.writer = ShardWriter(run.out_dir, shard.index, fmt, job.fingerprint, exporter=exporter)
-                sha = shard.expected[shard.seen][1]
-                entry = ShardEntry(outcome.doc_id, sha, outcome.origin, outcome.code, outcome.detail)
+                _, sha, dct = shard.expected[shard.seen]
+                entry = ShardEntry(outcome.doc_id, sha, outcome.origin, outcome.code, outcome.detail, dct)
                 shard.writer.add(entry, outcome.lines or ())
                 shard.seen += 1
                 _record(summary, outcome, tick)
@@ -379,4 +476,5 @@ def _summary_dict(run: BatchRun, settings: BatchSettings, fingerprint: str, s: R
         "seconds": round(s.seconds, 3),
         "words_per_second": round(s.words / s.seconds, 1) if s.seconds > 0 else None,
         "failures": s.failures,
+        "warnings": s.warnings,
     } | ({"pooled": s.pooled_path} if s.pooled_path else {})

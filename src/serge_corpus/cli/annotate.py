@@ -50,17 +50,24 @@ def _annotate_with_bar(
 
 
 def _batch_corpus_patterns(source: Path, kind: str) -> Path | None:
-    """A corpus folder's own patterns (annotations/patterns.jsonl beside it) apply to its documents only."""
+    """A corpus folder's own patterns (annotations/patterns.jsonl beside it) apply to its documents only.
+
+    SOURCE is the corpus folder or its manifest file (the folder is then the manifest's).
+    """
     if kind != "corpus":
         return None
-    path = source.resolve().parent / "annotations" / "patterns.jsonl"
+    folder = source.resolve() if source.is_dir() else source.resolve().parent
+    path = folder.parent / "annotations" / "patterns.jsonl"
     return path if path.is_file() else None
 
 
 @app.command("annotate")
 @batch_options(TEXT_OPTIONS)
 def annotate_command(
-    source: Arg[Path, typer.Argument(help="Text file, segments JSONL, or a folder of text files.")],
+    source: Arg[
+        Path,
+        typer.Argument(help="Text file, segments JSONL, a folder of text files, a corpus folder or manifest (.json)."),
+    ],
     output: Arg[Path, typer.Option("-o", "--output", help="JSONL file (or folder when SOURCE is a folder).")],
     ner: NerOption = None,
     corpus: CorpusOption = Path("corpus"),
@@ -77,10 +84,11 @@ def annotate_command(
 
     Corpus knowledge stays with its corpus: the patterns in annotations/patterns.jsonl apply to documents of the
     corpus manifest only; your own file gets the generic pipeline unless you pass --patterns. The records' meta
-    says which backends and pattern files ran. A folder (recursive), a corpus folder, a JSONL of {id, text}
-    documents or a Parquet file runs as a batch: streamed, resumable, in parallel (docs/scale.md).
+    says which backends and pattern files ran. A folder (recursive), a corpus (folder or manifest file: each
+    document with its manifest dct and date_mode), a JSONL of {id, text[, dct, date_mode]} documents or a
+    Parquet file runs as a batch: streamed, resumable, in parallel (docs/scale.md).
     """
-    from serge_corpus.segment import oversized_blocks
+    from serge_corpus.segment import load_cues, oversized_blocks, with_paragraphs
 
     kind = source_kind(source)
     if kind is not None:
@@ -90,6 +98,9 @@ def annotate_command(
             options["patterns"] = str(chosen)
         if dct is not None:
             options["dct"] = dct
+        if paragraphs is not None:
+            with_paragraphs(load_cues(), paragraphs)  # a wrong mode fails here, not once per document
+            options["paragraphs"] = paragraphs
         settings = BatchSettings(task="annotate", backend=ner, options=options, max_bytes=batch.max_bytes)
         batch_command(source, kind, output, settings, batch)
         return

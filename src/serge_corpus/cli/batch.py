@@ -20,7 +20,7 @@ import typer
 from tqdm import tqdm
 
 from serge_corpus.batch import BatchRun, BatchSettings, EngineSpec, RunSummary, SourceSpec, count_tasks, run_batch
-from serge_corpus.batch.inputs import SourceKind
+from serge_corpus.batch.inputs import SourceKind, source_kind
 from serge_corpus.batch.job import DEFAULT_MAX_BYTES
 from serge_corpus.errors import Problem, SergeCorpusError
 
@@ -89,8 +89,9 @@ OPTIONS: dict[str, tuple[Any, Any]] = {
     "summary": (SummaryOption, None),
 }
 TEXT_OPTIONS = tuple(OPTIONS)  # annotate, segment: documents are texts
-RECORD_OPTIONS = ("glob", "workers", "engine", "scheduler", "summary")  # validate, evaluate: records in, no records out
-EXPORT_OPTIONS = RECORD_OPTIONS + ("shard_size", "max_bytes")
+RECORD_OPTIONS = ("glob", "workers", "engine", "scheduler", "summary")  # validate: records in, nothing out
+EVALUATE_OPTIONS = RECORD_OPTIONS + ("force",)  # evaluate -o: one result per document, resumable
+EXPORT_OPTIONS = RECORD_OPTIONS + ("shard_size", "max_bytes", "force")
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -141,6 +142,10 @@ def batch_command(
         raise SergeCorpusError(Problem("E556", f"--engine {opts.engine!r}; use local or dask", field="engine"))
     if opts.shard_format not in ("jsonl", "parquet") and settings.task != "export":  # export: the format's own
         raise SergeCorpusError(Problem("E556", f"--shard-format {opts.shard_format!r}", field="shard_format"))
+    if kind == "records":
+        for given in (source, pred):
+            if given is not None and source_kind(given) == "corpus":
+                raise SergeCorpusError(Problem("E569", "a corpus manifest lists texts", file=str(given)))
     spec = SourceSpec(source, kind, glob=opts.glob, id_field=opts.id_field, text_field=opts.text_field)
     pred_spec = SourceSpec(pred, kind, glob=opts.glob) if pred is not None else None
     total = count_tasks(spec)
@@ -182,6 +187,10 @@ def batch_command(
     )
     if summary.pooled_path:
         typer.echo(f"pooled result of every document: {summary.pooled_path}")
+    for warning in summary.warnings[:20]:
+        typer.echo(f"warning: {warning['origin']}: {warning['warning']}", err=True)
+    if len(summary.warnings) > 20:
+        typer.echo(f"warning: {len(summary.warnings) - 20} more in the summary {summary.summary_path}", err=True)
     if summary.failed:
         kept = not scratch or opts.summary is not None
         shown = [] if settings.task == "validate" else summary.problems()[:20]

@@ -10,7 +10,7 @@ import typer
 
 from serge_corpus.batch import BatchSettings
 from serge_corpus.cli.app import app
-from serge_corpus.cli.batch import RECORD_OPTIONS, BatchOptions, batch_command, batch_options
+from serge_corpus.cli.batch import EVALUATE_OPTIONS, BatchOptions, batch_command, batch_options
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.evaluate import agreement_files, agreement_markdown, evaluate_files, summary_markdown
 from serge_corpus.evaluate.bootstrap import DEFAULT_RESAMPLES
@@ -18,7 +18,7 @@ from serge_corpus.jsonl import refuse_overwriting_inputs
 
 
 @app.command("evaluate")
-@batch_options(RECORD_OPTIONS)
+@batch_options(EVALUATE_OPTIONS)
 def evaluate_command(
     gold: Annotated[Path, typer.Option("--gold", help="Gold JSONL records, or a folder of DOC.jsonl files.")],
     pred: Annotated[Path, typer.Option("--pred", help="Predicted JSONL records (same ids and texts), or a folder.")],
@@ -47,6 +47,7 @@ def evaluate_command(
     scored on its own and all of them pooled. With -o OUT, documents are read and scored one at a time
     (two folders, two Parquet files, or two JSONL files of many documents in the same order), each
     result written to OUT as it comes, and the pooled result from counts that add up (no full load).
+    A rerun skips documents whose result is up to date and pools their counts from OUT/.state (--force redoes).
     """
     if output is not None:
         if report is not None:

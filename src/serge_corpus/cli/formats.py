@@ -52,7 +52,7 @@ def export_command(
 
     A folder of record files, a Parquet file of records, or a JSONL file with --by-document is exported
     one document at a time into the folder OUTPUT: OUTPUT/DOC_ID.SUFFIX each, or shards of --shard-size
-    documents (docs/scale.md).
+    documents (docs/scale.md). A rerun skips documents (or shards) whose export is up to date (--force redoes).
     """
     kind = records_kind(records, by_document)
     if kind is not None:

@@ -23,7 +23,7 @@ from serge_corpus.corpus import corpus_sources, load_corpus
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_raw, read_records, refuse_overwriting_inputs, validate_file, write_records
 from serge_corpus.mentions import read_mentions, spans_from_mentions
-from serge_corpus.segment import load_cues, oversized_blocks, segment
+from serge_corpus.segment import load_cues, oversized_blocks, segment, with_paragraphs
 
 CorpusOption = Annotated[Path, typer.Option("--corpus", help="Corpus folder holding manifest.json.")]
 
@@ -52,7 +52,11 @@ def segment_command(
     if kind is not None:
         if cues is not None:
             raise SergeCorpusError(Problem("E556", "--cues is not available for batch sources yet", field="cues"))
-        batch_command(source, kind, output, BatchSettings(task="segment", max_bytes=batch.max_bytes), batch)
+        options = {} if paragraphs is None else {"paragraphs": paragraphs}
+        if paragraphs is not None:
+            with_paragraphs(load_cues(), paragraphs)  # a wrong mode fails here, not once per document
+        settings = BatchSettings(task="segment", options=options, max_bytes=batch.max_bytes)
+        batch_command(source, kind, output, settings, batch)
         return
     refuse_overwriting_inputs(output, [source, cues])
     known = load_corpus(corpus) if (corpus / "manifest.json").is_file() else None
@@ -71,7 +75,12 @@ def segment_command(
 @app.command("validate")
 @batch_options(RECORD_OPTIONS)
 def validate_command(
-    files: Annotated[list[Path], typer.Argument(help="JSONL record files to check, or one folder / Parquet file.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="JSONL record files, or one folder / Parquet file of records, or a corpus (folder, manifest)."
+        ),
+    ],
     corpus: CorpusOption = Path("corpus"),
     by_document: ByDocumentOption = False,
     *,
@@ -83,10 +92,14 @@ def validate_command(
     correction log; one with `label` and `pattern` as rules-backend patterns.
     A folder of record files, a Parquet file of records, or a JSONL file with
     --by-document is checked one document at a time, as a batch (docs/scale.md).
+    A corpus (its folder, or its manifest file) is checked itself: the manifest,
+    and every text as `annotate` reads it (UTF-8, no BOM or CRLF, its sha256).
     """
     if len(files) > 1 and any(path.is_dir() or path.suffix == ".parquet" for path in files):
         raise SergeCorpusError(Problem("E556", "a folder or Parquet file is validated on its own", field="files"))
     streamed = records_kind(files[0], by_document) if len(files) == 1 else None
+    if len(files) == 1 and source_kind(files[0]) == "corpus":
+        streamed = "corpus"  # a corpus folder or manifest: its manifest and every text, as a batch
     if streamed is not None:
         settings = BatchSettings(task="validate", options={"corpus": str(corpus)})
         with tempfile.TemporaryDirectory() as scratch:  # nothing is written but the summary (--summary)

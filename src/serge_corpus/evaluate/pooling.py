@@ -12,8 +12,8 @@ about 0.6 KB a block), in document order, so the intervals are the same too.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -211,3 +211,88 @@ def bootstrap_arrays(counts: EvaluationCounts) -> dict[str, np.ndarray]:
     """metric -> (blocks, 3) over every document, in order (see `counts_order`)."""
     names, joined = _joined(counts.f1_parts, counts_order(counts.f1_parts, counts.ner.labels))
     return {name: joined[:, i, :] for i, name in enumerate(names)}
+
+
+# ---------------------------------------------------------------- on disk (a resumed streamed evaluation)
+
+
+def counts_to_dict(counts: EvaluationCounts) -> dict[str, Any]:
+    """JSON-ready counts; `counts_from_dict` gives them back equal (floats by repr, orders kept)."""
+    ner = counts.ner
+    return {
+        "ner": {
+            "blocks": [_block_ner_dict(block) for block in ner.blocks],
+            "labels": list(ner.labels),
+            "dropped": {side: dict(counter) for side, counter in ner.dropped.items()},
+            "ignored": dict(ner.ignored),
+            "spans": dict(ner.spans),
+            "unaligned": dict(ner.unaligned),
+            "lost": dict(ner.lost),
+            "tokenized_blocks": ner.tokenized_blocks,
+            "block_count": ner.block_count,
+        },
+        "dates": {
+            "blocks": [asdict(block) for block in counts.dates.blocks],
+            "families": {name: asdict(family) for name, family in counts.dates.families.items()},
+        },
+        "sentences": list(counts.sentences),
+        "sentence_blocks": counts.sentence_blocks,
+        "confusion": [[gold, pred, n] for (gold, pred), n in counts.confusion.items()],
+        "records": counts.records,
+        "f1_parts": [
+            {"names": list(names), "shape": list(array.shape), "values": array.ravel().tolist()}
+            for names, array in counts.f1_parts
+        ],
+    }
+
+
+def counts_from_dict(data: dict[str, Any]) -> EvaluationCounts:
+    """The counts `counts_to_dict` wrote (KeyError, TypeError or ValueError when they are not)."""
+    ner = data["ner"]
+    return EvaluationCounts(
+        ner=NerTables(
+            blocks=[_block_ner(block) for block in ner["blocks"]],
+            labels=tuple(ner["labels"]),
+            dropped={side: Counter(counter) for side, counter in ner["dropped"].items()},
+            ignored=Counter(ner["ignored"]),
+            spans=Counter(ner["spans"]),
+            unaligned=Counter(ner["unaligned"]),
+            lost=Counter(ner["lost"]),
+            tokenized_blocks=int(ner["tokenized_blocks"]),
+            block_count=ner["block_count"],
+        ),
+        dates=DateTables(
+            blocks=[DateCounts(**block) for block in data["dates"]["blocks"]],
+            families={name: DateCounts(**family) for name, family in data["dates"]["families"].items()},
+        ),
+        sentences=tuple(int(n) for n in data["sentences"]),  # type: ignore[arg-type]
+        sentence_blocks=int(data["sentence_blocks"]),
+        confusion=Counter({(gold, pred): int(n) for gold, pred, n in data["confusion"]}),
+        records=int(data["records"]),
+        f1_parts=[
+            (tuple(part["names"]), np.array(part["values"], dtype=float).reshape(part["shape"]))
+            for part in data["f1_parts"]
+        ],
+    )
+
+
+def _block_ner_dict(block: BlockNer) -> dict[str, Any]:
+    return {
+        "overall": {schema: asdict(counts) for schema, counts in block.overall.items()},
+        "per_label": {
+            label: {schema: asdict(counts) for schema, counts in schemas.items()}
+            for label, schemas in block.per_label.items()
+        },
+        "seqeval": list(block.seqeval),
+    }
+
+
+def _block_ner(data: dict[str, Any]) -> BlockNer:
+    return BlockNer(
+        overall={schema: Counts(**counts) for schema, counts in data["overall"].items()},
+        per_label={
+            label: {schema: Counts(**counts) for schema, counts in schemas.items()}
+            for label, schemas in data["per_label"].items()
+        },
+        seqeval=tuple(int(n) for n in data["seqeval"]),  # type: ignore[arg-type]
+    )
