@@ -66,24 +66,25 @@ def test_local_cluster_workers_run_without_profiler_or_memory_limit():
     assert stealing is False
 
 
-def test_a_run_killed_with_sigkill_resumes_and_equals_a_clean_run(tmp_path):
-    folder = write_folder(tmp_path / "in", 600)
-    out = tmp_path / "out"
+def kill_once_written(command: list[str], out: Path, pattern: str, count: int) -> None:
+    """Start a CLI run and SIGKILL its whole process group once `count` outputs matching `pattern` exist."""
     process = subprocess.Popen(
-        cli_command("annotate", str(folder), "-o", str(out), "--ner", "rules"),
-        env=cli_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        command, env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
-        if out.is_dir() and sum(1 for _ in out.glob("*.jsonl")) >= 20:
+        if out.is_dir() and sum(1 for _ in out.glob(pattern)) >= count:
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
     assert process.poll() is None, "the run ended before it could be killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def test_a_run_killed_with_sigkill_resumes_and_equals_a_clean_run(tmp_path):
+    folder = write_folder(tmp_path / "in", 600)
+    out = tmp_path / "out"
+    kill_once_written(cli_command("annotate", str(folder), "-o", str(out), "--ner", "rules"), out, "*.jsonl", 20)
     written = tree(out)
     assert 20 <= len(written) < 600
     clean = tmp_path / "clean"
@@ -128,21 +129,7 @@ def test_an_evaluation_killed_with_sigkill_resumes_and_equals_a_clean_run(tmp_pa
     gold, pred = span_records(segments, tmp_path / "gold", 1), span_records(segments, tmp_path / "pred", 3)
     out = tmp_path / "out"
     args = ("evaluate", "--gold", str(gold), "--pred", str(pred), "--bootstrap", "50")
-    process = subprocess.Popen(
-        cli_command(*args, "-o", str(out)),
-        env=cli_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        if out.is_dir() and sum(1 for _ in out.glob("doc*.json")) >= 20:
-            break
-        time.sleep(0.02)
-    assert process.poll() is None, "the run ended before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_once_written(cli_command(*args, "-o", str(out)), out, "doc*.json", 20)
     written, states = tree(out, "doc*.json"), tree(out / ".state", "*.json")
     assert 20 <= len(written) < 400 and not (out / "pooled.json").exists()
     clean = tmp_path / "clean"
