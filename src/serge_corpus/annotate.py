@@ -19,7 +19,7 @@ from serge_corpus.corpus import Corpus, document_from_path
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_records
 from serge_corpus.long_blocks import split_long_blocks
-from serge_corpus.model import LABELS, Block, Document, word_count
+from serge_corpus.model import LABELS, Block, Document
 from serge_corpus.segment import load_cues, oversized_blocks, segment_document, with_paragraphs
 
 if TYPE_CHECKING:
