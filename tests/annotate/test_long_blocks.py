@@ -83,3 +83,37 @@ def test_progress_counts_every_word_of_a_long_block_in_steps(monkeypatch):
     at_once = annotate(document, ner="rules", progress=whole.append).blocks
     assert whole == [sum(steps)]
     assert [b.to_dict() for b in stepped] == [b.to_dict() for b in at_once]  # the NER chunks change no byte
+
+
+class RecordedBar:
+    """Stands in for tqdm: the total it was given and what it was advanced by."""
+
+    made: list[RecordedBar] = []
+
+    def __init__(self, total: int, **options: object) -> None:
+        self.total, self.steps, self.options = total, [], options
+        RecordedBar.made.append(self)
+
+    def __enter__(self) -> RecordedBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def update(self, n: int) -> None:
+        self.steps.append(n)
+
+
+def test_the_file_bar_counts_words_of_the_text_and_ends_at_its_total(monkeypatch):
+    from serge_corpus.cli import annotate as cli_annotate
+
+    document = one_paragraph(70)  # 2,240 words: over the 2,000 below which the bar stays hidden
+    monkeypatch.setattr(long_blocks, "MAX_CHARS", 700)
+    monkeypatch.setattr(annotate_module, "CHUNK_WORDS", 100)
+    monkeypatch.setattr(cli_annotate, "tqdm", RecordedBar)
+    RecordedBar.made.clear()
+    cli_annotate._annotate_with_bar(segment_document(document), "rules", "long.txt")
+    (bar,) = RecordedBar.made
+    assert bar.total == sum(bar.steps) == word_count(document.text) == 70 * 32
+    assert bar.options["unit"] == "word" and not bar.options["disable"]
+    assert len(bar.steps) >= 15  # it moves through the paragraph, piece by piece

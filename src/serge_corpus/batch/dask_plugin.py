@@ -1,5 +1,5 @@
 """What runs on Dask workers (imported only with `--engine dask`): the plugin that loads the models once per
-worker process, and the batch function that logs the words it annotates."""
+worker process, and where a worker sends the words it annotates."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Any
 
 from distributed import WorkerPlugin, get_worker
 
-from serge_corpus.batch.inputs import DocTask
-from serge_corpus.batch.job import BatchSettings, Job, Outcome, process_batch, report_words_to, warm_up
+from serge_corpus.batch.job import BatchSettings, warm_up
 
 
 class WarmUpPlugin(WorkerPlugin):  # type: ignore[misc]
@@ -21,11 +20,12 @@ class WarmUpPlugin(WorkerPlugin):  # type: ignore[misc]
         warm_up(self.settings)
 
 
-def process_batch_reporting(tasks: list[DocTask], job: Job, topic: str) -> list[Outcome]:
-    """`process_batch`, logging the words it annotates as events of `topic` (the driver subscribes to it)."""
-    worker = get_worker()
-    report_words_to(lambda words: worker.log_event(topic, words))
-    try:
-        return process_batch(tasks, job)
-    finally:
-        report_words_to(None)
+class LogWords:
+    """Where a Dask worker sends the words it annotates (`process_batch`'s `words_to`): events of `topic`,
+    to which the driver subscribes."""
+
+    def __init__(self, topic: str) -> None:
+        self.topic = topic
+
+    def __call__(self, words: int) -> None:
+        get_worker().log_event(self.topic, words)

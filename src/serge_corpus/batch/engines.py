@@ -104,7 +104,7 @@ class SharedWords:
     """Words the local worker processes annotated, added into one shared 64-bit integer.
 
     A worker that cannot take its lock within a second (another worker was killed holding it) stops
-    reporting: the bar then moves per document again, and nothing waits on a dead process.
+    adding: nothing waits on a dead process, and the bar shows fewer words than the summary.
     """
 
     def __init__(self, context: Any, on_words: WordSink) -> None:
@@ -122,10 +122,12 @@ class SharedWords:
 def _report_into(total: Any) -> None:
     """In a local worker: send the words it annotates into `total` (`SharedWords`)."""
     lock = total.get_lock()
+    stuck = False
 
     def add(words: int) -> None:
-        if not lock.acquire(timeout=1.0):
-            report_words_to(None)
+        nonlocal stuck
+        if stuck or not lock.acquire(timeout=1.0):
+            stuck = True
             return
         try:
             total.get_obj().value += words
@@ -237,12 +239,10 @@ class DaskEngine:
             self.arrived += int(event[1])
 
     def submit(self, tasks: list[DocTask], job: Job) -> Handle:
-        from serge_corpus.batch.dask_plugin import process_batch_reporting
+        from serge_corpus.batch.dask_plugin import LogWords
 
-        if self.topic is None:
-            handle: Handle = self.client.submit(process_batch, tasks, job, pure=False)
-        else:
-            handle = self.client.submit(process_batch_reporting, tasks, job, self.topic, pure=False)
+        words_to = LogWords(self.topic) if self.topic is not None else None
+        handle: Handle = self.client.submit(process_batch, tasks, job, words_to, pure=False)
         return handle
 
     def done(self, handle: Handle, timeout: float) -> bool:

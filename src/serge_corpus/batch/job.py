@@ -103,14 +103,15 @@ class Outcome:
         return Problem(self.code or "E555", self.detail, file=self.origin)
 
 
-def process_batch(tasks: Sequence[DocTask], job: Job) -> list[Outcome]:
+def process_batch(tasks: Sequence[DocTask], job: Job, words_to: WordSink | None = None) -> list[Outcome]:
     """Every task of a batch; a failing document never stops the others.
 
     Short documents are annotated together (`annotate_together`): one NER call
     over all their blocks lets the model batch across documents, which is most
     of what separated per-document `annotate` from `nlp.pipe` on small files.
+    The words annotated go to `words_to` (default: this process's, `report_words_to`) as they are done.
     """
-    sink = _words_sink
+    sink = words_to or _words_sink
     if sink is None or job.settings.task != "annotate":
         return _process_batch(tasks, job, None)
     sent = 0
