@@ -32,7 +32,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from serge_corpus.batch.inputs import DocTask
 from serge_corpus.batch.job import BatchSettings, Job, Outcome, WordSink, process_batch, report_words_to, warm_up
@@ -187,8 +187,9 @@ class ProcessEngine:
         return future
 
     def done(self, handle: Handle, timeout: float) -> bool:
-        wait_for([handle], timeout=timeout)  # type: ignore[list-item]
-        return bool(handle.done())  # type: ignore[attr-defined]
+        future = cast("Future[list[Outcome]]", handle)  # what `submit` gave
+        wait_for([future], timeout=timeout)
+        return future.done()
 
     def poll(self) -> None:
         if self.words is not None:
