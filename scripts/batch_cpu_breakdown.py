@@ -44,11 +44,11 @@ def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def counted_batch(tasks: Any, job: Any) -> Any:
+def counted_batch(tasks: Any, job: Any, words_to: Any = None) -> Any:
     """`process_batch`, adding its thread's CPU and page faults to a per-process file."""
     totals = sys.__dict__.setdefault("_serge_cpu_totals", [0.0, 0])  # one per process, wherever this runs
     before = resource.getrusage(resource.RUSAGE_THREAD)
-    outcomes = _process_batch(tasks, job)
+    outcomes = _process_batch(tasks, job, words_to)
     after = resource.getrusage(resource.RUSAGE_THREAD)
     totals[0] += (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     totals[1] += after.ru_minflt - before.ru_minflt
@@ -63,8 +63,8 @@ def measure(folder: Path, out: Path, engine: EngineSpec, ner: str) -> dict[str, 
     marks: dict[str, float] = {}
     start_engine = runner.start_engine
 
-    def started(spec: EngineSpec, settings: BatchSettings) -> Any:
-        made = start_engine(spec, settings)
+    def started(spec: EngineSpec, settings: BatchSettings, on_words: Any = None) -> Any:
+        made = start_engine(spec, settings, on_words)
         marks["ready"] = cpu_seconds()
         close = made.close
 

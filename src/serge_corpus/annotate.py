@@ -8,7 +8,7 @@ the guidelines, every DATE span carrying its normalised `date` object.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -27,10 +27,13 @@ if TYPE_CHECKING:
 
 PIPELINE_VERSION = "1"
 # Blocks per NER call: big enough for spaCy's batching, small enough for a
-# progress bar that moves.
+# progress bar that moves; and fewer once they hold CHUNK_WORDS words, so that a
+# very long block (annotated in pieces of `long_blocks.MAX_CHARS`) moves it every
+# few seconds. The models predict each block on its own: the chunks change no output.
 CHUNK = 64
+CHUNK_WORDS = 4_000
 
-Progress = Callable[[int], None]
+Progress = Callable[[int], None]  # words done since the last call (`model.word_count`)
 
 
 @dataclass(frozen=True)
@@ -147,14 +150,16 @@ def annotate_blocks(
     backend = loaded_backend(name, None if patterns is None else str(patterns))
     pieces = split_long_blocks(blocks)  # very long blocks in sentence-bounded pieces: linear time and memory
     blocks = pieces.blocks
+    words = pieces.words()
     todo = [b for b in blocks if b.annotated]
+    if progress and len(todo) < len(blocks):
+        progress(sum(n for b, n in zip(blocks, words) if not b.annotated))  # nothing to predict: done now
     predicted: dict[str, list] = {}
-    for start in range(0, len(todo), CHUNK):
-        chunk = todo[start : start + CHUNK]
+    for chunk, chunk_words in ner_chunks([(b, n) for b, n in zip(blocks, words) if b.annotated]):
         for block, spans in zip(chunk, backend.predict(chunk)):
             predicted[block.id] = list(spans)
         if progress:
-            progress(sum(len(b.tokens) for b in chunk))  # words, so one huge block still moves the bar
+            progress(chunk_words)  # words, so one huge block still moves the bar
     if getattr(backend, "consistency", False):
         predicted = document_consistency(todo, predicted)
     meta = ner_meta(name, backend)
@@ -170,6 +175,20 @@ def annotate_blocks(
         for b in apply_dates(list(group), dct=chosen.get(doc, dct))
     ]
     return Annotated(doc_id=doc_id, backend=name, blocks=pieces.join(dated))
+
+
+def ner_chunks(todo: Sequence[tuple[Block, int]]) -> Iterator[tuple[list[Block], int]]:
+    """Consecutive (block, words) in NER calls of at most CHUNK blocks, closed once they reach CHUNK_WORDS words."""
+    chunk: list[Block] = []
+    words = 0
+    for block, n in todo:
+        chunk.append(block)
+        words += n
+        if len(chunk) == CHUNK or words >= CHUNK_WORDS:
+            yield chunk, words
+            chunk, words = [], 0
+    if chunk:
+        yield chunk, words
 
 
 def annotate(

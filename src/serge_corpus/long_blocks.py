@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from serge_corpus.model import Block, Sentence, Span, Token
+from serge_corpus.model import Block, Sentence, Span, Token, word_count
 
 # A few paragraphs' worth: large enough for the model's context, small enough
 # that the per-block quadratic steps stay negligible.
@@ -32,6 +32,16 @@ class Pieces:
     original: tuple[Block, ...]
     blocks: list[Block]
     origin: tuple[tuple[int, int], ...]  # per piece: (index of its block in `original`, start in its text)
+
+    def words(self) -> list[int]:
+        """Each piece's words (`word_count`), a word cut by a piece boundary counted once, in the piece it starts:
+        they sum to the original blocks' words, so a progress bar fed them ends at its total."""
+        counts: list[int] = []
+        for (index, start), piece in zip(self.origin, self.blocks):
+            text = self.original[index].text
+            inside_a_word = 0 < start < len(text) and not text[start - 1].isspace() and not text[start].isspace()
+            counts.append(word_count(piece.text) - inside_a_word)
+        return counts
 
     def join(self, annotated: Sequence[Block]) -> list[Block]:
         """The original blocks with the annotated pieces' spans and meta (pieces in `blocks` order)."""

@@ -163,6 +163,11 @@ class Token:
     text: str
 
 
+def word_count(text: str) -> int:
+    """Words as every progress bar and run summary counts them: whitespace-separated stretches."""
+    return len(text.split())
+
+
 @dataclass(frozen=True)
 class Block:
     """One JSONL record: a paragraph, title, caption, note… of a document."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from serge_corpus import annotate as annotate_module
 from serge_corpus import long_blocks
 from serge_corpus.annotate import annotate
 from serge_corpus.corpus import sha256_text
 from serge_corpus.long_blocks import cut_points, split_long_blocks
-from serge_corpus.model import Document
+from serge_corpus.model import Document, word_count
 from serge_corpus.segment import segment_document
 
 SENTENCES = (
@@ -58,3 +59,61 @@ def test_split_annotation_equals_the_whole_block(monkeypatch):
     assert len(split_long_blocks(segment_document(document), 700).blocks) > 10
     # Four dates per repeat; "Two years later" resolves against the date before it, across piece boundaries too.
     assert sum(1 for s in split[0].spans if s.label == "DATE") == 4 * 60
+
+
+def test_piece_words_sum_to_the_block_words_even_when_a_cut_splits_a_word():
+    text = "In " + ", ".join(["Paris and Moscow"] * 200) + "."
+    block = segment_document(Document("t", text, sha256_text(text)))[0]
+    pieces = split_long_blocks([block], 100)
+    assert any(not text[start - 1].isspace() for _, start in pieces.origin[1:])  # cut before a comma: "Moscow|,"
+    assert sum(pieces.words()) == word_count(text) == 601
+
+
+def test_progress_counts_every_word_of_a_long_block_in_steps(monkeypatch):
+    document = one_paragraph(60)  # about 2,800 words in one paragraph
+    monkeypatch.setattr(long_blocks, "MAX_CHARS", 700)
+    monkeypatch.setattr(annotate_module, "CHUNK_WORDS", 100)
+    steps: list[int] = []
+    stepped = annotate(document, ner="rules", progress=steps.append).blocks
+    assert sum(steps) == word_count(document.text) == 60 * 32
+    assert len(steps) >= 10 and all(0 < n < 300 for n in steps)  # many small steps, none of them the whole block
+    monkeypatch.setattr(annotate_module, "CHUNK_WORDS", 10**9)
+    monkeypatch.setattr(annotate_module, "CHUNK", 10**9)
+    whole: list[int] = []
+    at_once = annotate(document, ner="rules", progress=whole.append).blocks
+    assert whole == [sum(steps)]
+    assert [b.to_dict() for b in stepped] == [b.to_dict() for b in at_once]  # the NER chunks change no byte
+
+
+class RecordedBar:
+    """Stands in for tqdm: the total it was given and what it was advanced by."""
+
+    made: list[RecordedBar] = []
+
+    def __init__(self, total: int, **options: object) -> None:
+        self.total, self.steps, self.options = total, [], options
+        RecordedBar.made.append(self)
+
+    def __enter__(self) -> RecordedBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def update(self, n: int) -> None:
+        self.steps.append(n)
+
+
+def test_the_file_bar_counts_words_of_the_text_and_ends_at_its_total(monkeypatch):
+    from serge_corpus.cli import annotate as cli_annotate
+
+    document = one_paragraph(70)  # 2,240 words: over the 2,000 below which the bar stays hidden
+    monkeypatch.setattr(long_blocks, "MAX_CHARS", 700)
+    monkeypatch.setattr(annotate_module, "CHUNK_WORDS", 100)
+    monkeypatch.setattr(cli_annotate, "tqdm", RecordedBar)
+    RecordedBar.made.clear()
+    cli_annotate._annotate_with_bar(segment_document(document), "rules", "long.txt")
+    (bar,) = RecordedBar.made
+    assert bar.total == sum(bar.steps) == word_count(document.text) == 70 * 32
+    assert bar.options["unit"] == "word" and not bar.options["disable"]
+    assert len(bar.steps) >= 15  # it moves through the paragraph, piece by piece

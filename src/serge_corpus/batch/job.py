@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -24,13 +24,23 @@ from serge_corpus.batch.inputs import DocTask
 from serge_corpus.batch.outputs import write_document
 from serge_corpus.corpus import MANIFEST_NAME, Corpus, load_corpus, read_source_text, sha256_text
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.model import Block, Document
+from serge_corpus.model import Block, Document, word_count
 
 TaskName = Literal["annotate", "segment", "validate", "evaluate", "export"]
 RECORD_TASKS = ("validate", "evaluate", "export")  # their documents are records (batch.records)
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 _LOCK = threading.Lock()
+
+WordSink = Callable[[int], None]  # words annotated (negative: taken back), sent towards the driver's progress bar
+# Where this process reports words as it annotates them: set by the engine (`report_words_to`), None: nowhere.
+_words_sink: WordSink | None = None
+
+
+def report_words_to(sink: WordSink | None) -> None:
+    """Send the words of the documents this process annotates to `sink` as they are done (None: stop)."""
+    global _words_sink
+    _words_sink = sink
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class Outcome:
     counts: Any = None  # evaluate: the document's `evaluate.pooling.EvaluationCounts`
     ids: Any = None  # validate: the 64-bit hashes of its record ids (`record_ids.id_hashes`, a numpy array)
     warnings: tuple[str, ...] = ()  # annotate, segment: what `annotate FILE` would warn of (an oversized block)
+    reported: int = 0  # of `words`, how many were already sent to the progress bar while the batch ran
 
     @property
     def ok(self) -> bool:
@@ -92,13 +103,44 @@ class Outcome:
         return Problem(self.code or "E555", self.detail, file=self.origin)
 
 
-def process_batch(tasks: Sequence[DocTask], job: Job) -> list[Outcome]:
+def process_batch(tasks: Sequence[DocTask], job: Job, words_to: WordSink | None = None) -> list[Outcome]:
     """Every task of a batch; a failing document never stops the others.
 
     Short documents are annotated together (`annotate_together`): one NER call
     over all their blocks lets the model batch across documents, which is most
     of what separated per-document `annotate` from `nlp.pipe` on small files.
+    The words annotated go to `words_to` (default: this process's, `report_words_to`) as they are done.
     """
+    sink = words_to or _words_sink
+    if sink is None or job.settings.task != "annotate":
+        return _process_batch(tasks, job, None)
+    sent = 0
+
+    def report(words: int) -> None:
+        nonlocal sent
+        sent += words
+        sink(words)
+
+    return _reported(_process_batch(tasks, job, report), sent, sink)
+
+
+def _reported(outcomes: list[Outcome], sent: int, sink: WordSink) -> list[Outcome]:
+    """The outcomes with the words already sent shared among them (`Outcome.reported`, at most each one's words).
+
+    What was sent beyond their words (a document annotated twice: once with the others, then alone after
+    they failed together; a document that failed) is taken back, so the bar's words end at the summary's.
+    """
+    out: list[Outcome] = []
+    for outcome in outcomes:
+        share = min(outcome.words, sent)
+        sent -= share
+        out.append(replace(outcome, reported=share))
+    if sent:
+        sink(-sent)
+    return out
+
+
+def _process_batch(tasks: Sequence[DocTask], job: Job, progress: WordSink | None) -> list[Outcome]:
     with _LOCK:
         if job.settings.task in RECORD_TASKS:
             from serge_corpus.batch.records import process_records
@@ -115,10 +157,10 @@ def process_batch(tasks: Sequence[DocTask], job: Job) -> list[Outcome]:
                     loaded[i] = load_document(task)
             except Exception as err:  # noqa: BLE001 - reported per document
                 outcomes[i] = failed_outcome(task, err)
-        together = annotate_together(list(loaded.values()), job.settings)
+        together = annotate_together(list(loaded.values()), job.settings, progress)
         for i, document in loaded.items():
             try:
-                blocks = together[document.doc_id] if together else run_task(document, job.settings)
+                blocks = together[document.doc_id] if together else run_task(document, job.settings, progress)
                 outcomes[i] = _finish(tasks[i], document, blocks, job)
             except Exception as err:  # noqa: BLE001 - reported per document
                 outcomes[i] = failed_outcome(tasks[i], err)
@@ -154,7 +196,7 @@ def _finish(task: DocTask, document: Document, blocks: list[Block], job: Job) ->
         task.origin,
         sha256=document.sha256,
         blocks=len(blocks),
-        words=len(document.text.split()),
+        words=word_count(document.text),
         lines=None if job.out_dir is not None else lines,
         warnings=tuple(oversized_blocks(blocks)),
     )
@@ -171,7 +213,9 @@ def failed_outcome(task: DocTask, err: Exception) -> Outcome:
     return Outcome(task.doc_id, task.origin, "E555", f"{type(err).__name__}: {err}")
 
 
-def annotate_together(documents: Sequence[Document], settings: BatchSettings) -> dict[str, list[Block]] | None:
+def annotate_together(
+    documents: Sequence[Document], settings: BatchSettings, progress: WordSink | None = None
+) -> dict[str, list[Block]] | None:
     """doc_id -> records of several documents annotated in one `annotate_blocks` call, or None.
 
     `annotate_blocks` runs the date pass per document, so each document gets
@@ -188,7 +232,7 @@ def annotate_together(documents: Sequence[Document], settings: BatchSettings) ->
     try:
         blocks = [b for document in documents for b in segment_document(document)]
         dcts = {d.doc_id: news_dct(d) for d in documents}  # each its own DCT, as `annotate()` gives it alone
-        annotated = annotate_blocks(blocks, ner=settings.backend, dcts=dcts).blocks
+        annotated = annotate_blocks(blocks, ner=settings.backend, dcts=dcts, progress=progress).blocks
     except Exception:  # noqa: BLE001 - retried one document at a time
         return None
     by_document: dict[str, list[Block]] = {d.doc_id: [] for d in documents}
@@ -243,15 +287,15 @@ def _stamp(root: str) -> tuple[int, int]:
     return (found.st_mtime_ns, found.st_size)
 
 
-def run_task(document: Document, settings: BatchSettings) -> list[Block]:
-    """The library call the settings name, on one document."""
+def run_task(document: Document, settings: BatchSettings, progress: WordSink | None = None) -> list[Block]:
+    """The library call the settings name, on one document (`progress`: its words as annotated)."""
     if settings.task == "segment":
         from serge_corpus.segment import segment
 
         return segment(document, paragraphs=settings.options.get("paragraphs"))
     from serge_corpus.annotate import annotate
 
-    return annotate(document, ner=settings.backend, **settings.options).blocks
+    return annotate(document, ner=settings.backend, progress=progress, **settings.options).blocks
 
 
 def warm_up(settings: BatchSettings) -> None:

@@ -36,7 +36,7 @@ from serge_corpus.batch.job import Job, Outcome, failed_outcome, load_document
 from serge_corpus.batch.outputs import read_shard_lines, write_state
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import parse_lines, read_raw, target_mode, validate_rows
-from serge_corpus.model import Block
+from serge_corpus.model import Block, word_count
 
 Rows = list[tuple[int, Any]]
 
@@ -87,7 +87,7 @@ def _validate(task: DocTask, job: Job) -> Outcome:
 
     if task.corpus_root is not None:  # a corpus document: its text as `annotate` would read it, sha256-checked
         document = load_document(task)
-        return Outcome(task.doc_id, task.origin, sha256=document.sha256, words=len(document.text.split()))
+        return Outcome(task.doc_id, task.origin, sha256=document.sha256, words=word_count(document.text))
     try:
         file, rows = task_rows(task)
     except SergeCorpusError as err:

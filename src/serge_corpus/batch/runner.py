@@ -43,7 +43,8 @@ from serge_corpus.errors import Problem, SergeCorpusError
 if TYPE_CHECKING:  # evaluate is imported lazily (only evaluate runs need it): its types at check time only
     from serge_corpus.evaluate.evaluation import Evaluation, EvaluationMeta
 
-Progress = Callable[[int, int], None]  # (documents finished, words processed)
+# (documents finished, words processed): words also while a document runs (0 documents), on the calling thread
+Progress = Callable[[int, int], None]
 
 # Failures that only a change of the input can cure: a shard holding only these stays done.
 INPUT_PROBLEMS = frozenset({"E002", "E003", "E004", "E005", "E010", "E550", "E551", "E552", "E554"})
@@ -115,7 +116,7 @@ def run_batch(run: BatchRun, progress: Progress | None = None) -> RunSummary:
     summary = RunSummary()
     tick: Progress = progress or (lambda docs, words: None)
     started = time.perf_counter()
-    engine = start_engine(run.engine, settings)
+    engine = start_engine(run.engine, settings, on_words=lambda words: tick(0, words))
     if settings.task == "evaluate":
         from serge_corpus.evaluate.pooling import empty_counts
 
@@ -253,7 +254,7 @@ def _record(summary: RunSummary, outcome: Outcome, tick: Progress) -> None:
             add_counts(summary.counts, outcome.counts)
     else:
         summary.add_failure(outcome.doc_id, outcome.origin, outcome.code or "E555", outcome.detail, outcome.problems)
-    tick(1, outcome.words)
+    tick(1, outcome.words - outcome.reported)  # the rest was counted while the document ran
 
 
 def _check_ids_across_documents(run: BatchRun, summary: RunSummary) -> None:

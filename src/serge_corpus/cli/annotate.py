@@ -15,7 +15,7 @@ from serge_corpus.cli.app import app
 from serge_corpus.cli.batch import TEXT_OPTIONS, BatchOptions, batch_command, batch_options
 from serge_corpus.corpus import Corpus, load_corpus
 from serge_corpus.jsonl import refuse_overwriting_inputs, write_records
-from serge_corpus.model import Block
+from serge_corpus.model import Block, word_count
 
 NerOption = Arg[
     str | None,
@@ -44,8 +44,8 @@ def _corpus(root: Path) -> Corpus | None:
 def _annotate_with_bar(
     blocks: list[Block], ner: str | None, label: str, patterns: Path | None = None, dct: str | None = None
 ) -> Annotated:
-    todo = sum(len(b.tokens) for b in blocks if b.annotated)
-    with tqdm(total=todo, desc=label, unit="word", unit_scale=True, disable=todo < 2000) as bar:
+    words = sum(word_count(b.text) for b in blocks)  # what the progress calls add up to
+    with tqdm(total=words, desc=label, unit="word", unit_scale=True, disable=words < 2000) as bar:
         return annotate_blocks(blocks, ner=ner, progress=bar.update, patterns=patterns, dct=dct)
 
 

@@ -168,15 +168,21 @@ def batch_command(
         # An empty run is a mistake (a wrong folder, a --glob that matches nothing), not a success.
         looked = f"--glob {opts.glob!r}" if opts.glob else "no .txt/.md file (any case), recursively"
         raise SergeCorpusError(Problem("E626", looked, file=str(source)))
-    started = time.perf_counter()
+    started = drawn = time.perf_counter()
     words = 0
     with tqdm(total=total, desc=source.name, unit="doc", dynamic_ncols=True) as bar:
 
         def tick(docs: int, new_words: int) -> None:
-            nonlocal words
+            # docs == 0: words of documents still running (a long one): the rate moves, redrawn twice a second
+            nonlocal words, drawn
             words += new_words
-            bar.update(docs)
-            bar.set_postfix_str(f"{words / max(time.perf_counter() - started, 1e-9):,.0f} words/s", refresh=False)
+            now = time.perf_counter()
+            bar.set_postfix_str(f"{words / max(now - started, 1e-9):,.0f} words/s", refresh=False)
+            if docs:
+                bar.update(docs)
+            elif now - drawn >= 0.5:
+                bar.refresh()
+                drawn = now
 
         summary = run_batch(run, progress=tick)
     where = "(no summary kept: give --summary PATH)" if scratch and opts.summary is None else summary.summary_path
