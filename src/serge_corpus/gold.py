@@ -21,7 +21,7 @@ from serge_corpus.corpus import corpus_sources, sha256_bytes
 from serge_corpus.corrections import Op, apply_log, merge_records, read_log
 from serge_corpus.errors import Problem, SergeCorpusError
 from serge_corpus.jsonl import read_records, write_records, write_text
-from serge_corpus.model import LABELS, Block, Span
+from serge_corpus.model import LABELS, Block, Span, word_count
 
 GOLD_META_DROP = ("conflicts", "merged_from", "reviewed_by_all", "ner", "pipeline", "corrections")
 # What a model wrote on its spans (which backend, its votes) says nothing about gold.
@@ -328,7 +328,7 @@ def block_counts(blocks: Sequence[Block]) -> dict[str, Any]:
     dates = Counter(s.date.type for b in blocks for s in b.spans if s.date is not None)
     return {
         "records": len(blocks),
-        "words": sum(len(b.text.split()) for b in blocks),
+        "words": sum(word_count(b.text) for b in blocks),
         "sentences": sum(len(b.sentences) for b in blocks),
         "tokens": sum(len(b.tokens) for b in blocks),
         "spans": sum(labels.values()),

@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args
 
 from serge_corpus.corpus import Corpus, document_from_path
 from serge_corpus.errors import Problem, SergeCorpusError
-from serge_corpus.model import SENTENCE_BLOCKS, Block, Document, Sentence, Token
+from serge_corpus.model import SENTENCE_BLOCKS, Block, Document, Sentence, Token, word_count
 
 ParagraphMode = Literal["auto", "blank-line", "line"]
 PARAGRAPH_MODES: tuple[str, ...] = get_args(ParagraphMode)
@@ -575,10 +575,10 @@ def oversized_blocks(blocks: list[Block], cues: Cues | None = None) -> list[str]
     """A warning for each block longer than `max_block_words` (a missed paragraph break?)."""
     limit = (cues or load_cues()).max_block_words
     return [
-        f"{b.id}: {b.block} block of {len(b.text.split()):,} words (more than max_block_words = {limit:,}); "
+        f"{b.id}: {b.block} block of {word_count(b.text):,} words (more than max_block_words = {limit:,}); "
         "check the paragraph mode (--paragraphs line|blank-line) or the boilerplate cues"
         for b in blocks
-        if limit and len(b.text.split()) > limit
+        if limit and word_count(b.text) > limit
     ]
 
 

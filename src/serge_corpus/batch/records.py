@@ -69,9 +69,7 @@ def task_rows(task: DocTask) -> tuple[str, Rows]:
 
 
 def _words(rows: Rows) -> int:
-    return sum(
-        len(obj["text"].split()) for _, obj in rows if isinstance(obj, dict) and isinstance(obj.get("text"), str)
-    )
+    return sum(word_count(obj["text"]) for _, obj in rows if isinstance(obj, dict) and isinstance(obj.get("text"), str))
 
 
 @lru_cache(maxsize=4)
